@@ -1,0 +1,258 @@
+//! From a command line to text and an exit code. Nothing here prints: `main.rs` does.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::Parser as _;
+
+use crate::cli::{Build, Cli, Color, Command, Inputs, MessageFormat};
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostics, Severity, did_you_mean};
+use crate::model::Model;
+use crate::report::{self, Style, plural};
+use crate::source::Sources;
+
+/// What the process should do at exit.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+/// Facts about the process environment the app needs (so tests can fix them).
+#[derive(Debug, Clone, Copy)]
+pub struct Environment {
+    pub stderr_is_terminal: bool,
+    pub no_color: bool,
+    pub terminal_width: usize,
+}
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -> Outcome {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+            let text = error.render().to_string();
+            return if error.use_stderr() {
+                Outcome {
+                    stderr: text,
+                    code,
+                    ..Outcome::default()
+                }
+            } else {
+                Outcome {
+                    stdout: text,
+                    code,
+                    ..Outcome::default()
+                }
+            };
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => environment.stderr_is_terminal && !environment.no_color,
+    };
+    let context = Context {
+        format: cli.message_format,
+        deny_warnings: cli.deny_warnings,
+        style: Style {
+            color,
+            width: environment.terminal_width,
+        },
+    };
+    match &cli.command {
+        Command::Generate(build) => generate(build, &context),
+        Command::Check(build) => check(build, &context),
+        Command::Validate(inputs) => validate(inputs, &context),
+        Command::Explain { code } => explain(code),
+    }
+}
+
+struct Context {
+    format: MessageFormat,
+    deny_warnings: bool,
+    style: Style,
+}
+
+/// The result of loading and checking: a model when the spec is usable.
+struct Compiled {
+    model: Option<Model>,
+    report: String,
+    failed: bool,
+}
+
+/// Load and check; the model survives only if there is no error (and no warning under
+/// `--deny-warnings`).
+pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diagnostics) {
+    let (spec, mut diagnostics) = crate::spec::load(paths, sources);
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return (None, diagnostics);
+    }
+    let (model, checked) = crate::check::check(&spec);
+    diagnostics.extend(checked);
+    diagnostics.sort();
+    (model, diagnostics)
+}
+
+fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
+    let mut sources = Sources::default();
+    let (model, diagnostics) = compile(&inputs.paths, &mut sources);
+    let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
+    let failed = model.is_none() || warnings_fail;
+    let report = match context.format {
+        MessageFormat::Json => report::json(&diagnostics, &sources),
+        MessageFormat::Human => report::human(&diagnostics, &sources, context.style),
+    };
+    Compiled {
+        model: if failed { None } else { model },
+        report,
+        failed,
+    }
+}
+
+/// Diagnostics go to stderr in human form and to stdout in JSON form.
+fn diagnostics_outcome(compiled: &Compiled, context: &Context, code: u8) -> Outcome {
+    match context.format {
+        MessageFormat::Json => Outcome {
+            stdout: compiled.report.clone(),
+            code,
+            ..Outcome::default()
+        },
+        MessageFormat::Human => Outcome {
+            stderr: compiled.report.clone(),
+            code,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn generate(build: &Build, context: &Context) -> Outcome {
+    let compiled = compile_and_report(&build.inputs, context);
+    let Some(model) = &compiled.model else {
+        let mut outcome = diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+        if context.format == MessageFormat::Human {
+            outcome.stderr.push_str("nothing was written\n");
+        }
+        return outcome;
+    };
+    let artifacts = crate::emit::emit(model);
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    match crate::write::write(&build.out, &artifacts) {
+        Ok(summary) => {
+            if context.format == MessageFormat::Human {
+                let out = build.out.display();
+                outcome.stderr.push_str(&format!(
+                    "{out}: {} ({} created, {} updated, {} removed, {} unchanged)\n",
+                    plural(artifacts.len(), "file"),
+                    summary.created.len(),
+                    summary.updated.len(),
+                    summary.removed.len(),
+                    summary.unchanged,
+                ));
+            }
+        }
+        Err(error) => {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        }
+    }
+    outcome
+}
+
+fn check(build: &Build, context: &Context) -> Outcome {
+    let compiled = compile_and_report(&build.inputs, context);
+    let Some(model) = &compiled.model else {
+        return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+    };
+    let artifacts = crate::emit::emit(model);
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    let out = build.out.display();
+    match crate::write::check(&build.out, &artifacts) {
+        Ok(staleness) if staleness.is_clean() => {
+            outcome.stderr.push_str(&format!(
+                "{out} is up to date ({})\n",
+                plural(artifacts.len() + 1, "file")
+            ));
+        }
+        Ok(staleness) => {
+            let mut text = format!("{out} is out of date with the spec:\n");
+            for (what, files) in [
+                ("stale", &staleness.stale),
+                ("missing", &staleness.missing),
+                ("extra", &staleness.extra),
+            ] {
+                for file in files {
+                    text.push_str(&format!("  {what:<8} {out}/{file}\n"));
+                }
+            }
+            text.push_str("run `vigil generate` and commit the result\n");
+            outcome.stderr.push_str(&text);
+            outcome.code = EXIT_FAILURE;
+        }
+        Err(error) => {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        }
+    }
+    outcome
+}
+
+fn validate(inputs: &Inputs, context: &Context) -> Outcome {
+    let compiled = compile_and_report(inputs, context);
+    let code = if compiled.failed {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    };
+    let mut outcome = diagnostics_outcome(&compiled, context, code);
+    if !compiled.failed && context.format == MessageFormat::Human {
+        outcome.stderr.push_str("the spec is valid\n");
+    }
+    outcome
+}
+
+fn explain(code: &str) -> Outcome {
+    match Code::parse(code) {
+        Some(code) => {
+            let severity = match code.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            Outcome {
+                stdout: format!(
+                    "{code} ({severity})\n\n{}\n\nFix: {}.\n",
+                    code.explanation(),
+                    code.default_help()
+                ),
+                ..Outcome::default()
+            }
+        }
+        None => {
+            let known = Code::ALL.iter().map(|c| c.as_str());
+            let wanted = if code.starts_with("vigil::") {
+                code.to_owned()
+            } else {
+                format!("vigil::{code}")
+            };
+            Outcome {
+                stderr: format!(
+                    "error: unknown diagnostic code `{code}`\n  help: {}\n",
+                    did_you_mean(&wanted, known, "code")
+                ),
+                code: EXIT_USAGE,
+                ..Outcome::default()
+            }
+        }
+    }
+}

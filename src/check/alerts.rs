@@ -1,0 +1,343 @@
+//! Threshold alerts, anomaly bands, regressions and capacity rules.
+
+use std::collections::BTreeMap;
+
+use super::catalog::{label_name, service_ref, tier_ref, user_labels};
+use super::names::valid_alert_name;
+use super::promql;
+use super::reader::Reader;
+use super::{Scope, runbook};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Alert, AlertName, Anomaly, Capacity, Comparison, Condition, Decimal, Duration, LabelName,
+    Regression, RuleName, Threshold, Version,
+};
+use crate::spec::Node;
+
+const KEEP_FIRING_FOR: Version = Version::new(2, 42);
+
+pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
+    let cx = scope.cx;
+    let r = Reader::new(node, cx);
+    let name = r.name_arg("alert");
+    let service = service_ref(&r, scope);
+    let expr = r
+        .required("expr", "the PromQL condition or value")
+        .and_then(|v| promql::expr(cx, v));
+    let tier_given = r.value("tier").is_some();
+    let tier = if tier_given {
+        tier_ref(&r, scope, "the tier")
+    } else {
+        None
+    };
+    let thresholds: Vec<Option<Threshold>> = r
+        .children("threshold")
+        .into_iter()
+        .map(|t| threshold(t, scope))
+        .collect();
+    let for_duration = r.duration("for");
+    let keep_firing_for = r.value("keep-firing-for").and_then(|v| {
+        let d = r.as_duration(v)?;
+        if scope.targets.prometheus < KEEP_FIRING_FOR {
+            cx.report(
+                Diagnostic::new(
+                    Code::TargetVersion,
+                    v.span,
+                    format!(
+                        "`keep-firing-for` needs Prometheus {KEEP_FIRING_FOR}; the target is {}",
+                        scope.targets.prometheus
+                    ),
+                )
+                .label("not supported by the target"),
+            );
+            return None;
+        }
+        Some(d)
+    });
+    let summary = r.required_string("summary", "a static sentence ending with a period");
+    let description = r.string("description").map(|(d, _)| d);
+    let labels = user_labels(&r, "label");
+    let annotations = annotations(&r);
+    let runbook = runbook(&r);
+    r.finish();
+
+    let (name, name_span) = name?;
+    if !valid_alert_name(&name) {
+        cx.report(
+            Diagnostic::new(
+                Code::AlertName,
+                name_span,
+                format!(
+                    "alert name `{}` is not CamelCase of at most 40 characters",
+                    name.escape_debug()
+                ),
+            )
+            .label("invalid alert name"),
+        );
+        return None;
+    }
+    let condition = match (tier_given, thresholds.is_empty()) {
+        (true, true) => Condition::Expr { tier: tier? },
+        (false, false) => {
+            let mut thresholds: Vec<Threshold> = thresholds.into_iter().collect::<Option<_>>()?;
+            thresholds.sort_by(|a, b| match a.comparison {
+                Comparison::Above => a.value.cmp(&b.value),
+                Comparison::Below => b.value.cmp(&a.value),
+            });
+            if thresholds
+                .iter()
+                .any(|t| t.comparison != thresholds[0].comparison)
+            {
+                cx.report(
+                    Diagnostic::new(
+                        Code::Threshold,
+                        name_span,
+                        "thresholds of one alert must all be `above` or all `below`",
+                    )
+                    .label("mixed directions")
+                    .help("declare two alerts, one per direction"),
+                );
+                return None;
+            }
+            Condition::Thresholds(thresholds)
+        }
+        (true, false) => {
+            cx.report(
+                Diagnostic::new(
+                    Code::Threshold,
+                    name_span,
+                    "an alert has either `tier=` or `threshold` children, not both",
+                )
+                .label("both given"),
+            );
+            return None;
+        }
+        (false, true) => {
+            cx.report(
+                Diagnostic::new(Code::Threshold, name_span, "this alert has no tier")
+                    .label("no `tier=` and no `threshold`"),
+            );
+            return None;
+        }
+    };
+    let (summary, summary_span) = summary?;
+    if !summary.trim_end().ends_with('.') || summary.contains("{{") {
+        cx.report(
+            Diagnostic::new(
+                Code::Summary,
+                summary_span,
+                "a summary is a static sentence ending with a period",
+            )
+            .label("not a static sentence"),
+        );
+    }
+    Some(Alert {
+        name: AlertName::new(name),
+        service,
+        expr: expr?,
+        condition,
+        for_duration,
+        keep_firing_for,
+        summary,
+        description,
+        labels,
+        annotations,
+        runbook,
+    })
+}
+
+fn threshold(node: &Node, scope: &Scope<'_>) -> Option<Threshold> {
+    let r = Reader::new(node, scope.cx);
+    let above = r.decimal("above");
+    let below = r.decimal("below");
+    let tier = tier_ref(&r, scope, "the tier this threshold fires at");
+    r.finish();
+    let (comparison, value) = match (above, below) {
+        (Some((value, _)), None) => (Comparison::Above, value),
+        (None, Some((value, _))) => (Comparison::Below, value),
+        _ => {
+            scope.cx.report(
+                Diagnostic::new(
+                    Code::Threshold,
+                    node.name_span,
+                    "a threshold takes exactly one of `above` and `below`",
+                )
+                .label("here"),
+            );
+            return None;
+        }
+    };
+    Some(Threshold {
+        comparison,
+        value,
+        tier: tier?,
+    })
+}
+
+fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
+    let mut out = BTreeMap::new();
+    for node in r.children("annotation") {
+        let a = Reader::new(node, r.cx());
+        let name = a.name_arg("annotation");
+        let value = a.arg().and_then(|v| a.as_string(v));
+        if value.is_none() {
+            a.missing("value", "the annotation text");
+        }
+        a.finish();
+        if let (Some((name, span)), Some(value)) = (name, value) {
+            if let Some(label) = label_name(r.cx(), &name, span, false) {
+                out.insert(label, value);
+            }
+        }
+    }
+    out
+}
+
+fn rule_name(r: &Reader<'_, '_>, what: &str) -> Option<RuleName> {
+    let (name, span) = r.name_arg(what)?;
+    super::names::check_identifier(r.cx(), &name, span, what).then(|| RuleName::new(name))
+}
+
+fn percent(r: &Reader<'_, '_>, keyword: &'static str, what: &str) -> Option<Decimal> {
+    let value = r.required(keyword, what)?;
+    let p = r.as_decimal(value)?;
+    if p <= Decimal::ZERO || p > Decimal::from(1000) {
+        r.cx().report(
+            Diagnostic::new(
+                Code::InvalidValue,
+                value.span,
+                "a percentage here is above 0 and at most 1000",
+            )
+            .label("out of range"),
+        );
+        return None;
+    }
+    Some(p)
+}
+
+pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
+    let cx = scope.cx;
+    let r = Reader::new(node, cx);
+    let name = rule_name(&r, "anomaly");
+    let service = service_ref(&r, scope);
+    let tier = tier_ref(&r, scope, "the tier the anomaly alert fires at");
+    let expr = r
+        .required("expr", "the PromQL value to watch")
+        .and_then(|v| promql::expr(cx, v));
+    let seasonality = r
+        .list("seasonality")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| r.as_duration(v))
+        .collect();
+    let sensitivity = r
+        .decimal("sensitivity")
+        .map_or(Decimal::from(3), |(d, _)| d);
+    let min_band = r.decimal("min-band").map(|(d, _)| d);
+    let window = r
+        .positive_duration("window")
+        .unwrap_or(Duration::from_secs(3600));
+    let for_duration = r.duration("for").unwrap_or(Duration::from_secs(600));
+    let runbook = runbook(&r);
+    r.finish();
+    Some(Anomaly {
+        name: name?,
+        service,
+        tier: tier?,
+        expr: expr?,
+        seasonality,
+        sensitivity,
+        min_band,
+        window,
+        for_duration,
+        runbook,
+    })
+}
+
+pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
+    let cx = scope.cx;
+    let r = Reader::new(node, cx);
+    let name = rule_name(&r, "regression");
+    let service = service_ref(&r, scope);
+    let tier = tier_ref(&r, scope, "the tier the regression alert fires at");
+    let expr = r
+        .required("expr", "the PromQL value to compare")
+        .and_then(|v| promql::expr(cx, v));
+    let baseline = r
+        .positive_duration("baseline")
+        .unwrap_or(Duration::from_days(7));
+    let tolerance_percent = percent(
+        &r,
+        "tolerance",
+        "how much worse than the baseline is tolerated, in percent",
+    );
+    let worse = match r.string("worse") {
+        None => Some(Comparison::Above),
+        Some((w, _)) if w == "above" => Some(Comparison::Above),
+        Some((w, _)) if w == "below" => Some(Comparison::Below),
+        Some((w, span)) => {
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    format!("`{w}` is not a direction"),
+                )
+                .label("expected `above` or `below`"),
+            );
+            None
+        }
+    };
+    let for_duration = r.duration("for").unwrap_or(Duration::from_secs(900));
+    let runbook = runbook(&r);
+    r.finish();
+    Some(Regression {
+        name: name?,
+        service,
+        tier: tier?,
+        expr: expr?,
+        baseline,
+        tolerance_percent: tolerance_percent?,
+        worse: worse?,
+        for_duration,
+        runbook,
+    })
+}
+
+pub(crate) fn capacity(node: &Node, scope: &Scope<'_>) -> Option<Capacity> {
+    let cx = scope.cx;
+    let r = Reader::new(node, cx);
+    let name = rule_name(&r, "capacity");
+    let service = service_ref(&r, scope);
+    let tier = tier_ref(&r, scope, "the tier the capacity alert fires at");
+    let usage = r
+        .required("usage", "PromQL for what is used")
+        .and_then(|v| promql::expr(cx, v));
+    let limit = r
+        .required("limit", "PromQL for the limit")
+        .and_then(|v| promql::expr(cx, v));
+    let headroom_percent = percent(
+        &r,
+        "headroom",
+        "the share of the limit at which to alert, e.g. 70",
+    );
+    let forecast = r.positive_duration("forecast");
+    let lookback = r
+        .positive_duration("lookback")
+        .unwrap_or(Duration::from_secs(6 * 3600));
+    let for_duration = r.duration("for").unwrap_or(Duration::from_secs(900));
+    let runbook = runbook(&r);
+    r.finish();
+    Some(Capacity {
+        name: name?,
+        service,
+        tier: tier?,
+        usage: usage?,
+        limit: limit?,
+        headroom_percent: headroom_percent?,
+        forecast,
+        lookback,
+        for_duration,
+        runbook,
+    })
+}

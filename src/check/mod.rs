@@ -1,0 +1,293 @@
+//! Stage 2: raw spec → validated model. Every rule lives here; all problems are collected,
+//! the checker never stops at the first.
+
+mod alerts;
+mod catalog;
+mod names;
+mod notify;
+mod promql;
+mod reader;
+mod slo;
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Decision, Link, Model, Runbook};
+use crate::spec::{Node, RawSpec};
+use names::{Kind, Names};
+use reader::{Cx, Reader};
+
+/// Checks the whole spec. The model is returned only when there is no error (warnings
+/// may be present).
+pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
+    let cx = Cx::default();
+    let decls = gather(spec, &cx);
+    let mut names = Names::default();
+    names.declare(&cx, Kind::Tier, &decls.tiers);
+    names.declare(&cx, Kind::Service, &decls.services);
+    names.declare(&cx, Kind::Metric, &decls.metrics);
+    names.declare(&cx, Kind::Slo, &decls.slos);
+    names.declare(&cx, Kind::Alert, &decls.alerts);
+    let rules: Vec<&Node> = decls
+        .anomalies
+        .iter()
+        .chain(&decls.regressions)
+        .chain(&decls.capacities)
+        .copied()
+        .collect();
+    names.declare(&cx, Kind::Rule, &rules);
+    names.declare(&cx, Kind::Receiver, &decls.receivers);
+    names.declare(&cx, Kind::Interval, &decls.intervals);
+
+    let targets = decls
+        .targets
+        .map(|n| catalog::targets(n, &cx))
+        .unwrap_or_default();
+    let scope = Scope {
+        cx: &cx,
+        names: &names,
+        targets: &targets,
+    };
+    let settings = decls
+        .settings
+        .map(|n| catalog::settings(n, &scope))
+        .unwrap_or_default();
+    let mut tiers: Vec<_> = decls
+        .tiers
+        .iter()
+        .filter_map(|n| catalog::tier(n, &scope))
+        .collect();
+    tiers.sort_by(|a, b| (a.level, &a.name).cmp(&(b.level, &b.name)));
+    let services = sorted(
+        decls
+            .services
+            .iter()
+            .filter_map(|n| catalog::service(n, &scope)),
+        |s| s.name.clone(),
+    );
+    let metrics = sorted(
+        decls
+            .metrics
+            .iter()
+            .filter_map(|n| catalog::metric(n, &scope)),
+        |m| m.name.clone(),
+    );
+    let retention = decls.retention.and_then(|n| catalog::retention(n, &scope));
+    let slo_scope = slo::SloScope {
+        scope: &scope,
+        tiers: &tiers,
+        metrics: &metrics,
+        retention: retention.as_ref(),
+    };
+    let slos = sorted(
+        decls.slos.iter().filter_map(|n| slo::slo(n, &slo_scope)),
+        |s| s.name.clone(),
+    );
+    let alerts = sorted(
+        decls.alerts.iter().filter_map(|n| alerts::alert(n, &scope)),
+        |a| a.name.clone(),
+    );
+    let anomalies = sorted(
+        decls
+            .anomalies
+            .iter()
+            .filter_map(|n| alerts::anomaly(n, &scope)),
+        |a| a.name.clone(),
+    );
+    let regressions = sorted(
+        decls
+            .regressions
+            .iter()
+            .filter_map(|n| alerts::regression(n, &scope)),
+        |a| a.name.clone(),
+    );
+    let capacities = sorted(
+        decls
+            .capacities
+            .iter()
+            .filter_map(|n| alerts::capacity(n, &scope)),
+        |a| a.name.clone(),
+    );
+    let receivers = sorted(
+        decls
+            .receivers
+            .iter()
+            .filter_map(|n| notify::receiver(n, &scope)),
+        |r| r.name.clone(),
+    );
+    let time_intervals = sorted(
+        decls
+            .intervals
+            .iter()
+            .filter_map(|n| notify::time_interval(n, &scope)),
+        |t| t.name.clone(),
+    );
+    let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
+    notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
+
+    let model = Model {
+        targets,
+        settings,
+        tiers,
+        services,
+        metrics,
+        slos,
+        alerts,
+        anomalies,
+        regressions,
+        capacities,
+        retention,
+        receivers,
+        routing,
+        time_intervals,
+    };
+    let failed = cx.has_errors();
+    let mut diagnostics = cx.into_diagnostics();
+    diagnostics.sort();
+    (if failed { None } else { Some(model) }, diagnostics)
+}
+
+fn sorted<T, K: Ord>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut items: Vec<T> = items.collect();
+    items.sort_by_key(|item| key(item));
+    items
+}
+
+/// What every builder needs: the diagnostics sink, the namespace and the targets.
+pub(crate) struct Scope<'a> {
+    pub(crate) cx: &'a Cx,
+    pub(crate) names: &'a Names,
+    pub(crate) targets: &'a crate::model::Targets,
+}
+
+#[derive(Default)]
+struct Decls<'n> {
+    targets: Option<&'n Node>,
+    settings: Option<&'n Node>,
+    retention: Option<&'n Node>,
+    routing: Option<&'n Node>,
+    tiers: Vec<&'n Node>,
+    services: Vec<&'n Node>,
+    metrics: Vec<&'n Node>,
+    slos: Vec<&'n Node>,
+    alerts: Vec<&'n Node>,
+    anomalies: Vec<&'n Node>,
+    regressions: Vec<&'n Node>,
+    capacities: Vec<&'n Node>,
+    receivers: Vec<&'n Node>,
+    intervals: Vec<&'n Node>,
+}
+
+fn gather<'n>(spec: &'n RawSpec, cx: &Cx) -> Decls<'n> {
+    let mut decls = Decls::default();
+    for document in &spec.documents {
+        let root = Reader::new(&document.root, cx);
+        if let Some(value) = root.value("vigil") {
+            if value.scalar != crate::spec::Scalar::Number(String::from("1")) {
+                cx.report(
+                    Diagnostic::new(Code::Version, value.span, "unsupported spec version")
+                        .label("expected 1"),
+                );
+            }
+        }
+        singleton(cx, &mut decls.targets, root.child("targets"));
+        singleton(cx, &mut decls.settings, root.child("settings"));
+        singleton(cx, &mut decls.retention, root.child("retention"));
+        singleton(cx, &mut decls.routing, root.child("routing"));
+        decls.tiers.extend(root.children("tier"));
+        decls.services.extend(root.children("service"));
+        decls.metrics.extend(root.children("metric"));
+        decls.slos.extend(root.children("slo"));
+        decls.alerts.extend(root.children("alert"));
+        decls.anomalies.extend(root.children("anomaly"));
+        decls.regressions.extend(root.children("regression"));
+        decls.capacities.extend(root.children("capacity"));
+        decls.receivers.extend(root.children("receiver"));
+        decls.intervals.extend(root.children("time-interval"));
+        root.finish();
+    }
+    decls
+}
+
+/// `targets`, `settings`, `retention` and `routing` exist once across all files.
+fn singleton<'n>(cx: &Cx, slot: &mut Option<&'n Node>, found: Option<&'n Node>) {
+    let Some(node) = found else { return };
+    match slot {
+        Some(first) => cx.report(
+            Diagnostic::new(
+                Code::DuplicateName,
+                node.name_span,
+                format!("`{}` is declared twice", node.name),
+            )
+            .label("second declaration")
+            .note(first.name_span, "first declared here")
+            .help(format!(
+                "merge them: the spec may hold one `{}` block across all its files",
+                node.name
+            )),
+        ),
+        None => *slot = Some(node),
+    }
+}
+
+/// `runbook { impact "…"; step "…"; decision when="…" then="…"; escalation "…"; link title="…" url="…" }`
+pub(crate) fn runbook(parent: &Reader<'_, '_>) -> Runbook {
+    let Some(node) = parent.child("runbook") else {
+        return Runbook::default();
+    };
+    let reader = Reader::new(node, parent.cx());
+    let impact = reader.string("impact").map(|(s, _)| s);
+    let escalation = reader.string("escalation").map(|(s, _)| s);
+    let steps = reader
+        .children("step")
+        .into_iter()
+        .filter_map(|step| {
+            let r = Reader::new(step, parent.cx());
+            let text = r.arg().and_then(|v| r.as_string(v));
+            if text.is_none() {
+                r.missing("text", "the step, as a sentence");
+            }
+            r.finish();
+            text
+        })
+        .collect();
+    let decisions = reader
+        .children("decision")
+        .into_iter()
+        .filter_map(|decision| {
+            let r = Reader::new(decision, parent.cx());
+            let when = r
+                .required_string("when", "the symptom the operator sees")
+                .map(|(s, _)| s);
+            let then = r
+                .required_string("then", "what to do about it")
+                .map(|(s, _)| s);
+            r.finish();
+            Some(Decision {
+                when: when?,
+                then: then?,
+            })
+        })
+        .collect();
+    let links = reader
+        .children("link")
+        .into_iter()
+        .filter_map(|link| {
+            let r = Reader::new(link, parent.cx());
+            let title = r.required_string("title", "the link text").map(|(s, _)| s);
+            let url = r.required_string("url", "where it points").map(|(s, _)| s);
+            r.finish();
+            Some(Link {
+                title: title?,
+                url: url?,
+            })
+        })
+        .collect();
+    reader.finish();
+    Runbook {
+        impact,
+        steps,
+        decisions,
+        escalation,
+        links,
+    }
+}

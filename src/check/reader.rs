@@ -1,0 +1,547 @@
+//! Typed, consuming access to a raw node. Every accessor marks what it read; `finish`
+//! reports whatever was left as unknown, suggesting the closest keyword that was asked for.
+//! A value may be written as a property (`window="30d"`, YAML `window: 30d`) or as a child
+//! node with one argument (`window "30d"`): both read the same.
+
+use std::cell::{Cell, RefCell};
+use std::str::FromStr;
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::model::{Decimal, Duration};
+use crate::source::Span;
+use crate::spec::{Node, Scalar, Value};
+
+/// The checker's shared state: the diagnostics collected so far.
+#[derive(Default)]
+pub(crate) struct Cx {
+    diagnostics: RefCell<Diagnostics>,
+}
+
+impl Cx {
+    pub(crate) fn report(&self, diagnostic: Diagnostic) {
+        self.diagnostics.borrow_mut().push(diagnostic);
+    }
+
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
+        self.diagnostics.into_inner()
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        self.diagnostics.borrow().has_errors()
+    }
+}
+
+pub(crate) struct Reader<'n, 'c> {
+    pub(crate) node: &'n Node,
+    cx: &'c Cx,
+    args_read: Cell<usize>,
+    props_read: Vec<Cell<bool>>,
+    children_read: Vec<Cell<bool>>,
+    asked: RefCell<Vec<&'static str>>,
+}
+
+impl<'n, 'c> Reader<'n, 'c> {
+    pub(crate) fn new(node: &'n Node, cx: &'c Cx) -> Self {
+        let reader = Self {
+            node,
+            cx,
+            args_read: Cell::new(0),
+            props_read: node.props.iter().map(|_| Cell::new(false)).collect(),
+            children_read: node.children.iter().map(|_| Cell::new(false)).collect(),
+            asked: RefCell::new(Vec::new()),
+        };
+        reader.report_duplicate_props();
+        reader
+    }
+
+    pub(crate) fn cx(&self) -> &'c Cx {
+        self.cx
+    }
+
+    /// Where to point when something required is missing: the node's name.
+    pub(crate) fn span(&self) -> Span {
+        self.node.name_span
+    }
+
+    fn spelled(&self, keyword: &str) -> String {
+        self.node.dialect.spell(keyword)
+    }
+
+    fn report_duplicate_props(&self) {
+        for (i, prop) in self.node.props.iter().enumerate() {
+            if let Some(first) = self.node.props[..i].iter().find(|p| p.key == prop.key) {
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::DuplicateKey,
+                        prop.key_span,
+                        format!("`{}` is given twice", prop.key),
+                    )
+                    .label("repeated here")
+                    .note(first.key_span, "first given here"),
+                );
+            }
+        }
+    }
+
+    // ---- positional arguments -------------------------------------------------------
+
+    /// The next positional argument.
+    pub(crate) fn arg(&self) -> Option<&'n Value> {
+        let index = self.args_read.get();
+        let value = self.node.args.get(index)?;
+        self.args_read.set(index + 1);
+        Some(value)
+    }
+
+    /// All remaining positional arguments.
+    pub(crate) fn rest_args(&self) -> &'n [Value] {
+        let index = self.args_read.get().min(self.node.args.len());
+        self.args_read.set(self.node.args.len());
+        &self.node.args[index..]
+    }
+
+    /// The node's name argument (`slo availability { … }`).
+    pub(crate) fn name_arg(&self, what: &str) -> Option<(String, Span)> {
+        let Some(value) = self.arg() else {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::Missing,
+                    self.span(),
+                    format!("this {what} has no name"),
+                )
+                .label("name expected after this")
+                .help(format!(
+                    "write the name right after the node, e.g. `{} my-name {{ … }}`",
+                    self.node.name
+                )),
+            );
+            return None;
+        };
+        self.as_string(value).map(|s| (s, value.span))
+    }
+
+    // ---- keyed values -----------------------------------------------------------------
+
+    /// The value of `keyword`, as a property or as a one-argument child node.
+    pub(crate) fn value(&self, keyword: &'static str) -> Option<&'n Value> {
+        self.asked.borrow_mut().push(keyword);
+        let key = self.spelled(keyword);
+        let mut found: Option<(&'n Value, Span)> = None;
+        for (i, prop) in self.node.props.iter().enumerate() {
+            if prop.key == key {
+                self.props_read[i].set(true);
+                found.get_or_insert((&prop.value, prop.key_span));
+            }
+        }
+        for (i, child) in self.node.children.iter().enumerate() {
+            if child.name != key {
+                continue;
+            }
+            self.children_read[i].set(true);
+            if let Some((_, first)) = found {
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::DuplicateKey,
+                        child.name_span,
+                        format!("`{key}` is given twice"),
+                    )
+                    .label("repeated here")
+                    .note(first, "first given here"),
+                );
+                continue;
+            }
+            match (
+                child.args.as_slice(),
+                child.props.is_empty() && child.children.is_empty(),
+            ) {
+                ([value], true) => found = Some((value, child.name_span)),
+                _ => self.cx.report(
+                    Diagnostic::new(
+                        Code::WrongType,
+                        child.span,
+                        format!("`{key}` takes exactly one value"),
+                    )
+                    .label("expected a single value")
+                    .help(format!("write `{key} <value>`")),
+                ),
+            }
+        }
+        found.map(|(value, _)| value)
+    }
+
+    pub(crate) fn required(&self, keyword: &'static str, what: &str) -> Option<&'n Value> {
+        let value = self.value(keyword);
+        if value.is_none() {
+            self.missing(keyword, what);
+        }
+        value
+    }
+
+    pub(crate) fn missing(&self, keyword: &str, what: &str) {
+        let key = self.spelled(keyword);
+        self.cx.report(
+            Diagnostic::new(
+                Code::Missing,
+                self.span(),
+                format!("`{}` needs `{key}`", self.display_name()),
+            )
+            .label(format!("`{key}` missing here"))
+            .help(format!("add `{key}`: {what}")),
+        );
+    }
+
+    fn display_name(&self) -> String {
+        match self.node.args.first().map(|a| &a.scalar) {
+            Some(Scalar::String(name)) => format!("{} {name}", self.node.name),
+            _ if self.node.name.is_empty() => String::from("the spec"),
+            _ => self.node.name.clone(),
+        }
+    }
+
+    pub(crate) fn string(&self, keyword: &'static str) -> Option<(String, Span)> {
+        let value = self.value(keyword)?;
+        self.as_string(value).map(|s| (s, value.span))
+    }
+
+    pub(crate) fn required_string(
+        &self,
+        keyword: &'static str,
+        what: &str,
+    ) -> Option<(String, Span)> {
+        let value = self.required(keyword, what)?;
+        self.as_string(value).map(|s| (s, value.span))
+    }
+
+    /// A string or a number literal, as text (versions: `prometheus "2.53"` or `2.53`).
+    pub(crate) fn text(&self, keyword: &'static str) -> Option<(String, Span)> {
+        let value = self.value(keyword)?;
+        match &value.scalar {
+            Scalar::String(s) | Scalar::Number(s) => Some((s.clone(), value.span)),
+            _ => {
+                self.wrong_type(value, "a string");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn bool(&self, keyword: &'static str) -> Option<bool> {
+        let value = self.value(keyword)?;
+        self.as_bool(value)
+    }
+
+    pub(crate) fn decimal(&self, keyword: &'static str) -> Option<(Decimal, Span)> {
+        let value = self.value(keyword)?;
+        self.as_decimal(value).map(|d| (d, value.span))
+    }
+
+    pub(crate) fn duration(&self, keyword: &'static str) -> Option<Duration> {
+        let value = self.value(keyword)?;
+        self.as_duration(value)
+    }
+
+    pub(crate) fn positive_duration(&self, keyword: &'static str) -> Option<Duration> {
+        let value = self.value(keyword)?;
+        let duration = self.as_duration(value)?;
+        if duration.as_millis() == 0 {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::Duration,
+                    value.span,
+                    "this duration must be longer than zero",
+                )
+                .label("zero"),
+            );
+            return None;
+        }
+        Some(duration)
+    }
+
+    pub(crate) fn count(&self, keyword: &'static str) -> Option<u64> {
+        let (value, span) = self.decimal(keyword)?;
+        match u64::try_from(value) {
+            Ok(n) if value.fract().is_zero() => Some(n),
+            _ => {
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        "expected a whole number of 0 or more",
+                    )
+                    .label("not a count"),
+                );
+                None
+            }
+        }
+    }
+
+    // ---- children -------------------------------------------------------------------
+
+    /// Every child node named `keyword`.
+    pub(crate) fn children(&self, keyword: &'static str) -> Vec<&'n Node> {
+        self.asked.borrow_mut().push(keyword);
+        let key = self.spelled(keyword);
+        let mut out = Vec::new();
+        for (i, child) in self.node.children.iter().enumerate() {
+            if child.name == key {
+                self.children_read[i].set(true);
+                out.push(child);
+            }
+        }
+        out
+    }
+
+    /// At most one child node named `keyword`.
+    pub(crate) fn child(&self, keyword: &'static str) -> Option<&'n Node> {
+        let all = self.children(keyword);
+        for extra in all.iter().skip(1) {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateKey,
+                    extra.name_span,
+                    format!("`{}` is given twice", extra.name),
+                )
+                .label("repeated here")
+                .note(all[0].name_span, "first given here"),
+            );
+        }
+        all.first().copied()
+    }
+
+    /// A list of values: `group-by a b c` (KDL) or `group_by: [a, b, c]` (YAML); a single
+    /// property value counts as a one-element list.
+    pub(crate) fn list(&self, keyword: &'static str) -> Option<Vec<&'n Value>> {
+        self.asked.borrow_mut().push(keyword);
+        let key = self.spelled(keyword);
+        for (i, prop) in self.node.props.iter().enumerate() {
+            if prop.key == key {
+                self.props_read[i].set(true);
+                return Some(vec![&prop.value]);
+            }
+        }
+        let child = self.child(keyword)?;
+        let nested = Reader::new(child, self.cx);
+        let values = nested.rest_args().iter().collect();
+        nested.finish();
+        Some(values)
+    }
+
+    pub(crate) fn string_list(&self, keyword: &'static str) -> Option<Vec<(String, Span)>> {
+        let values = self.list(keyword)?;
+        Some(
+            values
+                .into_iter()
+                .filter_map(|v| self.as_string(v).map(|s| (s, v.span)))
+                .collect(),
+        )
+    }
+
+    /// A map of free-form keys: `selector job=erlmcp` (KDL) or `selector: {job: erlmcp}`.
+    /// Values are strings (numbers and booleans are taken as written).
+    pub(crate) fn map(&self, keyword: &'static str) -> Option<Vec<(String, Span, String, Span)>> {
+        let child = self.child(keyword)?;
+        Some(free_map(child, self.cx))
+    }
+
+    // ---- conversions ----------------------------------------------------------------
+
+    pub(crate) fn wrong_type(&self, value: &Value, expected: &str) {
+        wrong_type(self.cx, value, expected);
+    }
+
+    pub(crate) fn as_string(&self, value: &Value) -> Option<String> {
+        match &value.scalar {
+            Scalar::String(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(value, "a string");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn as_bool(&self, value: &Value) -> Option<bool> {
+        match &value.scalar {
+            Scalar::Bool(b) => Some(*b),
+            _ => {
+                self.wrong_type(
+                    value,
+                    "a boolean (`#true`/`#false` in KDL, `true`/`false` in YAML)",
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn as_decimal(&self, value: &Value) -> Option<Decimal> {
+        as_decimal(self.cx, value)
+    }
+
+    pub(crate) fn as_duration(&self, value: &Value) -> Option<Duration> {
+        let text = match &value.scalar {
+            Scalar::String(s) => s.as_str(),
+            Scalar::Number(n) if n == "0" => "0s",
+            _ => {
+                self.wrong_type(value, "a duration string such as \"5m\"");
+                return None;
+            }
+        };
+        match Duration::parse(text) {
+            Ok(duration) => Some(duration),
+            Err(reason) => {
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::Duration,
+                        value.span,
+                        format!("invalid duration `{text}`"),
+                    )
+                    .label(reason),
+                );
+                None
+            }
+        }
+    }
+
+    // ---- the end ----------------------------------------------------------------------
+
+    /// Reports every argument, property and child that no accessor asked for.
+    pub(crate) fn finish(self) {
+        let asked = self.asked.borrow();
+        let spelled: Vec<String> = asked.iter().map(|k| self.spelled(k)).collect();
+        let candidates = || spelled.iter().map(String::as_str);
+        for value in self.node.args.iter().skip(self.args_read.get()) {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::UnknownProperty,
+                    value.span,
+                    format!("unexpected argument to `{}`", self.node.name),
+                )
+                .label("not expected here")
+                .help("remove it, or give it as a `key=value` property"),
+            );
+        }
+        for (prop, read) in self.node.props.iter().zip(&self.props_read) {
+            if !read.get() {
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::UnknownProperty,
+                        prop.key_span,
+                        format!(
+                            "unknown property `{}` on `{}`",
+                            prop.key,
+                            self.display_name()
+                        ),
+                    )
+                    .label("not a property of this node")
+                    .help(did_you_mean(&prop.key, candidates(), "property")),
+                );
+            }
+        }
+        for (child, read) in self.node.children.iter().zip(&self.children_read) {
+            if !read.get() {
+                let place = if self.node.name.is_empty() {
+                    String::from("the top level")
+                } else {
+                    format!("`{}`", self.display_name())
+                };
+                self.cx.report(
+                    Diagnostic::new(
+                        Code::UnknownNode,
+                        child.name_span,
+                        format!("unknown node `{}` in {place}", child.name),
+                    )
+                    .label("not known here")
+                    .help(did_you_mean(&child.name, candidates(), "node")),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn wrong_type(cx: &Cx, value: &Value, expected: &str) {
+    cx.report(
+        Diagnostic::new(
+            Code::WrongType,
+            value.span,
+            format!("expected {expected}, found {}", value.scalar.type_name()),
+        )
+        .label(format!("{} here", value.scalar.type_name()))
+        .help(format!("write {expected}")),
+    );
+}
+
+pub(crate) fn as_decimal(cx: &Cx, value: &Value) -> Option<Decimal> {
+    let Scalar::Number(text) = &value.scalar else {
+        wrong_type(cx, value, "a number");
+        return None;
+    };
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str(text)
+    };
+    match parsed {
+        Ok(number) => Some(number.normalize()),
+        Err(_) => {
+            cx.report(
+                Diagnostic::new(Code::InvalidValue, value.span, format!("`{text}` is not a usable number"))
+                    .label("out of range or not finite")
+                    .help("numbers must be finite and between -7.9e28 and 7.9e28 with at most 28 decimals"),
+            );
+            None
+        }
+    }
+}
+
+/// The properties of a node as a free-form map (label matchers, annotations).
+pub(crate) fn free_map(node: &Node, cx: &Cx) -> Vec<(String, Span, String, Span)> {
+    let mut out = Vec::new();
+    for prop in &node.props {
+        let text = match &prop.value.scalar {
+            Scalar::String(s) | Scalar::Number(s) => s.clone(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Null => {
+                wrong_type(cx, &prop.value, "a string");
+                continue;
+            }
+        };
+        if let Some((_, first, _, _)) = out
+            .iter()
+            .find(|(k, _, _, _): &&(String, Span, String, Span)| *k == prop.key)
+        {
+            cx.report(
+                Diagnostic::new(
+                    Code::DuplicateKey,
+                    prop.key_span,
+                    format!("`{}` is given twice", prop.key),
+                )
+                .label("repeated here")
+                .note(*first, "first given here"),
+            );
+            continue;
+        }
+        out.push((prop.key.clone(), prop.key_span, text, prop.value.span));
+    }
+    for value in &node.args {
+        cx.report(
+            Diagnostic::new(
+                Code::WrongType,
+                value.span,
+                format!("`{}` takes `key=value` pairs only", node.name),
+            )
+            .label("a bare value")
+            .help("write `label=\"value\"`"),
+        );
+    }
+    for child in &node.children {
+        cx.report(
+            Diagnostic::new(
+                Code::UnknownNode,
+                child.name_span,
+                format!("`{}` takes `key=value` pairs only", node.name),
+            )
+            .label("a nested node")
+            .help("write `label=\"value\"`"),
+        );
+    }
+    out
+}

@@ -1,0 +1,542 @@
+//! SLOs: objective, window, SLI, burn-rate alerting, and their cross-checks against the
+//! metric catalog, the tiers and retention.
+
+use std::collections::BTreeMap;
+
+use super::catalog::{label_name, tier_ref, user_labels};
+use super::names::{Kind, check_identifier};
+use super::promql;
+use super::reader::Reader;
+use super::{Scope, runbook};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    AbsentAlert, Alerting, BudgetAlert, BurnAlert, BurnWindow, CalendarPeriod, Decimal, Duration,
+    Events, HistogramMode, Metric, MetricKind, MetricName, Objective, Retention, ServiceName, Sli,
+    Slo, SloName, Tier, TierName, Version, Window, format_decimal,
+};
+use crate::source::Span;
+use crate::spec::Node;
+
+pub(crate) struct SloScope<'a> {
+    pub(crate) scope: &'a Scope<'a>,
+    pub(crate) tiers: &'a [Tier],
+    pub(crate) metrics: &'a [Metric],
+    pub(crate) retention: Option<&'a Retention>,
+}
+
+/// `keep_firing_for` arrived in Prometheus 2.42.
+const KEEP_FIRING_FOR: Version = Version::new(2, 42);
+
+pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
+    let scope = s.scope;
+    let cx = scope.cx;
+    let r = Reader::new(node, cx);
+    let name = r.name_arg("SLO");
+    let service = match r.required_string("service", "the service this SLO belongs to") {
+        Some((service, span)) => scope
+            .names
+            .resolve(cx, Kind::Service, &service, span)
+            .then(|| ServiceName::new(service)),
+        None => None,
+    };
+    let description = r.string("description").map(|(d, _)| d);
+    let objective = r
+        .required("objective", "a percentage such as 99.9")
+        .and_then(|value| {
+            let percent = r.as_decimal(value)?;
+            let objective = Objective::new(percent);
+            if objective.is_none() {
+                cx.report(
+                    Diagnostic::new(
+                        Code::Objective,
+                        value.span,
+                        format!(
+                            "objective {} is not strictly between 0 and 100",
+                            format_decimal(percent)
+                        ),
+                    )
+                    .label("out of range"),
+                );
+            }
+            objective
+        });
+    let (window, window_span) = window(&r).unzip();
+    let sli = sli(&r, s);
+    let group_by = r
+        .string_list("group-by")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(label, span)| label_name(cx, &label, span, true))
+        .collect();
+    let labels = user_labels(&r, "label");
+    let alerting = alerting(&r, s);
+    let runbook = runbook(&r);
+    r.finish();
+
+    let (name, name_span) = name?;
+    check_identifier(cx, &name, name_span, "SLO").then_some(())?;
+    let slo = Slo {
+        name: SloName::new(name),
+        service: service?,
+        description,
+        objective: objective?,
+        window: window?,
+        sli: sli?,
+        group_by,
+        alerting: alerting?,
+        labels,
+        runbook,
+    };
+    let window_span = window_span.unwrap_or(name_span);
+    impossible_tiers(&slo, cx, name_span);
+    retention_conflict(&slo, s.retention, window_span, s);
+    Some(slo)
+}
+
+fn window(r: &Reader<'_, '_>) -> Option<(Window, Span)> {
+    if let Some(child) = r.child("window").filter(|c| !c.props.is_empty()) {
+        let w = Reader::new(child, r.cx());
+        let period = w.required_string("calendar", "`month` or `week`");
+        w.finish();
+        let (period, span) = period?;
+        return match period.as_str() {
+            "month" => Some((Window::Calendar(CalendarPeriod::Month), span)),
+            "week" => Some((Window::Calendar(CalendarPeriod::Week), span)),
+            other => {
+                r.cx().report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("unknown calendar period `{other}`"),
+                    )
+                    .label("not a period")
+                    .help("write `calendar=\"month\"` or `calendar=\"week\"`"),
+                );
+                None
+            }
+        };
+    }
+    let Some(value) = r.value("window") else {
+        r.missing(
+            "window",
+            "the compliance period, e.g. `window \"30d\"` or `window calendar=\"month\"`",
+        );
+        return None;
+    };
+    let duration = r.as_duration(value)?;
+    if duration < Duration::from_days(1) {
+        r.cx().report(
+            Diagnostic::new(
+                Code::Duration,
+                value.span,
+                "an SLO window must be at least one day",
+            )
+            .label("too short")
+            .help("SLO windows are usually 7d, 28d or 30d"),
+        );
+        return None;
+    }
+    Some((Window::Rolling(duration), value.span))
+}
+
+fn sli(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Sli> {
+    let cx = s.scope.cx;
+    let Some(node) = parent.child("sli") else {
+        parent.missing(
+            "sli",
+            "how good and bad events are counted: `sli { ratio errors=\"…\" total=\"…\" }`",
+        );
+        return None;
+    };
+    let r = Reader::new(node, cx);
+    let ratio = r.child("ratio");
+    let latency = r.child("latency");
+    let availability = r.child("availability");
+    let query = r.child("query");
+    r.finish();
+    let given: Vec<&Node> = [ratio, latency, availability, query]
+        .into_iter()
+        .flatten()
+        .collect();
+    if given.len() != 1 {
+        let (span, message) = match given.get(1) {
+            Some(second) => (second.name_span, "an SLI has exactly one kind"),
+            None => (node.name_span, "this SLI declares no kind"),
+        };
+        cx.report(Diagnostic::new(Code::Sli, span, message).label("here"));
+        return None;
+    }
+    if let Some(node) = ratio {
+        let r = Reader::new(node, cx);
+        let errors = r.value("errors").and_then(|v| promql::selector(cx, v));
+        let good = r.value("good").and_then(|v| promql::selector(cx, v));
+        let total = r
+            .required("total", "the selector counting all events")
+            .and_then(|v| promql::selector(cx, v));
+        let given = r.value("errors").is_some() as u8 + r.value("good").is_some() as u8;
+        r.finish();
+        if given != 1 {
+            cx.report(
+                Diagnostic::new(
+                    Code::Sli,
+                    node.name_span,
+                    "a ratio SLI takes exactly one of `errors` and `good`",
+                )
+                .label("here"),
+            );
+            return None;
+        }
+        let events = match (errors, good) {
+            (Some(errors), None) => Events::Errors(errors),
+            (None, Some(good)) => Events::Good(good),
+            _ => return None,
+        };
+        return Some(Sli::Ratio {
+            events,
+            total: total?,
+        });
+    }
+    if let Some(node) = latency {
+        return latency_sli(node, s);
+    }
+    if let Some(node) = availability {
+        let r = Reader::new(node, cx);
+        let metric = r
+            .required("metric", "a 0/1 gauge such as `up{job=\"x\"}`")
+            .and_then(|v| promql::selector(cx, v));
+        r.finish();
+        return Some(Sli::Availability { metric: metric? });
+    }
+    let node = query?;
+    let r = Reader::new(node, cx);
+    let errors = r
+        .required("errors", "PromQL for the error rate over `{{ window }}`")
+        .and_then(|v| promql::template(cx, v));
+    let total = r
+        .required("total", "PromQL for the total rate over `{{ window }}`")
+        .and_then(|v| promql::template(cx, v));
+    r.finish();
+    Some(Sli::Query {
+        errors: errors?,
+        total: total?,
+    })
+}
+
+fn latency_sli(node: &Node, s: &SloScope<'_>) -> Option<Sli> {
+    let cx = s.scope.cx;
+    let r = Reader::new(node, cx);
+    let metric = r.required_string("metric", "the histogram to read");
+    let threshold_value = r.required(
+        "threshold",
+        "the latency that counts as good, e.g. \"50ms\"",
+    );
+    let threshold = threshold_value.and_then(|v| r.as_duration(v));
+    let mut matchers = BTreeMap::new();
+    for (key, key_span, value, _) in r.map("match").unwrap_or_default() {
+        if let Some(label) = label_name(cx, &key, key_span, false) {
+            matchers.insert(label, value);
+        }
+    }
+    r.finish();
+    let (metric, metric_span) = metric?;
+    if !s
+        .scope
+        .names
+        .resolve(cx, Kind::Metric, &metric, metric_span)
+    {
+        return None;
+    }
+    let threshold = threshold?;
+    let declared = s.metrics.iter().find(|m| m.name.as_str() == metric)?;
+    let MetricKind::Histogram { buckets, native } = &declared.kind else {
+        cx.report(
+            Diagnostic::new(
+                Code::LatencyMetric,
+                metric_span,
+                format!(
+                    "`{metric}` is a {}, not a histogram",
+                    declared.kind.as_str()
+                ),
+            )
+            .label("not a histogram"),
+        );
+        return None;
+    };
+    let histogram = if *native && buckets.is_empty() {
+        HistogramMode::Native
+    } else {
+        HistogramMode::Classic
+    };
+    if histogram == HistogramMode::Classic && !buckets.contains(&threshold.as_decimal_secs()) {
+        let listed: Vec<String> = buckets.iter().map(|b| format_decimal(*b)).collect();
+        let span = threshold_value.map_or(metric_span, |v| v.span);
+        cx.report(
+            Diagnostic::new(
+                Code::ThresholdNotBucket,
+                span,
+                format!("{threshold} is not a bucket boundary of `{metric}`"),
+            )
+            .label(format!(
+                "{} seconds has no `le` bucket",
+                format_decimal(threshold.as_decimal_secs())
+            ))
+            .help(format!(
+                "use one of the declared boundaries (seconds): {}",
+                listed.join(", ")
+            )),
+        );
+        return None;
+    }
+    Some(Sli::Latency {
+        metric: MetricName::new(metric),
+        threshold,
+        matchers,
+        histogram,
+    })
+}
+
+fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Alerting> {
+    let scope = s.scope;
+    let Some(node) = parent.child("alerting") else {
+        return Some(default_alerting(s.tiers));
+    };
+    let r = Reader::new(node, scope.cx);
+    let page = r
+        .child("page")
+        .and_then(|n| burn_alert(n, s, BurnWindow::page_defaults()));
+    let ticket = r
+        .child("ticket")
+        .and_then(|n| burn_alert(n, s, BurnWindow::ticket_defaults()));
+    let budget_consumed = r
+        .child("budget-consumed")
+        .and_then(|n| budget_alert(n, s, true));
+    let budget_exhausted = r
+        .child("budget-exhausted")
+        .and_then(|n| budget_alert(n, s, false));
+    let absent = match r.child("absent") {
+        Some(n) => absent_alert(n, s),
+        None => default_absent(page.as_ref(), ticket.as_ref()),
+    };
+    let min_events = r.count("min-events");
+    r.finish();
+    Some(Alerting {
+        page,
+        ticket,
+        budget_consumed,
+        budget_exhausted,
+        absent,
+        min_events,
+    })
+}
+
+/// With no `alerting` block: page on the first paging tier, ticket on the next
+/// notifying tier, absent alerts on the ticket tier.
+fn default_alerting(tiers: &[Tier]) -> Alerting {
+    let page_tier = tiers.iter().find(|t| t.page);
+    let ticket_tier = tiers
+        .iter()
+        .find(|t| t.notify && !t.page && page_tier.is_none_or(|p| t.level > p.level));
+    let burn = |tier: &Tier, windows| BurnAlert {
+        tier: tier.name.clone(),
+        for_duration: None,
+        keep_firing_for: None,
+        windows,
+    };
+    let page = page_tier.map(|t| burn(t, BurnWindow::page_defaults()));
+    let ticket = ticket_tier.map(|t| burn(t, BurnWindow::ticket_defaults()));
+    let absent = default_absent(page.as_ref(), ticket.as_ref());
+    Alerting {
+        page,
+        ticket,
+        budget_consumed: None,
+        budget_exhausted: None,
+        absent,
+        min_events: None,
+    }
+}
+
+fn default_absent(page: Option<&BurnAlert>, ticket: Option<&BurnAlert>) -> Option<AbsentAlert> {
+    let tier: TierName = ticket.or(page)?.tier.clone();
+    Some(AbsentAlert {
+        tier,
+        for_duration: Duration::from_secs(600),
+    })
+}
+
+fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Option<BurnAlert> {
+    let cx = s.scope.cx;
+    let r = Reader::new(node, cx);
+    let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
+    let for_duration = r.duration("for");
+    let keep_firing_for = keep_firing_for(&r, s);
+    let mut windows = Vec::new();
+    for w in r.children("window") {
+        let wr = Reader::new(w, cx);
+        let long = wr.positive_duration("long");
+        let short = wr.positive_duration("short");
+        let budget = wr.decimal("budget");
+        for (key, given) in [
+            ("long", long.is_some()),
+            ("short", short.is_some()),
+            ("budget", budget.is_some()),
+        ] {
+            if !given && wr.value(key).is_none() {
+                wr.missing(key, "long and short windows and the budget percent consumed, e.g. `window long=\"1h\" short=\"5m\" budget=2`");
+            }
+        }
+        wr.finish();
+        let (Some(long), Some(short), Some((budget, budget_span))) = (long, short, budget) else {
+            continue;
+        };
+        if short >= long {
+            cx.report(
+                Diagnostic::new(
+                    Code::Duration,
+                    w.name_span,
+                    format!(
+                        "the short window ({short}) must be shorter than the long one ({long})"
+                    ),
+                )
+                .label("here")
+                .help("the short window is usually 1/12 of the long one"),
+            );
+            continue;
+        }
+        if budget <= Decimal::ZERO || budget > Decimal::ONE_HUNDRED {
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    budget_span,
+                    "a budget share is a percentage above 0 and at most 100",
+                )
+                .label("out of range"),
+            );
+            continue;
+        }
+        windows.push(BurnWindow::new(long, short, budget));
+    }
+    r.finish();
+    Some(BurnAlert {
+        tier: tier?,
+        for_duration,
+        keep_firing_for,
+        windows: if windows.is_empty() {
+            defaults
+        } else {
+            windows
+        },
+    })
+}
+
+fn keep_firing_for(r: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Duration> {
+    let value = r.value("keep-firing-for")?;
+    let duration = r.as_duration(value)?;
+    if s.scope.targets.prometheus < KEEP_FIRING_FOR {
+        r.cx().report(
+            Diagnostic::new(
+                Code::TargetVersion,
+                value.span,
+                format!(
+                    "`keep-firing-for` needs Prometheus {KEEP_FIRING_FOR}; the target is {}",
+                    s.scope.targets.prometheus
+                ),
+            )
+            .label("not supported by the target"),
+        );
+        return None;
+    }
+    Some(duration)
+}
+
+fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Option<BudgetAlert> {
+    let cx = s.scope.cx;
+    let r = Reader::new(node, cx);
+    let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
+    let percent = if with_percent {
+        let value = r.required("percent", "the share of the budget consumed, e.g. 70");
+        value.and_then(|v| {
+            let p = r.as_decimal(v)?;
+            if p <= Decimal::ZERO || p >= Decimal::ONE_HUNDRED {
+                cx.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        v.span,
+                        "a consumed share is a percentage strictly between 0 and 100",
+                    )
+                    .label("out of range")
+                    .help("use `budget-exhausted` for 100 %"),
+                );
+                return None;
+            }
+            Some(p)
+        })
+    } else {
+        Some(Decimal::ONE_HUNDRED)
+    };
+    let for_duration = r.duration("for");
+    r.finish();
+    Some(BudgetAlert {
+        tier: tier?,
+        percent: percent?,
+        for_duration,
+    })
+}
+
+fn absent_alert(node: &Node, s: &SloScope<'_>) -> Option<AbsentAlert> {
+    let r = Reader::new(node, s.scope.cx);
+    let enabled = r.bool("enabled").unwrap_or(true);
+    let tier = if enabled {
+        tier_ref(&r, s.scope, "the tier this alert fires at")
+    } else {
+        None
+    };
+    let for_duration = r
+        .positive_duration("for")
+        .unwrap_or(Duration::from_secs(600));
+    r.finish();
+    Some(AbsentAlert {
+        tier: tier?,
+        for_duration,
+    })
+}
+
+fn impossible_tiers(slo: &Slo, cx: &super::reader::Cx, span: Span) {
+    let alerts = [
+        ("page", &slo.alerting.page),
+        ("ticket", &slo.alerting.ticket),
+    ];
+    for (which, alert) in alerts {
+        let Some(alert) = alert else { continue };
+        for window in &alert.windows {
+            let threshold = slo.burn_threshold(window);
+            if threshold >= Decimal::ONE || window.long > slo.window.period() {
+                let factor = slo.burn_factor(window).round_dp(3);
+                cx.report(
+                    Diagnostic::new(Code::ImpossibleTier, span, format!("the {which} alert over {} can never fire", window.long))
+                        .label(format!("burn factor {} × error budget {} ≥ 1", format_decimal(factor), format_decimal(slo.objective.error_budget())))
+                        .help(format!("with objective {}%, the {which} window {}/{} needs an error ratio above 100 %; lower the objective, or disable or reconfigure this alert", slo.objective, window.long, window.short)),
+                );
+            }
+        }
+    }
+}
+
+fn retention_conflict(slo: &Slo, retention: Option<&Retention>, span: Span, s: &SloScope<'_>) {
+    let Some(retention) = retention else { return };
+    let kept = retention.local_or_raw();
+    if slo.window.period() > kept {
+        s.scope.cx.report(
+            Diagnostic::new(
+                Code::WindowExceedsRetention,
+                span,
+                format!(
+                    "SLO `{}` spans {} but raw samples are kept {kept}",
+                    slo.name,
+                    slo.window.period()
+                ),
+            )
+            .label("longer than retention"),
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Compile a monitoring spec into Prometheus rules, Alertmanager routing, Grafana dashboards and runbooks"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// How diagnostics are printed.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// Treat warnings as errors.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+    /// When to colour output; `NO_COLOR` is honoured with `auto`.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile the spec and write every artefact into the output folder.
+    Generate(Build),
+    /// Exit 1 when the output folder differs from what the spec produces (the CI gate).
+    Check(Build),
+    /// Check the spec only; write nothing.
+    Validate(Inputs),
+    /// Explain a diagnostic code, e.g. `vigil explain slo::impossible_tier`.
+    Explain {
+        /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional).
+        code: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Inputs {
+    /// Spec files or folders (`.kdl`, `.yaml`, `.yml`), merged into one namespace.
+    #[arg(default_value = "specs")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Build {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The output folder.
+    #[arg(long, short, default_value = "generated")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,157 @@
+//! The registry of diagnostic codes. Codes are stable: never rename one, only add.
+//! Each entry carries its severity, a default help line and the explanation shown by
+//! `vigil explain CODE` and documented in `docs/errors.md`.
+
+use crate::diagnostic::Severity;
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $severity:ident, $help:literal, $explain:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            pub fn default_help(self) -> &'static str {
+                match self { $( Code::$variant => $help, )* }
+            }
+
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$variant => $explain, )* }
+            }
+        }
+    };
+}
+
+impl Code {
+    pub fn parse(text: &str) -> Option<Code> {
+        let wanted = text.trim();
+        let wanted = wanted.strip_prefix("vigil::").unwrap_or(wanted);
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().strip_prefix("vigil::") == Some(wanted))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+codes! {
+    Io = "vigil::spec::io", Error,
+        "check that the path exists and is readable",
+        "A spec path could not be read: it does not exist, is not readable, is not valid UTF-8, or is a folder with no `.kdl`, `.yaml` or `.yml` files.";
+    Syntax = "vigil::spec::syntax", Error,
+        "fix the syntax at the marked position",
+        "The file is not valid KDL (version 2) or YAML. The span points at the first character the parser could not accept.";
+    Version = "vigil::spec::version", Error,
+        "write `vigil 1` (KDL) or `vigil: 1` (YAML)",
+        "The spec declares a language version this vigil does not understand. Only version 1 exists.";
+    UnknownNode = "vigil::spec::unknown_node", Error,
+        "remove it or fix its name",
+        "A node (KDL) or key (YAML) is not part of the language at this place. The help names the closest known one.";
+    UnknownProperty = "vigil::spec::unknown_property", Error,
+        "remove it or fix its name",
+        "A property (`key=value` in KDL, a key in YAML) is not accepted by this node.";
+    WrongType = "vigil::spec::wrong_type", Error,
+        "write a value of the expected type",
+        "A value has the wrong type: a string where a number is expected, a map where a list is expected, and so on.";
+    Missing = "vigil::spec::missing", Error,
+        "add the missing value",
+        "A required argument, property or child node is missing.";
+    DuplicateKey = "vigil::spec::duplicate_key", Error,
+        "keep only one of them",
+        "The same key is given twice in one node or mapping; vigil does not pick one silently.";
+    Unsupported = "vigil::spec::unsupported", Error,
+        "write the value out in full",
+        "A YAML feature vigil refuses on purpose: aliases and anchors (they allow exponential expansion), tags, multiple documents in one file, nesting deeper than 64 levels.";
+    DuplicateName = "vigil::names::duplicate", Error,
+        "rename one of them; names are global across all spec files",
+        "Two declarations of the same kind share a name. All spec files form one namespace, so this applies across files too.";
+    Undefined = "vigil::names::undefined", Error,
+        "declare it, or fix the reference",
+        "A reference names a service, tier, metric, receiver or time interval that is not declared anywhere in the spec.";
+    InvalidName = "vigil::names::invalid", Error,
+        "use letters, digits, `_` and `-`, starting with a letter",
+        "A name is not usable: it must start with a letter and contain only ASCII letters, digits, `_` and `-` (metric names follow Prometheus' rules; alert names are CamelCase). Names become file names, label values and rule names, so they are kept portable.";
+    InvalidValue = "vigil::value::invalid", Error,
+        "see the expected form in the help",
+        "A value is out of its allowed set or range (an enumeration, a version, a size, a percentage).";
+    Duration = "vigil::value::duration", Error,
+        "write a Prometheus duration such as `30s`, `5m`, `1h30m`, `28d`",
+        "A duration is malformed, zero where a positive one is needed, or absurdly large (more than 10 years).";
+    Objective = "vigil::slo::objective", Error,
+        "write a percentage strictly between 0 and 100, such as `99.9`",
+        "An SLO objective is a percentage strictly between 0 and 100. 100 leaves no error budget, so every burn-rate alert would divide by zero.";
+    Sli = "vigil::slo::sli", Error,
+        "declare exactly one of `ratio`, `latency`, `availability`, `query` inside `sli`",
+        "An SLO needs exactly one SLI and the SLI needs the fields of its kind: `ratio` takes `errors` or `good` with `total`; `latency` a histogram `metric` and a `threshold`; `availability` a 0/1 `metric`; `query` templated `errors` and `total` with `{{ window }}`.";
+    ThresholdNotBucket = "vigil::slo::threshold_not_bucket", Error,
+        "use one of the declared bucket boundaries, or add the threshold to `buckets`",
+        "A latency SLI on a classic histogram counts the requests below the threshold with the `le` bucket of that exact value. A threshold that is not a bucket boundary has no series, so the SLI would always read 0.";
+    ImpossibleTier = "vigil::slo::impossible_tier", Error,
+        "lower the objective, lengthen the window, or raise the budget share of this alert",
+        "A burn-rate alert fires when the error ratio exceeds factor × (1 − objective). When that product is 1 or more, the error ratio (at most 1) can never reach it, so the alert can never fire.";
+    LatencyMetric = "vigil::slo::latency_metric", Error,
+        "point the latency SLI at a metric declared with `type=histogram`",
+        "A latency SLI reads histogram buckets; the metric it names is not a histogram.";
+    QueryTemplate = "vigil::slo::query_template", Error,
+        "use `{{ window }}` where the range goes, e.g. `rate(x[{{ window }}])`",
+        "A `query` SLI is evaluated over several windows, so each expression must contain the `{{ window }}` placeholder (Sloth's `{{.window}}` is accepted too).";
+    ReservedLabel = "vigil::labels::reserved", Error,
+        "rename the label; vigil sets it itself",
+        "The labels `service`, `slo`, `slo_window`, `severity`, `tier` and `team` are set by vigil on every generated rule and drive routing and inhibition. A user label with one of these names would silently change where alerts go, so it is refused.";
+    InvalidLabel = "vigil::labels::invalid", Error,
+        "label names match `[a-zA-Z_][a-zA-Z0-9_]*` and do not start with `__`",
+        "A label name is not a valid Prometheus label name, or uses the `__` prefix reserved for Prometheus internals.";
+    PromQl = "vigil::promql::syntax", Error,
+        "fix the expression; it is parsed as Prometheus would",
+        "An expression is not valid PromQL. vigil parses every expression at compile time so a broken query never reaches Prometheus.";
+    PromQlType = "vigil::promql::type", Error,
+        "this field takes a series selector such as `http_requests_total{code=~\"5..\"}`",
+        "A field that vigil wraps in `rate(...)` or compares with a bucket must be a plain series selector, not an arbitrary expression.";
+    BaseUnit = "vigil::metric::base_unit", Warning,
+        "use base units: seconds and bytes, e.g. rename `_ms` to `_seconds`",
+        "Prometheus naming conventions use base units (seconds, bytes, ratios 0–1). A metric suffixed `_ms`, `_millis`, `_kb`, `_percent` and the like forces every query to convert.";
+    TotalSuffix = "vigil::metric::total_suffix", Warning,
+        "counters end in `_total`; other types must not",
+        "By Prometheus convention the `_total` suffix marks counters and only counters, so that `rate()` is applied to exactly the right series.";
+    UnitSuffix = "vigil::metric::unit_suffix", Warning,
+        "end the metric name with its unit, e.g. `_seconds`",
+        "A metric declares a unit but its name does not carry it as a suffix (before `_total` for counters), so readers of a query cannot see the unit.";
+    WindowExceedsRetention = "vigil::retention::window_exceeds_raw", Warning,
+        "keep raw samples at least as long as the longest SLO window (`retention { local 35d }`), or shorten the window",
+        "An SLO is evaluated over its whole window from data Prometheus holds locally. When the local retention is shorter than the window, the period SLI, budget and burn rates silently cover only the retained part.";
+    AlertName = "vigil::alert::name", Error,
+        "use CamelCase, at most 40 characters, e.g. `ErlmcpMemoryHigh`",
+        "Alert names follow the monitoring-mixin convention: CamelCase, starting with an upper-case letter, letters and digits only, at most 40 characters.";
+    Summary = "vigil::alert::summary", Warning,
+        "write a static sentence that ends with a period; put templated detail in `description`",
+        "An alert summary is a short static sentence ending with a period (mixtool's lint); it must not use template actions such as `{{ $labels.x }}`, which belong in `description`.";
+    Threshold = "vigil::alert::threshold", Error,
+        "give either a boolean `expr` with `tier=`, or a value `expr` with `above`/`below` thresholds",
+        "An alert either has a complete condition (`expr \"a > 1\"` and a tier) or a value expression with one or more `above`/`below` thresholds, each with its own tier.";
+    LiteralSecret = "vigil::receiver::literal_secret", Error,
+        "store the secret in a file and reference it with the `*-file` property",
+        "A receiver holds a secret (a webhook URL with a token, an API key, a routing key, a password) inline. Generated configs are committed and reviewed, so secrets are only referenced by file.";
+    TargetVersion = "vigil::targets::version", Error,
+        "raise the target version in `targets`, or avoid the feature",
+        "The spec asks for a feature the declared target version of Prometheus or Alertmanager does not have (for example `keep_firing_for` needs Prometheus 2.42, `api_url_file` on Slack needs Alertmanager 0.22).";
+    Routing = "vigil::routing::invalid", Error,
+        "see the help for the exact fix",
+        "The routing tree is incomplete: it needs exactly one `routing` block with a `default` receiver, and every notifying tier needs a route.";
+    UnusedReceiver = "vigil::receiver::unused", Warning,
+        "route some alerts to it, or remove it",
+        "A receiver is declared but no route sends anything to it.";
+}

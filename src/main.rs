@@ -1,0 +1,17 @@
+//! The thin shim: gather the environment, run, print, exit.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let environment = vigil::app::Environment {
+        stderr_is_terminal: std::io::stderr().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        terminal_width: 100,
+    };
+    let outcome = vigil::app::run(std::env::args_os(), environment);
+    // A closed pipe is not worth a panic; the exit code still tells the story.
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
+}

@@ -1,0 +1,154 @@
+//! Tiers, services and the metric catalog.
+
+use std::collections::BTreeMap;
+
+use super::Timing;
+use super::values::{Decimal, LabelName, MetricName, ServiceName, TeamName, TierName};
+
+/// An alert tier: urgency, severity label, and whether it pages or notifies at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub name: TierName,
+    /// 1 is the most urgent.
+    pub level: u8,
+    pub severity: TierSeverity,
+    pub page: bool,
+    pub notify: bool,
+    pub description: Option<String>,
+    pub timing: Timing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TierSeverity {
+    Critical,
+    Warning,
+    Info,
+    /// Recorded but never notified (tier 4, debug).
+    None,
+}
+
+impl TierSeverity {
+    pub const ALL: &'static [(&'static str, TierSeverity)] = &[
+        ("critical", TierSeverity::Critical),
+        ("warning", TierSeverity::Warning),
+        ("info", TierSeverity::Info),
+        ("none", TierSeverity::None),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierSeverity::Critical => "critical",
+            TierSeverity::Warning => "warning",
+            TierSeverity::Info => "info",
+            TierSeverity::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: ServiceName,
+    pub team: Option<TeamName>,
+    pub description: Option<String>,
+    /// Label matchers that select this service's series (`job="erlmcp"`).
+    pub selector: BTreeMap<LabelName, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metric {
+    pub name: MetricName,
+    pub kind: MetricKind,
+    pub unit: Option<Unit>,
+    pub service: Option<ServiceName>,
+    pub help: String,
+    pub labels: Vec<MetricLabel>,
+    /// Per-metric series budget.
+    pub max_series: Option<u64>,
+}
+
+impl Metric {
+    /// Series this metric can produce per target: the product of the label value-set
+    /// sizes, times (buckets + 2) for classic histograms (`_bucket` per boundary plus
+    /// `+Inf`, `_sum`, `_count`). `None` when a label is unbounded.
+    pub fn estimated_series(&self) -> Option<u64> {
+        let mut series: u64 = 1;
+        for label in &self.labels {
+            match &label.values {
+                LabelValues::Enumerated(values) => {
+                    series = series.saturating_mul(u64::try_from(values.len()).unwrap_or(u64::MAX));
+                }
+                LabelValues::Unbounded => return None,
+            }
+        }
+        let per_combination = match &self.kind {
+            MetricKind::Histogram {
+                buckets,
+                native: false,
+            } => u64::try_from(buckets.len())
+                .unwrap_or(u64::MAX)
+                .saturating_add(3),
+            MetricKind::Histogram { native: true, .. } => 3,
+            MetricKind::Summary => 2,
+            MetricKind::Counter | MetricKind::Gauge => 1,
+        };
+        Some(series.saturating_mul(per_combination))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricKind {
+    Counter,
+    Gauge,
+    /// `buckets` are the classic bucket boundaries, ascending, without `+Inf`;
+    /// `native` marks a native (sparse) histogram.
+    Histogram {
+        buckets: Vec<Decimal>,
+        native: bool,
+    },
+    Summary,
+}
+
+impl MetricKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MetricKind::Counter => "counter",
+            MetricKind::Gauge => "gauge",
+            MetricKind::Histogram { .. } => "histogram",
+            MetricKind::Summary => "summary",
+        }
+    }
+}
+
+/// A metric's unit; the base units Prometheus recommends plus anything else as text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    Seconds,
+    Bytes,
+    Ratio,
+    Other(String),
+}
+
+impl Unit {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Seconds => "seconds",
+            Unit::Bytes => "bytes",
+            Unit::Ratio => "ratio",
+            Unit::Other(other) => other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricLabel {
+    pub name: LabelName,
+    pub values: LabelValues,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelValues {
+    /// The complete set of values this label takes.
+    Enumerated(Vec<String>),
+    /// Values not known in advance (IDs, paths): a cardinality risk the checker flags.
+    Unbounded,
+}

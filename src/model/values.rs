@@ -1,0 +1,408 @@
+//! Typed values shared by the whole model: names, durations, exact numbers, versions,
+//! PromQL expressions.
+
+use std::fmt;
+
+pub use rust_decimal::Decimal;
+
+macro_rules! name_type {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(name: impl Into<String>) -> Self { Self(name.into()) }
+            pub fn as_str(&self) -> &str { &self.0 }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
+        }
+    )*};
+}
+
+name_type! {
+    /// An SLO's name, unique across the spec (`availability`, `tool-call-latency`).
+    SloName;
+    ServiceName;
+    TeamName;
+    TierName;
+    /// A Prometheus metric name, validated against `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    MetricName;
+    /// A Prometheus label name, validated against `[a-zA-Z_][a-zA-Z0-9_]*`.
+    LabelName;
+    /// A CamelCase alert name of at most 40 characters.
+    AlertName;
+    ReceiverName;
+    IntervalName;
+    /// The name of an `anomaly`, `regression` or `capacity` declaration.
+    RuleName;
+}
+
+/// A duration with millisecond precision, written like Prometheus (`30s`, `1h30m`, `28d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration {
+    millis: u64,
+}
+
+const UNITS: &[(&str, u64)] = &[
+    ("y", 365 * 86_400_000),
+    ("w", 7 * 86_400_000),
+    ("d", 86_400_000),
+    ("h", 3_600_000),
+    ("m", 60_000),
+    ("s", 1_000),
+    ("ms", 1),
+];
+
+/// Ten years: anything longer is a typo, and the bound keeps arithmetic far from overflow.
+pub(crate) const MAX_DURATION_MILLIS: u64 = 10 * 365 * 86_400_000;
+
+impl Duration {
+    pub const fn from_millis(millis: u64) -> Self {
+        Self { millis }
+    }
+
+    pub const fn from_secs(secs: u64) -> Self {
+        Self {
+            millis: secs * 1000,
+        }
+    }
+
+    pub const fn from_days(days: u64) -> Self {
+        Self {
+            millis: days * 86_400_000,
+        }
+    }
+
+    pub fn as_millis(self) -> u64 {
+        self.millis
+    }
+
+    pub fn as_secs(self) -> u64 {
+        self.millis / 1000
+    }
+
+    /// Seconds as an exact decimal (`0.05` for `50ms`).
+    pub fn as_decimal_secs(self) -> Decimal {
+        Decimal::from(self.millis) / Decimal::from(1000)
+    }
+
+    /// Parses Prometheus' duration syntax: one or more `<integer><unit>` pairs, units
+    /// from `y w d h m s ms`, each at most once and from largest to smallest.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Err(String::from("empty duration"));
+        }
+        let mut rest = text;
+        let mut millis: u64 = 0;
+        let mut last_unit = 0usize;
+        while !rest.is_empty() {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(format!("expected a number at `{rest}`"));
+            }
+            let number: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| String::from("number too large"))?;
+            rest = &rest[digits..];
+            let Some((index, (unit, factor))) = UNITS
+                .iter()
+                .enumerate()
+                .filter(|(_, (unit, _))| {
+                    rest.starts_with(unit) && !(*unit == "m" && rest.starts_with("ms"))
+                })
+                .max_by_key(|(_, (unit, _))| unit.len())
+            else {
+                return Err(format!(
+                    "unknown unit at `{rest}`; use y, w, d, h, m, s or ms"
+                ));
+            };
+            if index + 1 <= last_unit {
+                return Err(String::from(
+                    "units must go from largest to smallest, each once",
+                ));
+            }
+            last_unit = index + 1;
+            rest = &rest[unit.len()..];
+            millis = number
+                .checked_mul(*factor)
+                .and_then(|m| m.checked_add(millis))
+                .filter(|m| *m <= MAX_DURATION_MILLIS)
+                .ok_or_else(|| String::from("longer than 10 years"))?;
+        }
+        Ok(Self { millis })
+    }
+}
+
+/// Prints in days, hours, minutes, seconds and milliseconds (`30d`, `1h30m`, `730d`):
+/// weeks and years are never used so windows read the same everywhere.
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.millis == 0 {
+            return f.write_str("0s");
+        }
+        let mut rest = self.millis;
+        for (unit, factor) in UNITS.iter().skip(2) {
+            if rest >= *factor {
+                write!(f, "{}{unit}", rest / factor)?;
+                rest %= factor;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A number printed exactly as a human would write it (`0.999`, never `0.9990000000000001`).
+pub fn format_decimal(value: Decimal) -> String {
+    let normalized = value.normalize();
+    if normalized.is_zero() {
+        String::from("0")
+    } else {
+        normalized.to_string()
+    }
+}
+
+/// An SLO objective in percent, strictly between 0 and 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Objective(Decimal);
+
+impl Objective {
+    pub fn new(percent: Decimal) -> Option<Self> {
+        (percent > Decimal::ZERO && percent < Decimal::ONE_HUNDRED).then_some(Self(percent))
+    }
+
+    pub fn percent(self) -> Decimal {
+        self.0
+    }
+
+    /// The objective as a ratio (`0.999` for 99.9 %), exact.
+    pub fn ratio(self) -> Decimal {
+        (self.0 / Decimal::ONE_HUNDRED).normalize()
+    }
+
+    /// The error budget as a ratio (`0.001` for 99.9 %), exact.
+    pub fn error_budget(self) -> Decimal {
+        (Decimal::ONE - self.ratio()).normalize()
+    }
+}
+
+impl fmt::Display for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_decimal(self.0))
+    }
+}
+
+/// A `major.minor` version of a target tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl Version {
+    pub const fn new(major: u32, minor: u32) -> Self {
+        Self { major, minor }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().trim_start_matches('v');
+        let mut parts = text.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+        if let Some(patch) = parts.next() {
+            patch.parse::<u32>().ok()?;
+        }
+        parts.next().is_none().then_some(Self { major, minor })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// A PromQL expression that `promql-parser` accepted at check time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PromQl(String);
+
+impl PromQl {
+    /// Only the checker builds these after parsing; emitters compose new ones with
+    /// [`PromQl::composed`].
+    pub(crate) fn checked(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// An expression built by vigil itself from checked parts.
+    pub fn composed(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PromQl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A plain series selector (`metric{label="v"}`), which vigil may wrap in `rate()`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Selector {
+    text: String,
+    metric: Option<MetricName>,
+}
+
+impl Selector {
+    pub(crate) fn checked(text: impl Into<String>, metric: Option<MetricName>) -> Self {
+        Self {
+            text: text.into(),
+            metric,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The metric name, when the selector names one (it may match on `__name__` instead).
+    pub fn metric(&self) -> Option<&MetricName> {
+        self.metric.as_ref()
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A PromQL template with a `{{ window }}` placeholder (the `query` SLI).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WindowTemplate(String);
+
+impl WindowTemplate {
+    pub(crate) fn checked(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The expression for one window.
+    pub fn render(&self, window: Duration) -> PromQl {
+        PromQl::composed(substitute_window(&self.0, &window.to_string()))
+    }
+}
+
+/// Replaces `{{ window }}` (any spacing) and Sloth's `{{.window}}` with `window`.
+pub(crate) fn substitute_window(template: &str, window: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}") else {
+            break;
+        };
+        let inner = rest[start + 2..start + end].trim();
+        out.push_str(&rest[..start]);
+        if inner == "window" || inner == ".window" {
+            out.push_str(window);
+        } else {
+            out.push_str(&rest[start..start + end + 2]);
+        }
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_and_print() {
+        let cases = [
+            ("30d", "30d"),
+            ("1w", "7d"),
+            ("2y", "730d"),
+            ("1h30m", "1h30m"),
+            ("90m", "1h30m"),
+            ("50ms", "50ms"),
+            ("1m500ms", "1m500ms"),
+            ("0s", "0s"),
+        ];
+        for (input, printed) in cases {
+            assert_eq!(
+                Duration::parse(input).map(|d| d.to_string()),
+                Ok(printed.to_owned()),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_reject_nonsense() {
+        for input in [
+            "",
+            "5",
+            "m",
+            "5x",
+            "1m1h",
+            "1h1h",
+            "99999999999y",
+            "-5m",
+            "5 m",
+            "11y",
+        ] {
+            assert!(
+                Duration::parse(input).is_err(),
+                "{input} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn objectives_are_exact() {
+        let objective = Objective::new(Decimal::new(999, 1)).expect("valid");
+        assert_eq!(format_decimal(objective.ratio()), "0.999");
+        assert_eq!(format_decimal(objective.error_budget()), "0.001");
+        assert!(Objective::new(Decimal::ONE_HUNDRED).is_none());
+        assert!(Objective::new(Decimal::ZERO).is_none());
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(Version::parse("2.53"), Some(Version::new(2, 53)));
+        assert_eq!(Version::parse("v0.27.1"), Some(Version::new(0, 27)));
+        assert_eq!(Version::parse("3"), Some(Version::new(3, 0)));
+        assert_eq!(Version::parse("two"), None);
+        assert!(Version::new(0, 27) > Version::new(0, 9));
+    }
+
+    #[test]
+    fn window_templates() {
+        assert_eq!(
+            substitute_window("rate(x[{{ window }}])", "5m"),
+            "rate(x[5m])"
+        );
+        assert_eq!(
+            substitute_window("rate(x[{{.window}}])", "1h"),
+            "rate(x[1h])"
+        );
+        assert_eq!(substitute_window("{{ other }}", "1h"), "{{ other }}");
+    }
+}

@@ -1,0 +1,129 @@
+//! Stage 1: read spec files (KDL or YAML, one file, several, or folders) into raw trees.
+
+mod kdl;
+pub mod tree;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::Sources;
+pub use tree::{Dialect, Document, Node, Property, Scalar, Value};
+
+/// Files larger than this are refused before parsing, so a runaway input cannot exhaust memory.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The raw spec: every parsed file, in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct RawSpec {
+    pub documents: Vec<Document>,
+}
+
+/// Text inputs already in memory (used by tests, fuzzing and the filesystem loader).
+pub fn parse_text(
+    name: &str,
+    text: &str,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+) -> Option<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let file = sources.add(name.replace('\\', "/"), text);
+    if is_yaml(Path::new(name)) {
+        yaml::parse(file, text, diagnostics)
+    } else {
+        kdl::parse(file, text, diagnostics)
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn is_spec(path: &Path) -> bool {
+    is_yaml(path) || path.extension().and_then(|e| e.to_str()) == Some("kdl")
+}
+
+/// Loads files and folders. Folders are walked recursively in name order; only `.kdl`,
+/// `.yaml` and `.yml` files are read.
+pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files, &mut diagnostics);
+    }
+    files.sort();
+    files.dedup();
+    let mut spec = RawSpec::default();
+    for path in files {
+        let name = path.to_string_lossy().replace('\\', "/");
+        match read(&path) {
+            Ok(text) => {
+                if let Some(document) = parse_text(&name, &text, sources, &mut diagnostics) {
+                    spec.documents.push(document);
+                }
+            }
+            Err(message) => {
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")))
+            }
+        }
+    }
+    (spec, diagnostics)
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics) {
+    let shown = path.display();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")));
+            return;
+        }
+    };
+    if !metadata.is_dir() {
+        files.push(path.to_path_buf());
+        return;
+    }
+    let before = files.len();
+    for entry in walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_spec(entry.path()) => {
+                files.push(entry.path().to_path_buf());
+            }
+            Ok(_) => {}
+            Err(error) => {
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")))
+            }
+        }
+    }
+    if files.len() == before {
+        diagnostics.push(
+            Diagnostic::unplaced(
+                Code::Io,
+                format!("{shown}: no `.kdl`, `.yaml` or `.yml` files in this folder"),
+            )
+            .help(
+                "pass the spec files or the folder that holds them, e.g. `vigil generate specs/`",
+            ),
+        );
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} bytes; specs are limited to {MAX_FILE_BYTES} bytes",
+            metadata.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}

@@ -1,0 +1,417 @@
+//! YAML → raw tree, through saphyr's event parser so every key and value keeps its span.
+//!
+//! Mapping rules (the YAML form mirrors KDL with snake_case keys):
+//! - a scalar `key: value` becomes a property `key=value`;
+//! - a list of scalars `key: [a, b]` becomes a child node `key a b`;
+//! - a mapping `key: {…}` becomes a child node `key {…}`;
+//! - a plural collection key (`slos`, `routes`, `steps`, …) holds either a mapping of
+//!   name → body (`slos: {availability: {…}}` ≡ `slo availability {…}`) or a list of bodies
+//!   (`routes: [{…}]` ≡ `route …` repeated); a list of mappings under any other key
+//!   repeats that node.
+//!
+//! Anchors, aliases, tags and multi-document streams are refused: they add nothing a spec
+//! needs and aliases allow exponential expansion ("billion laughs").
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::tree::{Dialect, Document, Node, Property, Scalar, Value};
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+const MAX_DEPTH: usize = 64;
+
+/// Plural YAML keys and the KDL node each of their items becomes.
+const COLLECTIONS: &[(&str, &str)] = &[
+    ("alerts", "alert"),
+    ("annotations", "annotation"),
+    ("anomalies", "anomaly"),
+    ("capacities", "capacity"),
+    ("decisions", "decision"),
+    ("downsamples", "downsample"),
+    ("inhibitions", "inhibit"),
+    ("labels", "label"),
+    ("links", "link"),
+    ("metrics", "metric"),
+    ("receivers", "receiver"),
+    ("regressions", "regression"),
+    ("responders", "responder"),
+    ("routes", "route"),
+    ("services", "service"),
+    ("slos", "slo"),
+    ("steps", "step"),
+    ("thresholds", "threshold"),
+    ("tiers", "tier"),
+    ("windows", "window"),
+    ("time_intervals", "time_interval"),
+];
+
+enum Yaml {
+    Scalar(Value),
+    Sequence(Vec<Yaml>, Span),
+    Mapping(Vec<(Value, Yaml)>, Span),
+}
+
+impl Yaml {
+    fn span(&self) -> Span {
+        match self {
+            Yaml::Scalar(v) => v.span,
+            Yaml::Sequence(_, s) | Yaml::Mapping(_, s) => *s,
+        }
+    }
+}
+
+pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
+    let mut reader = Reader {
+        file,
+        text,
+        events: Parser::new_from_str(text),
+        cursor: (0, 0),
+    };
+    let tree = match reader.stream() {
+        Ok(tree) => tree,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let whole = Span::new(file, 0, text.len());
+    let mut root = Node::new("", Span::new(file, 0, 0), whole, Dialect::Yaml);
+    match tree {
+        None => {}
+        Some(Yaml::Mapping(entries, _)) => fill_body(&mut root, entries, diagnostics),
+        Some(other) => diagnostics.push(
+            Diagnostic::new(
+                Code::WrongType,
+                other.span(),
+                "a YAML spec must be a mapping",
+            )
+            .label("expected `key: value` entries")
+            .help("start the file with `vigil: 1` and top-level keys such as `slos:`"),
+        ),
+    }
+    Some(Document { file, root })
+}
+
+struct Reader<'a> {
+    file: FileId,
+    text: &'a str,
+    events: Parser<'a, saphyr_parser::StrInput<'a>>,
+    /// (char index, byte index) of the last conversion; events arrive mostly in order.
+    cursor: (usize, usize),
+}
+
+type Next<'a> = (Event<'a>, Span);
+
+impl<'a> Reader<'a> {
+    fn byte_offset(&mut self, char_index: usize) -> usize {
+        if char_index < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut chars, mut bytes) = self.cursor;
+        let rest = &self.text[bytes..];
+        for c in rest.chars() {
+            if chars == char_index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
+    }
+
+    fn next(&mut self) -> Result<Next<'a>, Diagnostic> {
+        match self.events.next() {
+            Some(Ok((event, span))) => {
+                let start = self.byte_offset(span.start.index());
+                let end = self.byte_offset(span.end.index());
+                Ok((event, Span::new(self.file, start, end)))
+            }
+            Some(Err(error)) => {
+                let start = self.byte_offset(error.marker().index());
+                let end = (start + 1).min(self.text.len());
+                Err(Diagnostic::new(
+                    Code::Syntax,
+                    Span::new(self.file, start, end),
+                    format!("invalid YAML: {}", error.info()),
+                )
+                .help("fix the YAML syntax at the marked position"))
+            }
+            None => Err(Diagnostic::new(
+                Code::Syntax,
+                Span::new(self.file, self.text.len(), self.text.len()),
+                "unexpected end of YAML",
+            )),
+        }
+    }
+
+    fn stream(&mut self) -> Result<Option<Yaml>, Diagnostic> {
+        let mut document = None;
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::StreamEnd => return Ok(document),
+                Event::DocumentStart(_) => {
+                    if document.is_some() {
+                        return Err(unsupported(span, "several YAML documents in one file")
+                            .help("put each spec in its own file; a folder of files is merged"));
+                    }
+                    let (event, span) = self.next()?;
+                    document = Some(self.value(event, span, 0)?);
+                }
+                other => {
+                    let value = self.value(other, span, 0)?;
+                    document = Some(value);
+                }
+            }
+        }
+    }
+
+    fn value(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Yaml, Diagnostic> {
+        if depth > MAX_DEPTH {
+            return Err(unsupported(span, "YAML nested more than 64 levels deep"));
+        }
+        match event {
+            Event::Alias(_) => Err(unsupported(span, "YAML aliases")),
+            Event::Scalar(text, style, anchor, tag) => {
+                refuse_anchor_or_tag(span, anchor, tag.is_some())?;
+                Ok(Yaml::Scalar(Value {
+                    scalar: resolve(&text, style),
+                    span,
+                }))
+            }
+            Event::SequenceStart(anchor, tag) => {
+                refuse_anchor_or_tag(span, anchor, tag.is_some())?;
+                let mut items = Vec::new();
+                loop {
+                    let (event, item_span) = self.next()?;
+                    if let Event::SequenceEnd = event {
+                        return Ok(Yaml::Sequence(
+                            items,
+                            Span::new(self.file, span.start, item_span.end),
+                        ));
+                    }
+                    items.push(self.value(event, item_span, depth + 1)?);
+                }
+            }
+            Event::MappingStart(anchor, tag) => {
+                refuse_anchor_or_tag(span, anchor, tag.is_some())?;
+                let mut entries: Vec<(Value, Yaml)> = Vec::new();
+                loop {
+                    let (event, key_span) = self.next()?;
+                    if let Event::MappingEnd = event {
+                        return Ok(Yaml::Mapping(
+                            entries,
+                            Span::new(self.file, span.start, key_span.end),
+                        ));
+                    }
+                    let Yaml::Scalar(key) = self.value(event, key_span, depth + 1)? else {
+                        return Err(Diagnostic::new(
+                            Code::WrongType,
+                            key_span,
+                            "YAML keys must be plain strings",
+                        ));
+                    };
+                    let (event, value_span) = self.next()?;
+                    let value = self.value(event, value_span, depth + 1)?;
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.scalar == key.scalar) {
+                        return Err(Diagnostic::new(
+                            Code::DuplicateKey,
+                            key.span,
+                            "duplicate key in a YAML mapping",
+                        )
+                        .label("repeated here")
+                        .note(first.span, "first given here"));
+                    }
+                    entries.push((key, value));
+                }
+            }
+            _ => Err(Diagnostic::new(
+                Code::Syntax,
+                span,
+                "unexpected YAML structure",
+            )),
+        }
+    }
+}
+
+fn unsupported(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Unsupported,
+        span,
+        format!("{what} are not supported in vigil specs"),
+    )
+}
+
+fn refuse_anchor_or_tag(span: Span, anchor: usize, tagged: bool) -> Result<(), Diagnostic> {
+    if anchor != 0 {
+        return Err(unsupported(span, "YAML anchors"));
+    }
+    if tagged {
+        return Err(unsupported(span, "YAML tags"));
+    }
+    Ok(())
+}
+
+/// YAML 1.2 core schema for plain scalars; quoted scalars are always strings.
+fn resolve(text: &str, style: ScalarStyle) -> Scalar {
+    if style != ScalarStyle::Plain {
+        return Scalar::String(text.to_owned());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
+        "true" | "True" | "TRUE" => Scalar::Bool(true),
+        "false" | "False" | "FALSE" => Scalar::Bool(false),
+        _ if is_number(text) => Scalar::Number(text.replace('_', "")),
+        _ => Scalar::String(text.to_owned()),
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if matches!(body, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (digits(int) || int.is_empty())
+                && (digits(frac) || frac.is_empty())
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+fn singular(key: &str) -> Option<&'static str> {
+    COLLECTIONS
+        .iter()
+        .find(|(plural, _)| *plural == key)
+        .map(|(_, one)| *one)
+}
+
+fn fill_body(node: &mut Node, entries: Vec<(Value, Yaml)>, diagnostics: &mut Diagnostics) {
+    for (key, value) in entries {
+        let name = match &key.scalar {
+            Scalar::String(s) | Scalar::Number(s) => s.clone(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Null => String::from("null"),
+        };
+        add_entry(node, &name, key.span, value, diagnostics);
+    }
+}
+
+fn add_entry(
+    node: &mut Node,
+    key: &str,
+    key_span: Span,
+    value: Yaml,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(one) = singular(key) {
+        collection(node, one, key_span, value, diagnostics);
+        return;
+    }
+    match value {
+        Yaml::Scalar(value) => node.props.push(Property {
+            key: key.to_owned(),
+            key_span,
+            value,
+        }),
+        Yaml::Sequence(items, span)
+            if items.iter().all(|i| matches!(i, Yaml::Mapping(..))) && !items.is_empty() =>
+        {
+            let _ = span;
+            for item in items {
+                let item_span = item.span();
+                let mut child = Node::new(key, key_span, item_span, Dialect::Yaml);
+                fill_item(&mut child, item, diagnostics);
+                node.children.push(child);
+            }
+        }
+        other => {
+            let span = Span::new(key_span.file, key_span.start, other.span().end);
+            let mut child = Node::new(key, key_span, span, Dialect::Yaml);
+            fill_item(&mut child, other, diagnostics);
+            node.children.push(child);
+        }
+    }
+}
+
+fn collection(
+    node: &mut Node,
+    one: &str,
+    key_span: Span,
+    value: Yaml,
+    diagnostics: &mut Diagnostics,
+) {
+    match value {
+        Yaml::Mapping(entries, _) => {
+            for (name, body) in entries {
+                let span = Span::new(
+                    name.span.file,
+                    name.span.start,
+                    body.span().end.max(name.span.end),
+                );
+                let mut child = Node::new(one, name.span, span, Dialect::Yaml);
+                child.args.push(name);
+                fill_item(&mut child, body, diagnostics);
+                node.children.push(child);
+            }
+        }
+        Yaml::Sequence(items, _) => {
+            for item in items {
+                let mut child = Node::new(one, item.span(), item.span(), Dialect::Yaml);
+                fill_item(&mut child, item, diagnostics);
+                node.children.push(child);
+            }
+        }
+        Yaml::Scalar(value) if value.scalar == Scalar::Null => {}
+        Yaml::Scalar(value) => diagnostics.push(
+            Diagnostic::new(
+                Code::WrongType,
+                value.span,
+                "expected a mapping or a list here",
+            )
+            .label(format!("found {}", value.scalar.type_name()))
+            .note(key_span, "this key holds a collection")
+            .help(format!(
+                "write one `{one}` per entry: a mapping of name → settings, or a list"
+            )),
+        ),
+    }
+}
+
+/// The body of one node: a mapping gives properties and children, a list gives arguments,
+/// a scalar gives one argument.
+fn fill_item(node: &mut Node, item: Yaml, diagnostics: &mut Diagnostics) {
+    match item {
+        Yaml::Scalar(value) if value.scalar == Scalar::Null => {}
+        Yaml::Scalar(value) => node.args.push(value),
+        Yaml::Mapping(entries, _) => fill_body(node, entries, diagnostics),
+        Yaml::Sequence(items, _) => {
+            for item in items {
+                match item {
+                    Yaml::Scalar(value) => node.args.push(value),
+                    other => diagnostics.push(
+                        Diagnostic::new(
+                            Code::WrongType,
+                            other.span(),
+                            "expected a plain value in this list",
+                        )
+                        .label("a nested list or mapping")
+                        .help("lists of values hold strings, numbers or booleans only"),
+                    ),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Stage 5: the only code that touches the output folder.
+//!
+//! Guarantees: nothing is written unless the caller has a clean model; each file is
+//! replaced atomically (temporary file + rename in the same folder); unchanged files are
+//! left untouched; files vigil generated earlier (listed in the manifest) and no longer
+//! produces are removed, and nothing else ever is; paths cannot leave the output folder;
+//! concurrent runs on one folder are serialised by a lock on the folder.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use crate::conventions::{GENERATED_HEADER, MANIFEST};
+use crate::emit::Artifact;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}: the output path exists and is not a folder")]
+    NotAFolder(String),
+    #[error("refusing to write `{0}`: generated paths must stay inside the output folder")]
+    UnsafePath(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// What a write did, file by file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// How the output folder differs from what the spec produces.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Staleness {
+    /// Present with different contents.
+    pub stale: Vec<String>,
+    /// Produced by the spec but absent.
+    pub missing: Vec<String>,
+    /// Generated earlier (in the manifest) but no longer produced.
+    pub extra: Vec<String>,
+}
+
+impl Staleness {
+    pub fn is_clean(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// The manifest lists every generated file so later runs know what they own.
+pub fn manifest(artifacts: &[Artifact]) -> Artifact {
+    let mut text = format!(
+        "# {GENERATED_HEADER}\n# files vigil owns in this folder; it removes them when the spec stops producing them\n"
+    );
+    for artifact in artifacts {
+        text.push_str(&artifact.path);
+        text.push('\n');
+    }
+    Artifact::new(MANIFEST, text)
+}
+
+fn safe_relative(path: &str) -> Result<PathBuf, WriteError> {
+    let candidate = Path::new(path);
+    let safe = !path.is_empty()
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && candidate
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe {
+        Ok(candidate.to_path_buf())
+    } else {
+        Err(WriteError::UnsafePath(path.to_owned()))
+    }
+}
+
+fn owned_files(out: &Path) -> Result<BTreeSet<String>, WriteError> {
+    let path = out.join(MANIFEST);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter(|line| safe_relative(line).is_ok())
+            .map(str::to_owned)
+            .collect()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
+        Err(error) => Err(io(&path)(error)),
+    }
+}
+
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) if error.kind() == std::io::ErrorKind::IsADirectory => Ok(Some(Vec::new())),
+        Err(error) => Err(io(path)(error)),
+    }
+}
+
+/// Compares the output folder with `artifacts` (plus the manifest) without writing.
+pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
+    let mut all = artifacts.to_vec();
+    all.push(manifest(artifacts));
+    let mut staleness = Staleness::default();
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::NotAFolder(out.display().to_string()));
+    }
+    for artifact in &all {
+        let path = out.join(safe_relative(&artifact.path)?);
+        match read_existing(&path)? {
+            None => staleness.missing.push(artifact.path.clone()),
+            Some(bytes) if bytes != artifact.contents.as_bytes() => {
+                staleness.stale.push(artifact.path.clone())
+            }
+            Some(_) => {}
+        }
+    }
+    let produced: BTreeSet<&str> = all.iter().map(|a| a.path.as_str()).collect();
+    for owned in owned_files(out)? {
+        if !produced.contains(owned.as_str()) && out.join(&owned).exists() {
+            staleness.extra.push(owned);
+        }
+    }
+    Ok(staleness)
+}
+
+/// Brings the output folder in line with `artifacts`.
+pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> {
+    let paths: Vec<PathBuf> = artifacts
+        .iter()
+        .map(|a| safe_relative(&a.path))
+        .collect::<Result<_, _>>()?;
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::NotAFolder(out.display().to_string()));
+    }
+    fs::create_dir_all(out).map_err(io(out))?;
+    let _lock = lock(out)?;
+    let previously_owned = owned_files(out)?;
+    let mut summary = Summary::default();
+    for (artifact, relative) in artifacts.iter().zip(&paths) {
+        let path = out.join(relative);
+        match read_existing(&path)? {
+            Some(bytes) if bytes == artifact.contents.as_bytes() => summary.unchanged += 1,
+            existing => {
+                replace(&path, artifact.contents.as_bytes())?;
+                if existing.is_some() {
+                    &mut summary.updated
+                } else {
+                    &mut summary.created
+                }
+                .push(artifact.path.clone());
+            }
+        }
+    }
+    let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    for owned in previously_owned
+        .iter()
+        .filter(|o| !produced.contains(o.as_str()))
+    {
+        let path = out.join(owned);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                summary.removed.push(owned.clone());
+                remove_empty_parents(out, &path);
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(io(&path)(error)),
+        }
+    }
+    let manifest = manifest(artifacts);
+    let manifest_path = out.join(MANIFEST);
+    if read_existing(&manifest_path)?.as_deref() != Some(manifest.contents.as_bytes()) {
+        replace(&manifest_path, manifest.contents.as_bytes())?;
+    }
+    Ok(summary)
+}
+
+/// Writes a sibling temporary file, flushes it to disk, then renames it over `path`, so a
+/// reader (or a crash) sees either the old file or the new one, never half of one.
+fn replace(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.vigil-tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result.map_err(io(path))
+}
+
+fn remove_empty_parents(out: &Path, file: &Path) {
+    let mut current = file.parent();
+    while let Some(folder) = current {
+        if folder == out || fs::remove_dir(folder).is_err() {
+            break;
+        }
+        current = folder.parent();
+    }
+}
+
+/// An exclusive lock on the output folder for the duration of a write.
+fn lock(out: &Path) -> Result<File, WriteError> {
+    let handle = File::open(out).map_err(io(out))?;
+    handle.lock().map_err(io(out))?;
+    Ok(handle)
+}
