@@ -95,7 +95,16 @@ struct Compiled {
 /// `--deny-warnings`).
 pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diagnostics) {
     let (spec, mut diagnostics) = crate::spec::load(paths, sources);
-    if diagnostics.has_errors() {
+    // A file that did not parse would make the checker report its declarations as
+    // undefined elsewhere; shape errors inside parsed files do not, so checking goes on.
+    let unparsed = diagnostics.iter().any(|d| {
+        d.is_error()
+            && matches!(
+                d.code,
+                Code::Io | Code::Syntax | Code::Unsupported | Code::DuplicateKey
+            )
+    });
+    if unparsed {
         diagnostics.sort();
         return (None, diagnostics);
     }
@@ -223,36 +232,33 @@ fn validate(inputs: &Inputs, context: &Context) -> Outcome {
 }
 
 fn explain(code: &str) -> Outcome {
-    match Code::parse(code) {
-        Some(code) => {
-            let severity = match code.severity() {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            Outcome {
-                stdout: format!(
-                    "{code} ({severity})\n\n{}\n\nFix: {}.\n",
-                    code.explanation(),
-                    code.default_help()
-                ),
-                ..Outcome::default()
-            }
+    if let Some(code) = Code::parse(code) {
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        Outcome {
+            stdout: format!(
+                "{code} ({severity})\n\n{}\n\nFix: {}.\n",
+                code.explanation(),
+                code.default_help()
+            ),
+            ..Outcome::default()
         }
-        None => {
-            let known = Code::ALL.iter().map(|c| c.as_str());
-            let wanted = if code.starts_with("vigil::") {
-                code.to_owned()
-            } else {
-                format!("vigil::{code}")
-            };
-            Outcome {
-                stderr: format!(
-                    "error: unknown diagnostic code `{code}`\n  help: {}\n",
-                    did_you_mean(&wanted, known, "code")
-                ),
-                code: EXIT_USAGE,
-                ..Outcome::default()
-            }
+    } else {
+        let known = Code::ALL.iter().map(|c| c.as_str());
+        let wanted = if code.starts_with("vigil::") {
+            code.to_owned()
+        } else {
+            format!("vigil::{code}")
+        };
+        Outcome {
+            stderr: format!(
+                "error: unknown diagnostic code `{code}`\n  help: {}\n",
+                did_you_mean(&wanted, known, "code")
+            ),
+            code: EXIT_USAGE,
+            ..Outcome::default()
         }
     }
 }

@@ -123,7 +123,7 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError
         match read_existing(&path)? {
             None => staleness.missing.push(artifact.path.clone()),
             Some(bytes) if bytes != artifact.contents.as_bytes() => {
-                staleness.stale.push(artifact.path.clone())
+                staleness.stale.push(artifact.path.clone());
             }
             Some(_) => {}
         }

@@ -67,7 +67,7 @@ pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) 
                 }
             }
             Err(message) => {
-                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")))
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")));
             }
         }
     }
@@ -98,7 +98,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics)
             }
             Ok(_) => {}
             Err(error) => {
-                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")))
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")));
             }
         }
     }
