@@ -75,6 +75,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Check(build) => check(build, &context),
         Command::Validate(inputs) => validate(inputs, &context),
         Command::Explain { code } => explain(code),
+        Command::Init { dir } => init(dir),
+        Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
     }
 }
 
@@ -121,6 +125,8 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     let failed = model.is_none() || warnings_fail;
     let report = match context.format {
         MessageFormat::Json => report::json(&diagnostics, &sources),
+        MessageFormat::Sarif => report::sarif(&diagnostics, &sources),
+        MessageFormat::Github => report::github(&diagnostics, &sources),
         MessageFormat::Human => report::human(&diagnostics, &sources, context.style),
     };
     Compiled {
@@ -130,10 +136,10 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     }
 }
 
-/// Diagnostics go to stderr in human form and to stdout in JSON form.
+/// Diagnostics go to stderr in human form and to stdout in the machine forms.
 fn diagnostics_outcome(compiled: &Compiled, context: &Context, code: u8) -> Outcome {
     match context.format {
-        MessageFormat::Json => Outcome {
+        MessageFormat::Json | MessageFormat::Sarif | MessageFormat::Github => Outcome {
             stdout: compiled.report.clone(),
             code,
             ..Outcome::default()
@@ -261,4 +267,106 @@ fn explain(code: &str) -> Outcome {
             ..Outcome::default()
         }
     }
+}
+
+fn init(dir: &std::path::Path) -> Outcome {
+    let files = crate::scaffold::starter();
+    match crate::write::scaffold(dir, &files) {
+        Ok(written) => {
+            let mut stderr = String::new();
+            for file in written {
+                stderr.push_str(&format!("created {}\n", dir.join(file).display()));
+            }
+            stderr.push_str("next: edit the spec, then run `vigil generate`\n");
+            Outcome {
+                stderr,
+                ..Outcome::default()
+            }
+        }
+        Err(error) => Outcome {
+            stderr: format!("error: {error}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    clap_complete::generate(shell, &mut command, "vigil", &mut bytes);
+    Outcome {
+        stdout: String::from_utf8_lossy(&bytes).into_owned(),
+        ..Outcome::default()
+    }
+}
+
+fn man() -> Outcome {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    match clap_mangen::Man::new(command).render(&mut bytes) {
+        Ok(()) => Outcome {
+            stdout: String::from_utf8_lossy(&bytes).into_owned(),
+            ..Outcome::default()
+        },
+        Err(error) => Outcome {
+            stderr: format!("error: {error}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
+    let (files, problems) = crate::spec::spec_files(paths);
+    let mut outcome = Outcome::default();
+    for problem in &problems {
+        outcome
+            .stderr
+            .push_str(&format!("error: {}\n", problem.message));
+        outcome.code = EXIT_FAILURE;
+    }
+    let mut unformatted = 0;
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
+    {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("error: {shown}: {error}\n"));
+                outcome.code = EXIT_FAILURE;
+                continue;
+            }
+        };
+        let Some(formatted) = crate::format::format_kdl(&text) else {
+            outcome.stderr.push_str(&format!(
+                "error: {shown}: not valid KDL; run `vigil validate` for details\n"
+            ));
+            outcome.code = EXIT_FAILURE;
+            continue;
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check_only {
+            outcome
+                .stderr
+                .push_str(&format!("would reformat {shown}\n"));
+            outcome.code = EXIT_FAILURE;
+        } else if let Err(error) = crate::write::replace_file(path, &formatted) {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        } else {
+            outcome.stderr.push_str(&format!("formatted {shown}\n"));
+        }
+    }
+    if unformatted == 0 && outcome.code == EXIT_OK {
+        outcome.stderr.push_str("all KDL specs are formatted\n");
+    }
+    outcome
 }

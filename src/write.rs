@@ -188,6 +188,35 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
     Ok(summary)
 }
 
+/// Creates the starter files of `vigil init` in `dir`; refuses to overwrite anything.
+pub fn scaffold(dir: &Path, files: &[Artifact]) -> Result<Vec<String>, WriteError> {
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| safe_relative(&f.path))
+        .collect::<Result<_, _>>()?;
+    for path in &paths {
+        let target = dir.join(path);
+        if target.exists() {
+            return Err(WriteError::Io {
+                path: target.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists; vigil init never overwrites",
+                ),
+            });
+        }
+    }
+    for (file, path) in files.iter().zip(&paths) {
+        replace(&dir.join(path), file.contents.as_bytes())?;
+    }
+    Ok(files.iter().map(|f| f.path.clone()).collect())
+}
+
+/// Atomically rewrites one spec file in place (`vigil fmt`).
+pub fn replace_file(path: &Path, contents: &str) -> Result<(), WriteError> {
+    replace(path, contents.as_bytes())
+}
+
 /// Writes a sibling temporary file, flushes it to disk, then renames it over `path`, so a
 /// reader (or a crash) sees either the old file or the new one, never half of one.
 fn replace(path: &Path, contents: &[u8]) -> Result<(), WriteError> {

@@ -136,3 +136,42 @@ fn an_output_path_that_is_a_file_is_a_clear_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn init_then_generate_then_check_passes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let init = vigil(dir.path(), &["init"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let generate = vigil(dir.path(), &["generate", "--deny-warnings"]);
+    assert!(generate.status.success(), "{}", stderr(&generate));
+    let check = vigil(dir.path(), &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    let again = vigil(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(1), "init must never overwrite");
+}
+
+#[test]
+fn fmt_is_idempotent_on_every_kdl_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut formatted = 0;
+    for folder in ["specs", "tests/fixtures/ok", "tests/fixtures/err"] {
+        for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "kdl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("text");
+            let Some(once) = vigil::format::format_kdl(&text) else {
+                continue;
+            };
+            assert_eq!(
+                vigil::format::format_kdl(&once).as_deref(),
+                Some(once.as_str()),
+                "{}",
+                path.display()
+            );
+            formatted += 1;
+        }
+    }
+    assert!(formatted > 20, "only {formatted} fixtures formatted");
+}
