@@ -161,7 +161,10 @@ fn generate(build: &Build, context: &Context) -> Outcome {
         }
         return outcome;
     };
-    let artifacts = crate::emit::emit(model);
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     match crate::write::write(&build.out, &artifacts) {
         Ok(summary) => {
@@ -190,7 +193,10 @@ fn check(build: &Build, context: &Context) -> Outcome {
     let Some(model) = &compiled.model else {
         return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
     };
-    let artifacts = crate::emit::emit(model);
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     let out = build.out.display();
     match crate::write::check(&build.out, &artifacts) {
@@ -369,4 +375,41 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
         outcome.stderr.push_str("all KDL specs are formatted\n");
     }
     outcome
+}
+
+fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
+    let mut outcome = diagnostics_outcome(compiled, context, EXIT_FAILURE);
+    outcome
+        .stderr
+        .push_str(&format!("error: {message}\nnothing was written\n"));
+    outcome
+}
+
+/// Reads the template folder (the command line wins over the spec's setting), then runs
+/// every backend.
+fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
+    let folder = build
+        .templates
+        .clone()
+        .or_else(|| model.settings.templates.as_ref().map(PathBuf::from));
+    let mut templates = crate::emit::docs::Templates::default();
+    if let Some(folder) = folder {
+        if !folder.is_dir() {
+            return Err(format!(
+                "{}: the templates folder does not exist",
+                folder.display()
+            ));
+        }
+        for name in crate::emit::docs::Templates::names() {
+            let path = folder.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    templates.overrides.insert(name.to_owned(), text);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(format!("{}: {error}", path.display())),
+            }
+        }
+    }
+    crate::emit::emit(model, &crate::emit::Options { templates }).map_err(|e| e.to_string())
 }

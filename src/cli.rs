@@ -74,6 +74,10 @@ pub struct Build {
     /// The output folder.
     #[arg(long, short, default_value = "generated")]
     pub out: PathBuf,
+    /// A folder of Markdown templates overriding the embedded ones (same file names as
+    /// in the repository's `templates/`); overrides `settings { templates "…" }`.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
