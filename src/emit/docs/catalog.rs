@@ -1,5 +1,7 @@
 //! Contexts for the metrics reference and the SLO catalog.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::anchor;
@@ -41,10 +43,11 @@ struct LabelEntry {
 const NONE: &str = "—";
 
 pub(super) fn metrics(model: &Model, header: &'static str) -> MetricsPage {
+    let usage = usage_index(model);
     let metrics: Vec<MetricEntry> = model
         .metrics
         .iter()
-        .map(|m| metric_entry(model, m))
+        .map(|m| metric_entry(model, m, &usage))
         .collect();
     let estimates: Vec<Option<u64>> = model.metrics.iter().map(Metric::estimated_series).collect();
     let budget = estimates
@@ -61,7 +64,11 @@ pub(super) fn metrics(model: &Model, header: &'static str) -> MetricsPage {
     }
 }
 
-fn metric_entry(model: &Model, metric: &Metric) -> MetricEntry {
+fn metric_entry(
+    model: &Model,
+    metric: &Metric,
+    usage: &BTreeMap<String, Vec<String>>,
+) -> MetricEntry {
     let service = metric.service.as_ref();
     let owner = service
         .and_then(|s| model.service(s))
@@ -108,70 +115,75 @@ fn metric_entry(model: &Model, metric: &Metric) -> MetricEntry {
                 },
             })
             .collect(),
-        used_by: used_by(model, metric),
+        used_by: usage.get(metric.name.as_str()).cloned().unwrap_or_default(),
     }
 }
 
-/// Whether `expr` refers to `metric` (or one of a histogram's `_bucket`/`_count`/`_sum`).
-fn mentions(expr: &str, metric: &str) -> bool {
-    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
-    expr.match_indices(metric).any(|(at, _)| {
-        let before_ok = expr[..at].chars().next_back().is_none_or(|c| !is_name(c));
-        let rest = &expr[at + metric.len()..];
-        let rest = ["_bucket", "_count", "_sum"]
+/// The metric names an expression refers to: its identifiers, with a histogram's
+/// `_bucket`/`_count`/`_sum` suffixes also counted for the base name.
+fn mentioned(expr: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for token in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')) {
+        if token.is_empty() || token.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        names.push(token);
+        if let Some(base) = ["_bucket", "_count", "_sum"]
             .iter()
-            .find_map(|s| rest.strip_prefix(s))
-            .unwrap_or(rest);
-        before_ok && rest.chars().next().is_none_or(|c| !is_name(c))
-    })
+            .find_map(|s| token.strip_suffix(s))
+        {
+            names.push(base);
+        }
+    }
+    names
 }
 
-fn used_by(model: &Model, metric: &Metric) -> Vec<String> {
-    let name = metric.name.as_str();
-    let mut uses = Vec::new();
+/// Every metric → the SLOs, alerts and rules that use it, built in one pass over the
+/// model so the reference stays linear in the size of the spec.
+fn usage_index(model: &Model) -> BTreeMap<String, Vec<String>> {
+    let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut record = |exprs: &[&str], user: String| {
+        let mut names: Vec<&str> = exprs.iter().flat_map(|e| mentioned(e)).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            index.entry(name.to_owned()).or_default().push(user.clone());
+        }
+    };
     for slo in &model.slos {
-        let used = match &slo.sli {
-            Sli::Ratio { events, total } => {
-                let events = match events {
-                    Events::Errors(s) | Events::Good(s) => s,
-                };
-                mentions(events.as_str(), name) || mentions(total.as_str(), name)
-            }
-            Sli::Latency { metric: m, .. } => m.as_str() == name,
-            Sli::Availability { metric: m } => mentions(m.as_str(), name),
-            Sli::Query { errors, total } => {
-                mentions(errors.as_str(), name) || mentions(total.as_str(), name)
-            }
-        };
-        if used {
-            uses.push(format!(
-                "SLO [{}](slos.md#{})",
-                slo.name,
-                anchor(slo.name.as_str())
-            ));
+        let user = format!("SLO [{}](slos.md#{})", slo.name, anchor(slo.name.as_str()));
+        match &slo.sli {
+            Sli::Ratio {
+                events: Events::Errors(e) | Events::Good(e),
+                total,
+            } => record(&[e.as_str(), total.as_str()], user),
+            Sli::Latency { metric, .. } => record(&[metric.as_str()], user),
+            Sli::Availability { metric } => record(&[metric.as_str()], user),
+            Sli::Query { errors, total } => record(&[errors.as_str(), total.as_str()], user),
         }
     }
     for alert in &model.alerts {
-        if mentions(alert.expr.as_str(), name) {
-            uses.push(format!("alert `{}`", alert.name));
-        }
+        record(&[alert.expr.as_str()], format!("alert `{}`", alert.name));
     }
     for anomaly in &model.anomalies {
-        if mentions(anomaly.expr.as_str(), name) {
-            uses.push(format!("anomaly `{}`", anomaly.name));
-        }
+        record(
+            &[anomaly.expr.as_str()],
+            format!("anomaly `{}`", anomaly.name),
+        );
     }
     for regression in &model.regressions {
-        if mentions(regression.expr.as_str(), name) {
-            uses.push(format!("regression `{}`", regression.name));
-        }
+        record(
+            &[regression.expr.as_str()],
+            format!("regression `{}`", regression.name),
+        );
     }
     for capacity in &model.capacities {
-        if mentions(capacity.usage.as_str(), name) || mentions(capacity.limit.as_str(), name) {
-            uses.push(format!("capacity `{}`", capacity.name));
-        }
+        record(
+            &[capacity.usage.as_str(), capacity.limit.as_str()],
+            format!("capacity `{}`", capacity.name),
+        );
     }
-    uses
+    index
 }
 
 #[derive(Serialize)]

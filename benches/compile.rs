@@ -1,0 +1,204 @@
+//! `cargo bench --bench compile`: times every stage (load, check, emit, write, unchanged
+//! re-write) on synthetic specs of 100, 1,000 and 10,000 SLOs, in KDL and YAML, and prints
+//! the figures. Nothing is asserted: performance is measured, not tested.
+//!
+//! `cargo bench --bench compile -- 100 1000` picks the sizes; `--keep DIR` leaves the
+//! synthetic specs in DIR for profiling the binary (`vigil generate DIR/kdl`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use vigil::emit::Options;
+use vigil::source::Sources;
+
+/// A spec with `slos` SLOs of every SLI kind, one metric per SLO, a threshold alert per
+/// ten SLOs, services of ten SLOs each, receivers and routes.
+fn synthetic_kdl(slos: usize) -> String {
+    let mut text = String::from(
+        "vigil 1\ntier page level=1 severity=critical page=#true\ntier ticket level=2 severity=warning\ntier info level=3 severity=info\n",
+    );
+    let services = slos.div_ceil(10);
+    for s in 0..services {
+        let _ = writeln!(
+            text,
+            "service svc{s} {{ team team{}; selector job=\"svc{s}\"; }}",
+            s % 20
+        );
+        let _ = writeln!(
+            text,
+            "receiver rcv{s} {{ webhook url=\"http://127.0.0.1:9099/{s}\"; }}"
+        );
+    }
+    for i in 0..slos {
+        let s = i / 10;
+        match i % 4 {
+            0 => {
+                let _ = writeln!(
+                    text,
+                    "metric m{i}_requests_total type=counter service=svc{s} {{\n    help \"Requests\"\n    label code \"ok\" \"error\"\n    label route \"a\" \"b\" \"c\"\n}}"
+                );
+                let _ = writeln!(
+                    text,
+                    "slo slo{i} service=svc{s} {{\n    objective 99.9\n    window \"30d\"\n    sli {{ ratio errors=\"m{i}_requests_total{{code=\\\"error\\\"}}\" total=\"m{i}_requests_total\" }}\n}}"
+                );
+            }
+            1 => {
+                let _ = writeln!(
+                    text,
+                    "metric m{i}_duration_seconds type=histogram unit=\"seconds\" service=svc{s} {{\n    help \"Latency\"\n    buckets 0.05 0.1 0.25 0.5 1\n}}"
+                );
+                let _ = writeln!(
+                    text,
+                    "slo slo{i} service=svc{s} {{\n    objective 99\n    window \"28d\"\n    sli {{ latency metric=m{i}_duration_seconds threshold=\"250ms\" }}\n}}"
+                );
+            }
+            2 => {
+                let _ = writeln!(
+                    text,
+                    "metric m{i}_up type=gauge service=svc{s} {{ help \"Up\"; }}"
+                );
+                let _ = writeln!(
+                    text,
+                    "slo slo{i} service=svc{s} {{\n    objective 99.5\n    window calendar=\"month\"\n    sli {{ availability metric=\"m{i}_up\" }}\n}}"
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    text,
+                    "metric m{i}_jobs_total type=counter service=svc{s} {{ help \"Jobs\"; }}"
+                );
+                let _ = writeln!(
+                    text,
+                    "slo slo{i} service=svc{s} {{\n    objective 99\n    window \"7d\"\n    sli {{ query errors=\"sum(rate(m{i}_jobs_total{{result=\\\"fail\\\"}}[{{{{ window }}}}]))\" total=\"sum(rate(m{i}_jobs_total[{{{{ window }}}}]))\" }}\n}}"
+                );
+            }
+        }
+        if i % 10 == 0 {
+            let _ = writeln!(
+                text,
+                "alert Svc{s}Down service=svc{s} tier=page {{\n    expr \"up{{job=\\\"svc{s}\\\"}} == 0\"\n    for \"1m\"\n    summary \"A target is down.\"\n}}"
+            );
+        }
+    }
+    text.push_str("routing {\n    group-by alertname service slo\n");
+    for s in 0..services {
+        let _ = writeln!(text, "    route service=svc{s} receiver=rcv{s}");
+    }
+    text.push_str("    default receiver=rcv0\n}\n");
+    text
+}
+
+/// The same spec in YAML, for the YAML loader's figures.
+fn synthetic_yaml(slos: usize) -> String {
+    let mut text = String::from(
+        "vigil: 1\ntiers:\n  page: {level: 1, severity: critical, page: true}\n  ticket: {level: 2, severity: warning}\nservices:\n",
+    );
+    for s in 0..slos.div_ceil(10) {
+        let _ = writeln!(
+            text,
+            "  svc{s}: {{team: team{}, selector: {{job: svc{s}}}}}",
+            s % 20
+        );
+    }
+    text.push_str("metrics:\n");
+    for i in 0..slos {
+        let _ = writeln!(
+            text,
+            "  m{i}_requests_total: {{type: counter, service: svc{}, help: Requests, labels: {{code: [ok, error]}}}}",
+            i / 10
+        );
+    }
+    text.push_str("slos:\n");
+    for i in 0..slos {
+        let _ = writeln!(
+            text,
+            "  slo{i}:\n    service: svc{}\n    objective: 99.9\n    window: 30d\n    sli:\n      ratio: {{errors: 'm{i}_requests_total{{code=\"error\"}}', total: m{i}_requests_total}}",
+            i / 10
+        );
+    }
+    text
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn millis(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+fn measure(label: &str, folder: &Path, slos: usize) {
+    let mut sources = Sources::default();
+    let start = Instant::now();
+    let (spec, load_diagnostics) = vigil::spec::load(&[folder.to_path_buf()], &mut sources);
+    let load = millis(start);
+    let start = Instant::now();
+    let (model, diagnostics) = vigil::check::check(&spec);
+    let check = millis(start);
+    assert!(
+        !load_diagnostics.has_errors() && !diagnostics.has_errors(),
+        "synthetic spec has errors"
+    );
+    let model = model.expect("model");
+    let start = Instant::now();
+    let artifacts = vigil::emit::emit(&model, &Options::default()).expect("emit");
+    let emit = millis(start);
+    let out = folder
+        .parent()
+        .expect("parent")
+        .join(format!("out-{label}"));
+    let start = Instant::now();
+    vigil::write::write(&out, &artifacts).expect("write");
+    let write = millis(start);
+    let start = Instant::now();
+    let summary = vigil::write::write(&out, &artifacts).expect("rewrite");
+    let rewrite = millis(start);
+    assert!(summary.created.is_empty() && summary.updated.is_empty());
+    let bytes: usize = artifacts.iter().map(|a| a.contents.len()).sum();
+    println!(
+        "{label:<5} {slos:>6} SLOs | load {load:>8.1} ms | check {check:>8.1} ms | emit {emit:>8.1} ms | write {write:>8.1} ms | unchanged re-run write {rewrite:>7.1} ms | {} files, {:.1} MiB | total {:>8.1} ms",
+        artifacts.len(),
+        bytes as f64 / 1_048_576.0,
+        load + check + emit + write
+    );
+}
+
+fn main() {
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut keep: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--keep" => keep = args.next().map(PathBuf::from),
+            "--bench" => {}
+            other => sizes.extend(other.parse::<usize>().ok()),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![100, 1_000, 10_000];
+    }
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let root = keep.unwrap_or_else(|| scratch.path().to_path_buf());
+    println!(
+        "vigil compile benchmark ({} cores available)",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    for slos in sizes {
+        for (label, text, file) in [
+            ("kdl", synthetic_kdl(slos), "spec.kdl"),
+            ("yaml", synthetic_yaml(slos), "spec.yaml"),
+        ] {
+            let folder = root.join(format!("{slos}/{label}"));
+            std::fs::create_dir_all(&folder).expect("folder");
+            std::fs::write(folder.join(file), text).expect("spec");
+            measure(label, &folder, slos);
+        }
+    }
+    if let Some(peak) = peak_rss_mib() {
+        println!("peak RSS of the benchmark process: {peak:.1} MiB");
+    }
+}
