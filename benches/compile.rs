@@ -162,7 +162,7 @@ fn measure(label: &str, folder: &Path, slos: usize) {
     println!(
         "{label:<5} {slos:>6} SLOs | load {load:>8.1} ms | check {check:>8.1} ms | emit {emit:>8.1} ms | write {write:>8.1} ms | unchanged re-run write {rewrite:>7.1} ms | {} files, {:.1} MiB | total {:>8.1} ms",
         artifacts.len(),
-        bytes as f64 / 1_048_576.0,
+        f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1_048_576.0,
         load + check + emit + write
     );
 }

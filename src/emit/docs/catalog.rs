@@ -372,7 +372,11 @@ fn sli_words(sli: &Sli) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use super::mentioned;
+
+    fn mentions(expr: &str, metric: &str) -> bool {
+        mentioned(expr).contains(&metric)
+    }
 
     #[test]
     fn metric_mentions() {
