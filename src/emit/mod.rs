@@ -1,6 +1,9 @@
 //! Stage 4: backends. Each is a pure function `&Model → Vec<Artifact>`; none touches the
 //! filesystem. The set of backends is closed: add a variant and a match arm.
 
+mod alertmanager;
+pub mod yaml;
+
 use crate::model::Model;
 
 /// One output file, by its path relative to the output folder (`/`-separated).
@@ -21,13 +24,17 @@ impl Artifact {
 
 /// The backends vigil has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Backend {}
+pub enum Backend {
+    Alertmanager,
+}
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[];
+    pub const ALL: &'static [Backend] = &[Backend::Alertmanager];
 
-    fn emit(self, _model: &Model) -> Vec<Artifact> {
-        match self {}
+    fn emit(self, model: &Model) -> Vec<Artifact> {
+        match self {
+            Backend::Alertmanager => alertmanager::emit(model),
+        }
     }
 }
 
