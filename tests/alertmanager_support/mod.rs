@@ -10,13 +10,13 @@ use vigil::emit::Artifact;
 use vigil::model::{Integration, Model, Version, WebhookUrl};
 use vigil::source::Sources;
 
-pub fn compile(path: &Path) -> Model {
+pub(crate) fn compile(path: &Path) -> Model {
     let mut sources = Sources::default();
     let (model, diagnostics) = vigil::app::compile(&[path.to_path_buf()], &mut sources);
     model.unwrap_or_else(|| panic!("{} does not compile: {diagnostics:#?}", path.display()))
 }
 
-pub fn artifact<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {
+pub(crate) fn artifact<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {
     &artifacts
         .iter()
         .find(|a| a.path == path)
@@ -26,7 +26,7 @@ pub fn artifact<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {
 
 /// The first of `names` on PATH; the test fails when none is installed, since CI
 /// installs Debian's `prometheus-alertmanager`.
-pub fn tool(names: &[&str]) -> PathBuf {
+pub(crate) fn tool(names: &[&str]) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
@@ -36,12 +36,12 @@ pub fn tool(names: &[&str]) -> PathBuf {
         })
 }
 
-pub fn amtool() -> PathBuf {
+pub(crate) fn amtool() -> PathBuf {
     tool(&["amtool"])
 }
 
 /// `amtool, version 0.25.0 (…)` → 0.25.
-pub fn installed_version(amtool: &Path) -> Version {
+pub(crate) fn installed_version(amtool: &Path) -> Version {
     let output = Command::new(amtool)
         .arg("--version")
         .output()
@@ -57,7 +57,7 @@ pub fn installed_version(amtool: &Path) -> Version {
 
 /// Points every secret file of `model` into `dir/secrets/` and creates those files, then
 /// writes the generated Alertmanager artefacts into `dir`. Returns the config's path.
-pub fn generate_into(model: &Model, dir: &Path) -> PathBuf {
+pub(crate) fn generate_into(model: &Model, dir: &Path) -> PathBuf {
     let mut model = model.clone();
     let secrets = dir.join("secrets");
     std::fs::create_dir_all(&secrets).expect("secrets dir");
