@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn matchers_are_quoted_and_escaped() {
-        assert_eq!(super::matcher_equal("tier", "critical"), r#"tier="critical""#);
+        assert_eq!(
+            super::matcher_equal("tier", "critical"),
+            r#"tier="critical""#
+        );
         assert_eq!(super::matcher_equal("x", "a\"b\\c"), r#"x="a\"b\\c""#);
         assert_eq!(super::matcher_present("slo"), r#"slo=~".+""#);
     }

@@ -186,26 +186,64 @@ fn alert(labels: &[(&str, &str)]) -> Value {
 }
 
 fn alerts() -> Value {
-    let page = [("tier", "page"), ("severity", "critical"), ("service", "shop"), ("team", "web")];
-    let ticket = [("tier", "ticket"), ("severity", "warning"), ("service", "shop"), ("team", "web")];
+    let page = [
+        ("tier", "page"),
+        ("severity", "critical"),
+        ("service", "shop"),
+        ("team", "web"),
+    ];
+    let ticket = [
+        ("tier", "ticket"),
+        ("severity", "warning"),
+        ("service", "shop"),
+        ("team", "web"),
+    ];
     let slo = ("slo", "availability");
     let mut alerts = vec![
         alert(&[&page[..], &[("alertname", "SloBurnPage"), slo]].concat()),
         alert(&[&ticket[..], &[("alertname", "SloBurnTicket"), slo]].concat()),
-        alert(&[("alertname", "SearchDown"), ("tier", "page"), ("severity", "critical"), ("service", "search"), ("team", "web"), ("service_down", "true")]),
-        alert(&[("alertname", "SearchSlow"), ("tier", "ticket"), ("severity", "warning"), ("service", "search"), ("team", "web")]),
-        alert(&[("alertname", "CartDebug"), ("tier", "quiet"), ("service", "cart")]),
+        alert(&[
+            ("alertname", "SearchDown"),
+            ("tier", "page"),
+            ("severity", "critical"),
+            ("service", "search"),
+            ("team", "web"),
+            ("service_down", "true"),
+        ]),
+        alert(&[
+            ("alertname", "SearchSlow"),
+            ("tier", "ticket"),
+            ("severity", "warning"),
+            ("service", "search"),
+            ("team", "web"),
+        ]),
+        alert(&[
+            ("alertname", "CartDebug"),
+            ("tier", "quiet"),
+            ("service", "cart"),
+        ]),
         alert(&[("alertname", "Unclassified")]),
     ];
     let instances: Vec<String> = (0..GROUP_SIZE).map(|i| format!("cart-{i}")).collect();
     for instance in &instances {
-        alerts.push(alert(&[("alertname", "CartQueueDeep"), ("tier", "ticket"), ("severity", "warning"), ("service", "cart"), ("team", "web"), ("instance", instance)]));
+        alerts.push(alert(&[
+            ("alertname", "CartQueueDeep"),
+            ("tier", "ticket"),
+            ("severity", "warning"),
+            ("service", "cart"),
+            ("team", "web"),
+            ("instance", instance),
+        ]));
     }
     Value::Array(alerts)
 }
 
 fn to(deliveries: &[Delivery], path: &str) -> Vec<Delivery> {
-    deliveries.iter().filter(|d| d.path == path).cloned().collect()
+    deliveries
+        .iter()
+        .filter(|d| d.path == path)
+        .cloned()
+        .collect()
 }
 
 fn names(deliveries: &[Delivery]) -> BTreeSet<String> {
@@ -226,8 +264,13 @@ fn real_alertmanager_routes_groups_and_inhibits() {
     let config = alertmanager_support::generate_into(&model, dir.path());
     let alertmanager = Alertmanager::start(&config, &dir.path().join("data"));
 
-    let (status, body) = http(alertmanager.port, "POST", "/api/v2/alerts", &alerts().to_string())
-        .expect("post alerts");
+    let (status, body) = http(
+        alertmanager.port,
+        "POST",
+        "/api/v2/alerts",
+        &alerts().to_string(),
+    )
+    .expect("post alerts");
     assert_eq!(status, 200, "alertmanager refused the alerts: {body}");
 
     let expected = || {
@@ -239,13 +282,22 @@ fn real_alertmanager_routes_groups_and_inhibits() {
     };
     let arrived = wait_until(expected);
     let seen = deliveries.lock().expect("lock").clone();
-    assert!(arrived, "expected notifications did not all arrive: {seen:#?}");
+    assert!(
+        arrived,
+        "expected notifications did not all arrive: {seen:#?}"
+    );
     thread::sleep(QUIET_PERIOD);
     let seen = deliveries.lock().expect("lock").clone();
 
     // Page alerts reach the pager and, through `continue`, the team's channel.
-    assert_eq!(names(&to(&seen, "/pager")), set(&["SearchDown", "SloBurnPage"]));
-    assert_eq!(names(&to(&seen, "/web")), set(&["SearchDown", "SloBurnPage"]));
+    assert_eq!(
+        names(&to(&seen, "/pager")),
+        set(&["SearchDown", "SloBurnPage"])
+    );
+    assert_eq!(
+        names(&to(&seen, "/web")),
+        set(&["SearchDown", "SloBurnPage"])
+    );
     // The SLO's page alert mutes its ticket alert; the down service mutes its symptom.
     let tickets = to(&seen, "/tickets");
     assert_eq!(names(&tickets), set(&["CartQueueDeep"]), "{tickets:#?}");
@@ -253,7 +305,10 @@ fn real_alertmanager_routes_groups_and_inhibits() {
     assert!(seen.iter().all(|d| !d.alertnames().contains("CartDebug")));
     assert_eq!(names(&to(&seen, "/fallback")), set(&["Unclassified"]));
     let paths: BTreeSet<&str> = seen.iter().map(|d| d.path.as_str()).collect();
-    assert_eq!(paths, BTreeSet::from(["/fallback", "/pager", "/tickets", "/web"]));
+    assert_eq!(
+        paths,
+        BTreeSet::from(["/fallback", "/pager", "/tickets", "/web"])
+    );
 
     // Ten alerts of one group (same alertname, service, no slo): one notification.
     let notifications = tickets.len();

@@ -7,11 +7,19 @@ use super::Decls;
 use super::reader::Cx;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Integration, Matchers, Receiver, Route, Routing, Tier};
+use crate::model::{
+    Integration, Matchers, Receiver, Route, Routing, ServiceName, TeamName, Tier, TierName,
+};
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
 
-pub(super) fn lint(decls: &Decls<'_>, routing: Option<&Routing>, tiers: &[Tier], receivers: &[Receiver], cx: &Cx) {
+pub(super) fn lint(
+    decls: &Decls<'_>,
+    routing: Option<&Routing>,
+    tiers: &[Tier],
+    receivers: &[Receiver],
+    cx: &Cx,
+) {
     let (Some(node), Some(routing)) = (decls.routing, routing) else {
         return;
     };
@@ -28,14 +36,14 @@ pub(super) fn lint(decls: &Decls<'_>, routing: Option<&Routing>, tiers: &[Tier],
 fn covers(earlier: &Matchers, later: &Matchers) -> bool {
     let same = |a: Option<&str>, b: Option<&str>| a.is_none() || a == b;
     same(
-        earlier.tier.as_ref().map(|t| t.as_str()),
-        later.tier.as_ref().map(|t| t.as_str()),
+        earlier.tier.as_ref().map(TierName::as_str),
+        later.tier.as_ref().map(TierName::as_str),
     ) && same(
-        earlier.team.as_ref().map(|t| t.as_str()),
-        later.team.as_ref().map(|t| t.as_str()),
+        earlier.team.as_ref().map(TeamName::as_str),
+        later.team.as_ref().map(TeamName::as_str),
     ) && same(
-        earlier.service.as_ref().map(|s| s.as_str()),
-        later.service.as_ref().map(|s| s.as_str()),
+        earlier.service.as_ref().map(ServiceName::as_str),
+        later.service.as_ref().map(ServiceName::as_str),
     ) && earlier
         .labels
         .iter()
@@ -44,9 +52,9 @@ fn covers(earlier: &Matchers, later: &Matchers) -> bool {
 
 fn shadowed_routes(routes: &[Route], nodes: &[&Node], cx: &Cx) {
     for (later, later_route) in routes.iter().enumerate() {
-        let shadow = routes[..later]
-            .iter()
-            .position(|earlier| !earlier.continue_matching && covers(&earlier.matchers, &later_route.matchers));
+        let shadow = routes[..later].iter().position(|earlier| {
+            !earlier.continue_matching && covers(&earlier.matchers, &later_route.matchers)
+        });
         let Some(earlier) = shadow else { continue };
         cx.report(
             Diagnostic::new(
@@ -63,9 +71,20 @@ fn shadowed_routes(routes: &[Route], nodes: &[&Node], cx: &Cx) {
     }
 }
 
-fn silent_tier_routes(routes: &[Route], nodes: &[&Node], tiers: &[Tier], receivers: &[Receiver], cx: &Cx) {
+fn silent_tier_routes(
+    routes: &[Route],
+    nodes: &[&Node],
+    tiers: &[Tier],
+    receivers: &[Receiver],
+    cx: &Cx,
+) {
     for (route, node) in routes.iter().zip(nodes) {
-        let Some(tier) = route.matchers.tier.as_ref().and_then(|name| tiers.iter().find(|t| &t.name == name)) else {
+        let Some(tier) = route
+            .matchers
+            .tier
+            .as_ref()
+            .and_then(|name| tiers.iter().find(|t| &t.name == name))
+        else {
             continue;
         };
         let notifies = receivers
@@ -77,7 +96,10 @@ fn silent_tier_routes(routes: &[Route], nodes: &[&Node], tiers: &[Tier], receive
                 Diagnostic::new(
                     Code::SilentTierRoute,
                     node.name_span,
-                    format!("tier `{}` never notifies, so this route to `{}` is left out", tier.name, route.receiver),
+                    format!(
+                        "tier `{}` never notifies, so this route to `{}` is left out",
+                        tier.name, route.receiver
+                    ),
                 )
                 .label("ignored route"),
             );
@@ -85,13 +107,22 @@ fn silent_tier_routes(routes: &[Route], nodes: &[&Node], tiers: &[Tier], receive
     }
 }
 
-fn unrouted_tiers(routing: &Routing, tiers: &[Tier], routing_node: &Node, tier_nodes: &[&Node], cx: &Cx) {
+fn unrouted_tiers(
+    routing: &Routing,
+    tiers: &[Tier],
+    routing_node: &Node,
+    tier_nodes: &[&Node],
+    cx: &Cx,
+) {
     let catch_all = routing
         .routes
         .iter()
         .any(|r| !r.continue_matching && r.matchers == Matchers::default());
     for tier in tiers.iter().filter(|t| t.notify) {
-        let named = routing.routes.iter().any(|r| r.matchers.tier.as_ref() == Some(&tier.name));
+        let named = routing
+            .routes
+            .iter()
+            .any(|r| r.matchers.tier.as_ref() == Some(&tier.name));
         if named || catch_all {
             continue;
         }
@@ -119,7 +150,10 @@ fn incomplete_emails(receivers: &[Receiver], receiver_nodes: &[&Node], cx: &Cx) 
                 Diagnostic::new(
                     Code::EmailSmtp,
                     span,
-                    format!("an email integration of `{}` lacks `from` or `smarthost`", receiver.name),
+                    format!(
+                        "an email integration of `{}` lacks `from` or `smarthost`",
+                        receiver.name
+                    ),
                 )
                 .label("Alertmanager would refuse this receiver"),
             );

@@ -41,7 +41,10 @@ pub(super) struct Route {
     pub(super) matchers: Vec<Matcher>,
     #[serde(rename = "continue", skip_serializing_if = "is_false")]
     pub(super) continue_matching: bool,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "flow_option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "flow_option"
+    )]
     pub(super) group_by: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) group_wait: Option<Duration>,
@@ -212,7 +215,7 @@ pub(super) struct OpsGenieConfig {
     pub(super) responders: Vec<OpsGenieResponder>,
 }
 
-/// OpsGenie identifies users by `username` and everything else by `name`.
+/// `OpsGenie` identifies users by `username` and everything else by `name`.
 #[derive(Debug, Serialize)]
 pub(super) struct OpsGenieResponder {
     #[serde(rename = "type")]

@@ -87,7 +87,11 @@ fn responder(declared: &model::Responder) -> OpsGenieResponder {
 /// only repeat what differs.
 fn email_config(email: &Email, global: Option<&Global>) -> EmailConfig {
     let hoisted = |own: &Option<String>, shared: Option<&String>| {
-        if own.as_ref() == shared { None } else { own.clone() }
+        if own.as_ref() == shared {
+            None
+        } else {
+            own.clone()
+        }
     };
     EmailConfig {
         send_resolved: email.send_resolved,

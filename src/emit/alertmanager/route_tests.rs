@@ -31,10 +31,11 @@ pub(super) fn cases(model: &Model, routing: &Routing, root: &Route) -> Vec<Case>
         }
     }
     for route in &routing.routes {
-        let implied_by_services = route.matchers.labels.is_empty()
-            && route.matchers.team.as_ref().is_none_or(|team| {
-                model.services.iter().any(|s| s.team.as_ref() == Some(team))
-            });
+        let implied_by_services =
+            route.matchers.labels.is_empty()
+                && route.matchers.team.as_ref().is_none_or(|team| {
+                    model.services.iter().any(|s| s.team.as_ref() == Some(team))
+                });
         if implied_by_services {
             continue;
         }

@@ -14,7 +14,7 @@ use crate::conventions::{
     LABEL_SERVICE, LABEL_SERVICE_DOWN, LABEL_SLO, LABEL_TEAM, LABEL_TIER, SERVICE_DOWN_VALUE,
     SILENT_RECEIVER,
 };
-use crate::model::{self, Matchers, Model, Routing, Tier, TierName, Timing};
+use crate::model::{self, Matchers, Model, Routing, ServiceName, TeamName, Tier, TierName, Timing};
 
 /// The root route: the default receiver, grouping and timing, then one guard route per
 /// tier that never notifies, then the spec's routes.
@@ -30,7 +30,12 @@ pub(super) fn root(model: &Model, routing: &Routing) -> Route {
     let declared = routing
         .routes
         .iter()
-        .filter(|r| !r.matchers.tier.as_ref().is_some_and(|t| is_silent(&silent, t)))
+        .filter(|r| {
+            !r.matchers
+                .tier
+                .as_ref()
+                .is_some_and(|t| is_silent(&silent, t))
+        })
         .map(|r| route(model, r));
     let mut root = Route {
         receiver: routing.default.to_string(),
@@ -90,8 +95,11 @@ fn labels(names: &[model::LabelName]) -> Vec<String> {
 pub(super) fn matchers(declared: &Matchers) -> Vec<Matcher> {
     let reserved = [
         (LABEL_TIER, declared.tier.as_ref().map(TierName::as_str)),
-        (LABEL_TEAM, declared.team.as_ref().map(|t| t.as_str())),
-        (LABEL_SERVICE, declared.service.as_ref().map(|s| s.as_str())),
+        (LABEL_TEAM, declared.team.as_ref().map(TeamName::as_str)),
+        (
+            LABEL_SERVICE,
+            declared.service.as_ref().map(ServiceName::as_str),
+        ),
     ];
     let reserved = reserved
         .into_iter()
@@ -155,10 +163,9 @@ fn page_mutes_ticket(model: &Model) -> Vec<InhibitRule> {
 
 fn declares_service_down(model: &Model) -> bool {
     model.alerts.iter().any(|alert| {
-        alert
-            .labels
-            .iter()
-            .any(|(label, value)| label.as_str() == LABEL_SERVICE_DOWN && value == SERVICE_DOWN_VALUE)
+        alert.labels.iter().any(|(label, value)| {
+            label.as_str() == LABEL_SERVICE_DOWN && value == SERVICE_DOWN_VALUE
+        })
     })
 }
 
