@@ -75,7 +75,11 @@ fn a_catch_all_without_continue_shadows_everything_after_it() {
     default receiver=chat
 }"#,
     );
-    assert_eq!(with_code(&found, Code::ShadowedRoute).len(), 2, "{found:#?}");
+    assert_eq!(
+        with_code(&found, Code::ShadowedRoute).len(),
+        2,
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -87,7 +91,11 @@ fn a_notifying_tier_without_a_route_is_an_error() {
 }"#,
     );
     let unrouted = with_code(&found, Code::UnroutedTier);
-    assert_eq!(unrouted.len(), 1, "only `ticket`, not the silent tier: {found:#?}");
+    assert_eq!(
+        unrouted.len(),
+        1,
+        "only `ticket`, not the silent tier: {found:#?}"
+    );
     assert!(unrouted[0].message.contains("`ticket`"));
     assert!(unrouted[0].is_error());
 }
@@ -102,7 +110,11 @@ fn a_route_that_would_make_a_silent_tier_notify_is_a_warning() {
     default receiver=chat
 }"#,
     );
-    assert_eq!(with_code(&found, Code::SilentTierRoute).len(), 1, "{found:#?}");
+    assert_eq!(
+        with_code(&found, Code::SilentTierRoute).len(),
+        1,
+        "{found:#?}"
+    );
 }
 
 #[test]
