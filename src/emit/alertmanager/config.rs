@@ -291,3 +291,55 @@ pub(super) struct TimeRange {
     pub(super) start_time: serde_saphyr::SingleQuoted<String>,
     pub(super) end_time: serde_saphyr::SingleQuoted<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::{Matcher, Route};
+
+    fn route(receiver: &str, matchers: Vec<Matcher>, continue_matching: bool) -> Route {
+        Route {
+            receiver: receiver.to_owned(),
+            matchers,
+            continue_matching,
+            ..Route::default()
+        }
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn receivers_follow_continue_and_fall_back_to_the_parent() {
+        let root = Route {
+            receiver: "default".to_owned(),
+            routes: vec![
+                route("pager", vec![Matcher::equal("tier", "page")], true),
+                route("team", vec![Matcher::equal("tier", "page")], false),
+                route("never", vec![Matcher::equal("tier", "page")], false),
+                route("slo", vec![Matcher::present("slo")], false),
+            ],
+            ..Route::default()
+        };
+        let page = labels(&[("tier", "page")]);
+        assert_eq!(root.receivers(&page), ["pager", "team"]);
+        assert_eq!(root.receivers(&labels(&[("slo", "a")])), ["slo"]);
+        assert_eq!(root.receivers(&labels(&[("slo", "")])), ["default"]);
+        assert_eq!(root.receivers(&labels(&[])), ["default"]);
+    }
+
+    #[test]
+    fn matchers_serialize_single_quoted_in_flow_lists() {
+        let route = route("x", vec![Matcher::equal("tier", "page")], true);
+        let yaml = serde_saphyr::to_string(&route).expect("serializes");
+        assert_eq!(
+            yaml,
+            "receiver: x\nmatchers: ['tier=\"page\"']\ncontinue: true\n"
+        );
+    }
+}
