@@ -20,9 +20,13 @@ receiver nowhere
 "#;
 
 fn diagnostics(routing: &str) -> Vec<Diagnostic> {
+    diagnostics_of(BASE, routing)
+}
+
+fn diagnostics_of(base: &str, routing: &str) -> Vec<Diagnostic> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("spec.kdl");
-    std::fs::write(&path, format!("{BASE}{routing}")).expect("write spec");
+    std::fs::write(&path, format!("{base}{routing}")).expect("write spec");
     let mut sources = Sources::default();
     let (_, diagnostics) = vigil::app::compile(&[path], &mut sources);
     diagnostics.iter().cloned().collect()
@@ -128,4 +132,35 @@ routing {
 }"#,
     );
     assert_eq!(with_code(&found, Code::EmailSmtp).len(), 1, "{found:#?}");
+}
+
+#[test]
+fn active_intervals_need_alertmanager_0_24() {
+    let found = diagnostics(
+        r#"time-interval office { weekdays "monday:friday"; }
+routing {
+    route tier=page receiver=pager
+    route tier=ticket receiver=chat active=office
+    default receiver=chat
+}"#,
+    )
+    .into_iter()
+    .filter(|d| d.code == Code::TargetVersion)
+    .count();
+    assert_eq!(found, 0, "0.25 has them");
+    let old = BASE.replace(r#"alertmanager "0.25""#, r#"alertmanager "0.23""#);
+    let found = diagnostics_of(
+        &old,
+        r#"time-interval office { weekdays "monday:friday"; }
+routing {
+    route tier=page receiver=pager
+    route tier=ticket receiver=chat active=office
+    default receiver=chat
+}"#,
+    );
+    assert_eq!(
+        with_code(&found, Code::TargetVersion).len(),
+        1,
+        "{found:#?}"
+    );
 }

@@ -124,7 +124,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     );
     let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
     notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
-    routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &cx);
+    routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
 
     let model = Model {
         targets,

@@ -3,12 +3,12 @@
 //! integrations Alertmanager would refuse. Spans come from the raw nodes, which are in
 //! the same order as the model's routes.
 
-use super::Decls;
 use super::reader::Cx;
+use super::{Decls, Scope};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Integration, Matchers, Receiver, Route, Routing, ServiceName, TeamName, Tier, TierName,
+    Integration, Matchers, Receiver, Route, Routing, ServiceName, TeamName, Tier, TierName, Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -18,15 +18,17 @@ pub(super) fn lint(
     routing: Option<&Routing>,
     tiers: &[Tier],
     receivers: &[Receiver],
-    cx: &Cx,
+    scope: &Scope<'_>,
 ) {
     let (Some(node), Some(routing)) = (decls.routing, routing) else {
         return;
     };
+    let cx = scope.cx;
     let route_nodes: Vec<&Node> = node.children.iter().filter(|c| c.name == "route").collect();
     if route_nodes.len() == routing.routes.len() {
         shadowed_routes(&routing.routes, &route_nodes, cx);
         silent_tier_routes(&routing.routes, &route_nodes, tiers, receivers, cx);
+        active_intervals(&routing.routes, &route_nodes, scope);
     }
     unrouted_tiers(routing, tiers, node, &decls.tiers, cx);
     incomplete_emails(receivers, &decls.receivers, cx);
@@ -158,6 +160,33 @@ fn incomplete_emails(receivers: &[Receiver], receiver_nodes: &[&Node], cx: &Cx) 
                 .label("Alertmanager would refuse this receiver"),
             );
         }
+    }
+}
+
+/// Routes gained `active_time_intervals` in Alertmanager 0.24; older versions refuse the
+/// whole file.
+fn active_intervals(routes: &[Route], nodes: &[&Node], scope: &Scope<'_>) {
+    let since = Version::new(0, 24);
+    let target = scope.targets.alertmanager;
+    if target >= since {
+        return;
+    }
+    for (_, node) in routes
+        .iter()
+        .zip(nodes)
+        .filter(|(r, _)| !r.active.is_empty())
+    {
+        scope.cx.report(
+            Diagnostic::new(
+                Code::TargetVersion,
+                node.name_span,
+                format!("`active` needs Alertmanager {since}; the target is {target}"),
+            )
+            .label("not supported by the target")
+            .help(format!(
+                "raise `targets {{ alertmanager \"{since}\" }}`, or use `mute` with the complementary interval"
+            )),
+        );
     }
 }
 
