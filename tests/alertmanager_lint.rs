@@ -39,13 +39,13 @@ fn with_code(found: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
 #[test]
 fn a_clean_tree_has_no_routing_diagnostics() {
     let found = diagnostics(
-        r#"routing {
+        r"routing {
     route tier=page receiver=pager continue=#true
     route tier=page team=web receiver=chat
     route tier=ticket receiver=chat
     route tier=quiet receiver=nowhere
     default receiver=chat
-}"#,
+}",
     );
     assert!(found.is_empty(), "{found:#?}");
 }
@@ -53,13 +53,13 @@ fn a_clean_tree_has_no_routing_diagnostics() {
 #[test]
 fn a_route_behind_a_broader_one_without_continue_is_shadowed() {
     let found = diagnostics(
-        r#"routing {
+        r"routing {
     route tier=page receiver=pager
     route tier=page team=web receiver=chat
     route tier=ticket receiver=chat
     route receiver=nowhere
     default receiver=chat
-}"#,
+}",
     );
     let shadowed = with_code(&found, Code::ShadowedRoute);
     assert_eq!(shadowed.len(), 1, "{found:#?}");
@@ -72,12 +72,12 @@ fn a_route_behind_a_broader_one_without_continue_is_shadowed() {
 #[test]
 fn a_catch_all_without_continue_shadows_everything_after_it() {
     let found = diagnostics(
-        r#"routing {
+        r"routing {
     route receiver=pager
     route tier=page receiver=chat
     route tier=ticket receiver=chat
     default receiver=chat
-}"#,
+}",
     );
     assert_eq!(
         with_code(&found, Code::ShadowedRoute).len(),
@@ -89,10 +89,10 @@ fn a_catch_all_without_continue_shadows_everything_after_it() {
 #[test]
 fn a_notifying_tier_without_a_route_is_an_error() {
     let found = diagnostics(
-        r#"routing {
+        r"routing {
     route tier=page receiver=pager
     default receiver=chat
-}"#,
+}",
     );
     let unrouted = with_code(&found, Code::UnroutedTier);
     assert_eq!(
@@ -107,12 +107,12 @@ fn a_notifying_tier_without_a_route_is_an_error() {
 #[test]
 fn a_route_that_would_make_a_silent_tier_notify_is_a_warning() {
     let found = diagnostics(
-        r#"routing {
+        r"routing {
     route tier=page receiver=pager
     route tier=ticket receiver=chat
     route tier=quiet receiver=chat
     default receiver=chat
-}"#,
+}",
     );
     assert_eq!(
         with_code(&found, Code::SilentTierRoute).len(),
