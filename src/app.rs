@@ -75,6 +75,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Check(build) => check(build, &context),
         Command::Validate(inputs) => validate(inputs, &context),
         Command::Explain { code } => explain(code),
+        Command::Init { dir } => init(dir),
+        Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
     }
 }
 
@@ -95,7 +99,16 @@ struct Compiled {
 /// `--deny-warnings`).
 pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diagnostics) {
     let (spec, mut diagnostics) = crate::spec::load(paths, sources);
-    if diagnostics.has_errors() {
+    // A file that did not parse would make the checker report its declarations as
+    // undefined elsewhere; shape errors inside parsed files do not, so checking goes on.
+    let unparsed = diagnostics.iter().any(|d| {
+        d.is_error()
+            && matches!(
+                d.code,
+                Code::Io | Code::Syntax | Code::Unsupported | Code::DuplicateKey
+            )
+    });
+    if unparsed {
         diagnostics.sort();
         return (None, diagnostics);
     }
@@ -112,6 +125,8 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     let failed = model.is_none() || warnings_fail;
     let report = match context.format {
         MessageFormat::Json => report::json(&diagnostics, &sources),
+        MessageFormat::Sarif => report::sarif(&diagnostics, &sources),
+        MessageFormat::Github => report::github(&diagnostics, &sources),
         MessageFormat::Human => report::human(&diagnostics, &sources, context.style),
     };
     Compiled {
@@ -121,10 +136,10 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     }
 }
 
-/// Diagnostics go to stderr in human form and to stdout in JSON form.
+/// Diagnostics go to stderr in human form and to stdout in the machine forms.
 fn diagnostics_outcome(compiled: &Compiled, context: &Context, code: u8) -> Outcome {
     match context.format {
-        MessageFormat::Json => Outcome {
+        MessageFormat::Json | MessageFormat::Sarif | MessageFormat::Github => Outcome {
             stdout: compiled.report.clone(),
             code,
             ..Outcome::default()
@@ -146,7 +161,10 @@ fn generate(build: &Build, context: &Context) -> Outcome {
         }
         return outcome;
     };
-    let artifacts = crate::emit::emit(model);
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     match crate::write::write(&build.out, &artifacts) {
         Ok(summary) => {
@@ -175,7 +193,10 @@ fn check(build: &Build, context: &Context) -> Outcome {
     let Some(model) = &compiled.model else {
         return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
     };
-    let artifacts = crate::emit::emit(model);
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     let out = build.out.display();
     match crate::write::check(&build.out, &artifacts) {
@@ -223,36 +244,172 @@ fn validate(inputs: &Inputs, context: &Context) -> Outcome {
 }
 
 fn explain(code: &str) -> Outcome {
-    match Code::parse(code) {
-        Some(code) => {
-            let severity = match code.severity() {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
+    if let Some(code) = Code::parse(code) {
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        Outcome {
+            stdout: format!(
+                "{code} ({severity})\n\n{}\n\nFix: {}.\n",
+                code.explanation(),
+                code.default_help()
+            ),
+            ..Outcome::default()
+        }
+    } else {
+        let known = Code::ALL.iter().map(|c| c.as_str());
+        let wanted = if code.starts_with("vigil::") {
+            code.to_owned()
+        } else {
+            format!("vigil::{code}")
+        };
+        Outcome {
+            stderr: format!(
+                "error: unknown diagnostic code `{code}`\n  help: {}\n",
+                did_you_mean(&wanted, known, "code")
+            ),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> Outcome {
+    let files = crate::scaffold::starter();
+    match crate::write::scaffold(dir, &files) {
+        Ok(written) => {
+            let mut stderr = String::new();
+            for file in written {
+                stderr.push_str(&format!("created {}\n", dir.join(file).display()));
+            }
+            stderr.push_str("next: edit the spec, then run `vigil generate`\n");
             Outcome {
-                stdout: format!(
-                    "{code} ({severity})\n\n{}\n\nFix: {}.\n",
-                    code.explanation(),
-                    code.default_help()
-                ),
+                stderr,
                 ..Outcome::default()
             }
         }
-        None => {
-            let known = Code::ALL.iter().map(|c| c.as_str());
-            let wanted = if code.starts_with("vigil::") {
-                code.to_owned()
-            } else {
-                format!("vigil::{code}")
-            };
-            Outcome {
-                stderr: format!(
-                    "error: unknown diagnostic code `{code}`\n  help: {}\n",
-                    did_you_mean(&wanted, known, "code")
-                ),
-                code: EXIT_USAGE,
-                ..Outcome::default()
+        Err(error) => Outcome {
+            stderr: format!("error: {error}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    clap_complete::generate(shell, &mut command, "vigil", &mut bytes);
+    Outcome {
+        stdout: String::from_utf8_lossy(&bytes).into_owned(),
+        ..Outcome::default()
+    }
+}
+
+fn man() -> Outcome {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    match clap_mangen::Man::new(command).render(&mut bytes) {
+        Ok(()) => Outcome {
+            stdout: String::from_utf8_lossy(&bytes).into_owned(),
+            ..Outcome::default()
+        },
+        Err(error) => Outcome {
+            stderr: format!("error: {error}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
+    let (files, problems) = crate::spec::spec_files(paths);
+    let mut outcome = Outcome::default();
+    for problem in &problems {
+        outcome
+            .stderr
+            .push_str(&format!("error: {}\n", problem.message));
+        outcome.code = EXIT_FAILURE;
+    }
+    let mut unformatted = 0;
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
+    {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("error: {shown}: {error}\n"));
+                outcome.code = EXIT_FAILURE;
+                continue;
+            }
+        };
+        let Some(formatted) = crate::format::format_kdl(&text) else {
+            outcome.stderr.push_str(&format!(
+                "error: {shown}: not valid KDL; run `vigil validate` for details\n"
+            ));
+            outcome.code = EXIT_FAILURE;
+            continue;
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check_only {
+            outcome
+                .stderr
+                .push_str(&format!("would reformat {shown}\n"));
+            outcome.code = EXIT_FAILURE;
+        } else if let Err(error) = crate::write::replace_file(path, &formatted) {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        } else {
+            outcome.stderr.push_str(&format!("formatted {shown}\n"));
+        }
+    }
+    if unformatted == 0 && outcome.code == EXIT_OK {
+        outcome.stderr.push_str("all KDL specs are formatted\n");
+    }
+    outcome
+}
+
+fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
+    let mut outcome = diagnostics_outcome(compiled, context, EXIT_FAILURE);
+    outcome
+        .stderr
+        .push_str(&format!("error: {message}\nnothing was written\n"));
+    outcome
+}
+
+/// Reads the template folder (the command line wins over the spec's setting), then runs
+/// every backend.
+fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
+    let folder = build
+        .templates
+        .clone()
+        .or_else(|| model.settings.templates.as_ref().map(PathBuf::from));
+    let mut templates = crate::emit::docs::Templates::default();
+    if let Some(folder) = folder {
+        if !folder.is_dir() {
+            return Err(format!(
+                "{}: the templates folder does not exist",
+                folder.display()
+            ));
+        }
+        for name in crate::emit::docs::Templates::names() {
+            let path = folder.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    templates.overrides.insert(name.to_owned(), text);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(format!("{}: {error}", path.display())),
             }
         }
     }
+    crate::emit::emit(model, &crate::emit::Options { templates }).map_err(|e| e.to_string())
 }

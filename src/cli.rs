@@ -37,6 +37,27 @@ pub enum Command {
         /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional).
         code: String,
     },
+    /// Write a commented starter spec that compiles (never overwrites a file).
+    Init {
+        /// The folder to create the spec in.
+        #[arg(long, default_value = "specs")]
+        dir: PathBuf,
+    },
+    /// Format KDL specs canonically, keeping comments (YAML files are left as they are).
+    Fmt {
+        /// Exit 1 and list the files that are not formatted, instead of rewriting them.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -53,12 +74,22 @@ pub struct Build {
     /// The output folder.
     #[arg(long, short, default_value = "generated")]
     pub out: PathBuf,
+    /// A folder of Markdown templates overriding the embedded ones (same file names as
+    /// in the repository's `templates/`); overrides `settings { templates "…" }`.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
+    /// Graphical report on stderr.
     Human,
+    /// One JSON document on stdout (`schemas/diagnostics.schema.json`).
     Json,
+    /// SARIF 2.1.0 on stdout, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands on stdout (annotations in pull requests).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -61,6 +61,11 @@ pub fn camel_case(name: &str) -> String {
         .collect()
 }
 
+/// Markdown pages, relative to the output folder.
+pub const DOC_METRICS: &str = "docs/metrics.md";
+pub const DOC_SLOS: &str = "docs/slos.md";
+pub const DOC_ON_CALL: &str = "docs/on-call.md";
+
 #[cfg(test)]
 mod tests {
     #[test]

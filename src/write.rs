@@ -123,7 +123,7 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError
         match read_existing(&path)? {
             None => staleness.missing.push(artifact.path.clone()),
             Some(bytes) if bytes != artifact.contents.as_bytes() => {
-                staleness.stale.push(artifact.path.clone())
+                staleness.stale.push(artifact.path.clone());
             }
             Some(_) => {}
         }
@@ -186,6 +186,35 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
         replace(&manifest_path, manifest.contents.as_bytes())?;
     }
     Ok(summary)
+}
+
+/// Creates the starter files of `vigil init` in `dir`; refuses to overwrite anything.
+pub fn scaffold(dir: &Path, files: &[Artifact]) -> Result<Vec<String>, WriteError> {
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| safe_relative(&f.path))
+        .collect::<Result<_, _>>()?;
+    for path in &paths {
+        let target = dir.join(path);
+        if target.exists() {
+            return Err(WriteError::Io {
+                path: target.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists; vigil init never overwrites",
+                ),
+            });
+        }
+    }
+    for (file, path) in files.iter().zip(&paths) {
+        replace(&dir.join(path), file.contents.as_bytes())?;
+    }
+    Ok(files.iter().map(|f| f.path.clone()).collect())
+}
+
+/// Atomically rewrites one spec file in place (`vigil fmt`).
+pub fn replace_file(path: &Path, contents: &str) -> Result<(), WriteError> {
+    replace(path, contents.as_bytes())
 }
 
 /// Writes a sibling temporary file, flushes it to disk, then renames it over `path`, so a

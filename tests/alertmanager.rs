@@ -26,7 +26,7 @@ fn fixtures() -> Vec<PathBuf> {
 
 #[test]
 fn flagship_config_snapshot() {
-    let artifacts = vigil::emit::emit(&compile(Path::new("specs")));
+    let artifacts = alertmanager_support::emit(&compile(Path::new("specs")));
     let config = alertmanager_support::artifact(&artifacts, "alertmanager/alertmanager.yml");
     insta::assert_snapshot!("flagship_alertmanager_yml", config);
     let table = alertmanager_support::artifact(&artifacts, "alertmanager/route-tests.tsv");
@@ -36,7 +36,8 @@ fn flagship_config_snapshot() {
 #[test]
 fn fixture_config_snapshots() {
     insta::glob!("fixtures/ok/alertmanager-*/spec.kdl", |path| {
-        let artifacts = vigil::emit::emit(&compile(path.parent().expect("fixture folder")));
+        let artifacts =
+            alertmanager_support::emit(&compile(path.parent().expect("fixture folder")));
         let config = alertmanager_support::artifact(&artifacts, "alertmanager/alertmanager.yml");
         insta::assert_snapshot!(config);
     });

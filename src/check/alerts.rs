@@ -185,10 +185,10 @@ fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
             a.missing("value", "the annotation text");
         }
         a.finish();
-        if let (Some((name, span)), Some(value)) = (name, value) {
-            if let Some(label) = label_name(r.cx(), &name, span, false) {
-                out.insert(label, value);
-            }
+        if let (Some((name, span)), Some(value)) = (name, value)
+            && let Some(label) = label_name(r.cx(), &name, span, false)
+        {
+            out.insert(label, value);
         }
     }
     out

@@ -131,10 +131,10 @@ pub(crate) fn user_labels(
             l.missing("value", "the label's value");
         }
         l.finish();
-        if let (Some((name, span)), Some(value)) = (name, value) {
-            if let Some(label) = label_name(r.cx(), &name, span, true) {
-                labels.insert(label, value);
-            }
+        if let (Some((name, span)), Some(value)) = (name, value)
+            && let Some(label) = label_name(r.cx(), &name, span, true)
+        {
+            labels.insert(label, value);
         }
     }
     labels
@@ -365,18 +365,17 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         buckets,
         native: false,
     } = &kind
+        && buckets.is_empty()
     {
-        if buckets.is_empty() {
-            cx.report(
-                Diagnostic::new(
-                    Code::Missing,
-                    name_span,
-                    "a classic histogram needs its bucket boundaries",
-                )
-                .label("no `buckets`")
-                .help("add `buckets 0.005 0.01 0.025 …`, or `native=#true` for a native histogram"),
-            );
-        }
+        cx.report(
+            Diagnostic::new(
+                Code::Missing,
+                name_span,
+                "a classic histogram needs its bucket boundaries",
+            )
+            .label("no `buckets`")
+            .help("add `buckets 0.005 0.01 0.025 …`, or `native=#true` for a native histogram"),
+        );
     }
     naming_lint(cx, &name, name_span, &kind, unit.as_ref());
     Some(Metric {
@@ -447,7 +446,6 @@ fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {
 
 /// Prometheus naming conventions: base units, `_total` exactly on counters, unit suffixes.
 fn naming_lint(cx: &Cx, name: &str, span: Span, kind: &MetricKind, unit: Option<&Unit>) {
-    let stem = name.strip_suffix("_total").unwrap_or(name);
     const NON_BASE: &[(&str, &str)] = &[
         ("_ms", "_seconds"),
         ("_millis", "_seconds"),
@@ -467,6 +465,7 @@ fn naming_lint(cx: &Cx, name: &str, span: Span, kind: &MetricKind, unit: Option<
         ("_gigabytes", "_bytes"),
         ("_percent", "_ratio"),
     ];
+    let stem = name.strip_suffix("_total").unwrap_or(name);
     if let Some((suffix, base)) = NON_BASE.iter().find(|(suffix, _)| stem.ends_with(suffix)) {
         let renamed = format!(
             "{}{base}{}",
@@ -508,21 +507,21 @@ fn naming_lint(cx: &Cx, name: &str, span: Span, kind: &MetricKind, unit: Option<
             .help(format!("rename it `{stem}`, or declare it `type=counter`")),
         );
     }
-    if let Some(unit @ (Unit::Seconds | Unit::Bytes)) = unit {
-        if !stem.ends_with(&format!("_{}", unit.as_str())) {
-            cx.report(
-                Diagnostic::new(
-                    Code::UnitSuffix,
-                    span,
-                    format!(
-                        "`{name}` is in {} but its name does not say so",
-                        unit.as_str()
-                    ),
-                )
-                .label("missing unit suffix")
-                .help(format!("end the name with `_{}`", unit.as_str())),
-            );
-        }
+    if let Some(unit @ (Unit::Seconds | Unit::Bytes)) = unit
+        && !stem.ends_with(&format!("_{}", unit.as_str()))
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::UnitSuffix,
+                span,
+                format!(
+                    "`{name}` is in {} but its name does not say so",
+                    unit.as_str()
+                ),
+            )
+            .label("missing unit suffix")
+            .help(format!("end the name with `_{}`", unit.as_str())),
+        );
     }
 }
 

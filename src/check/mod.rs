@@ -183,13 +183,13 @@ fn gather<'n>(spec: &'n RawSpec, cx: &Cx) -> Decls<'n> {
     let mut decls = Decls::default();
     for document in &spec.documents {
         let root = Reader::new(&document.root, cx);
-        if let Some(value) = root.value("vigil") {
-            if value.scalar != crate::spec::Scalar::Number(String::from("1")) {
-                cx.report(
-                    Diagnostic::new(Code::Version, value.span, "unsupported spec version")
-                        .label("expected 1"),
-                );
-            }
+        if let Some(value) = root.value("vigil")
+            && value.scalar != crate::spec::Scalar::Number(String::from("1"))
+        {
+            cx.report(
+                Diagnostic::new(Code::Version, value.span, "unsupported spec version")
+                    .label("expected 1"),
+            );
         }
         singleton(cx, &mut decls.targets, root.child("targets"));
         singleton(cx, &mut decls.settings, root.child("settings"));

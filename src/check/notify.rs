@@ -1,6 +1,8 @@
 //! Receivers, routing, inhibitions and time intervals.
 
 use super::Scope;
+use std::collections::BTreeMap;
+
 use super::catalog::{label_name, timing};
 use super::names::{Kind, check_identifier};
 use super::reader::{Cx, Reader, free_map};
@@ -14,14 +16,14 @@ use crate::model::{
 use crate::source::Span;
 use crate::spec::Node;
 
+/// Reads one integration (`slack …`) of a receiver.
+type IntegrationBuilder = fn(&Reader<'_, '_>, &Scope<'_>) -> Option<Integration>;
+
 pub(crate) fn receiver(node: &Node, scope: &Scope<'_>) -> Option<Receiver> {
     let r = Reader::new(node, scope.cx);
     let name = r.name_arg("receiver");
     let mut integrations = Vec::new();
-    let kinds: [(
-        &'static str,
-        fn(&Reader<'_, '_>, &Scope<'_>) -> Option<Integration>,
-    ); 6] = [
+    let kinds: [(&'static str, IntegrationBuilder); 6] = [
         ("slack", slack),
         ("pagerduty", pagerduty),
         ("opsgenie", opsgenie),
@@ -226,7 +228,7 @@ fn webhook(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
             r.cx().report(
                 Diagnostic::new(
                     Code::Missing,
-                    r.span(),
+                    r.name_span(),
                     "a webhook needs exactly one of `url` and `url-file`",
                 )
                 .label("here"),
@@ -260,14 +262,6 @@ fn msteams(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
 
 /// Why a URL looks like it carries a secret, if it does.
 pub(crate) fn credential_in_url(url: &str) -> Option<&'static str> {
-    let lower = url.to_ascii_lowercase();
-    let after_scheme = lower
-        .split_once("://")
-        .map_or(lower.as_str(), |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        return Some("user:password in the URL");
-    }
     const HOSTS: &[(&str, &str)] = &[
         ("hooks.slack.com/services/", "a Slack webhook token"),
         ("events.pagerduty.com", "a PagerDuty endpoint"),
@@ -276,6 +270,14 @@ pub(crate) fn credential_in_url(url: &str) -> Option<&'static str> {
         ("logic.azure.com", "a Teams workflow signature"),
         ("discord.com/api/webhooks/", "a Discord webhook token"),
     ];
+    let lower = url.to_ascii_lowercase();
+    let after_scheme = lower
+        .split_once("://")
+        .map_or(lower.as_str(), |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Some("user:password in the URL");
+    }
     if let Some((_, reason)) = HOSTS.iter().find(|(host, _)| after_scheme.contains(host)) {
         return Some(reason);
     }
@@ -301,20 +303,20 @@ pub(crate) fn credential_in_url(url: &str) -> Option<&'static str> {
 pub(crate) fn routing(node: &Node, scope: &Scope<'_>) -> Option<Routing> {
     let cx = scope.cx;
     let r = Reader::new(node, cx);
-    let group_by = r
-        .string_list("group-by")
-        .map(|labels| {
-            labels
-                .into_iter()
-                .filter_map(|(l, span)| group_label(cx, &l, span))
-                .collect()
-        })
-        .unwrap_or_else(|| {
+    let group_by = r.string_list("group-by").map_or_else(
+        || {
             ["alertname", "service", "slo"]
                 .into_iter()
                 .map(LabelName::new)
                 .collect()
-        });
+        },
+        |labels| {
+            labels
+                .into_iter()
+                .filter_map(|(l, span)| group_label(cx, &l, span))
+                .collect()
+        },
+    );
     let timing = timing(&r);
     let default = default_receiver(&r, scope);
     let routes: Vec<Option<Route>> = r
@@ -357,7 +359,7 @@ fn default_receiver(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<ReceiverNam
     };
     let Some((name, span)) = found else {
         r.cx().report(
-            Diagnostic::new(Code::Routing, r.span(), "the routing tree has no default receiver")
+            Diagnostic::new(Code::Routing, r.name_span(), "the routing tree has no default receiver")
                 .label("`default` missing")
                 .help("add `default receiver=\"…\"`: Alertmanager needs a receiver for alerts no route matches"),
         );
@@ -436,7 +438,7 @@ fn route_matchers(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Matchers {
         tier,
         team,
         service,
-        labels: Default::default(),
+        labels: BTreeMap::default(),
     }
 }
 
@@ -450,14 +452,14 @@ fn matchers_of(node: &Node, scope: &Scope<'_>) -> Matchers {
                 matchers.tier = scope
                     .names
                     .resolve(cx, Kind::Tier, &value, value_span)
-                    .then(|| TierName::new(value))
+                    .then(|| TierName::new(value));
             }
             "team" => matchers.team = Some(TeamName::new(value)),
             "service" => {
                 matchers.service = scope
                     .names
                     .resolve(cx, Kind::Service, &value, value_span)
-                    .then(|| ServiceName::new(value))
+                    .then(|| ServiceName::new(value));
             }
             _ => {
                 if let Some(label) = label_name(cx, &key, key_span, false) {

@@ -1,4 +1,4 @@
-//! PromQL in the spec: every expression is parsed as Prometheus would parse it.
+//! `PromQL` in the spec: every expression is parsed as Prometheus would parse it.
 
 use promql_parser::parser::{self, Expr};
 
@@ -69,7 +69,7 @@ fn parse(cx: &Cx, value: &Value, text: &str) -> Option<Expr> {
     }
 }
 
-/// Any PromQL expression.
+/// Any `PromQL` expression.
 pub(crate) fn expr(cx: &Cx, value: &Value) -> Option<PromQl> {
     let text = text_of(cx, value)?;
     parse(cx, value, text).map(|_| PromQl::checked(text.trim()))

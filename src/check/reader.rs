@@ -60,7 +60,7 @@ impl<'n, 'c> Reader<'n, 'c> {
     }
 
     /// Where to point when something required is missing: the node's name.
-    pub(crate) fn span(&self) -> Span {
+    pub(crate) fn name_span(&self) -> Span {
         self.node.name_span
     }
 
@@ -107,7 +107,7 @@ impl<'n, 'c> Reader<'n, 'c> {
             self.cx.report(
                 Diagnostic::new(
                     Code::Missing,
-                    self.span(),
+                    self.name_span(),
                     format!("this {what} has no name"),
                 )
                 .label("name expected after this")
@@ -183,7 +183,7 @@ impl<'n, 'c> Reader<'n, 'c> {
         self.cx.report(
             Diagnostic::new(
                 Code::Missing,
-                self.span(),
+                self.name_span(),
                 format!("`{}` needs `{key}`", self.display_name()),
             )
             .label(format!("`{key}` missing here"))
@@ -350,25 +350,23 @@ impl<'n, 'c> Reader<'n, 'c> {
     }
 
     pub(crate) fn as_string(&self, value: &Value) -> Option<String> {
-        match &value.scalar {
-            Scalar::String(s) => Some(s.clone()),
-            _ => {
-                self.wrong_type(value, "a string");
-                None
-            }
+        if let Scalar::String(s) = &value.scalar {
+            Some(s.clone())
+        } else {
+            self.wrong_type(value, "a string");
+            None
         }
     }
 
     pub(crate) fn as_bool(&self, value: &Value) -> Option<bool> {
-        match &value.scalar {
-            Scalar::Bool(b) => Some(*b),
-            _ => {
-                self.wrong_type(
-                    value,
-                    "a boolean (`#true`/`#false` in KDL, `true`/`false` in YAML)",
-                );
-                None
-            }
+        if let Scalar::Bool(b) = &value.scalar {
+            Some(*b)
+        } else {
+            self.wrong_type(
+                value,
+                "a boolean (`#true`/`#false` in KDL, `true`/`false` in YAML)",
+            );
+            None
         }
     }
 
@@ -479,16 +477,19 @@ pub(crate) fn as_decimal(cx: &Cx, value: &Value) -> Option<Decimal> {
     } else {
         Decimal::from_str(text)
     };
-    match parsed {
-        Ok(number) => Some(number.normalize()),
-        Err(_) => {
-            cx.report(
-                Diagnostic::new(Code::InvalidValue, value.span, format!("`{text}` is not a usable number"))
-                    .label("out of range or not finite")
-                    .help("numbers must be finite and between -7.9e28 and 7.9e28 with at most 28 decimals"),
-            );
-            None
-        }
+    if let Ok(number) = parsed {
+        Some(number.normalize())
+    } else {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidValue,
+                value.span,
+                format!("`{text}` is not a usable number"),
+            )
+            .label("out of range or not finite")
+            .help("numbers must be finite and between -7.9e28 and 7.9e28 with at most 28 decimals"),
+        );
+        None
     }
 }
 

@@ -116,10 +116,12 @@ fn unrouted_tiers(
     tier_nodes: &[&Node],
     cx: &Cx,
 ) {
-    let catch_all = routing
-        .routes
-        .iter()
-        .any(|r| !r.continue_matching && r.matchers == Matchers::default());
+    // No routes at all is an explicit choice: everything goes to the default receiver.
+    let catch_all = routing.routes.is_empty()
+        || routing
+            .routes
+            .iter()
+            .any(|r| !r.continue_matching && r.matchers == Matchers::default());
     for tier in tiers.iter().filter(|t| t.notify) {
         let named = routing
             .routes

@@ -84,7 +84,7 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
         window: window?,
         sli: sli?,
         group_by,
-        alerting: alerting?,
+        alerting,
         labels,
         runbook,
     };
@@ -174,7 +174,7 @@ fn sli(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Sli> {
         let total = r
             .required("total", "the selector counting all events")
             .and_then(|v| promql::selector(cx, v));
-        let given = r.value("errors").is_some() as u8 + r.value("good").is_some() as u8;
+        let given = u8::from(r.value("errors").is_some()) + u8::from(r.value("good").is_some());
         r.finish();
         if given != 1 {
             cx.report(
@@ -296,10 +296,10 @@ fn latency_sli(node: &Node, s: &SloScope<'_>) -> Option<Sli> {
     })
 }
 
-fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Alerting> {
+fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Alerting {
     let scope = s.scope;
     let Some(node) = parent.child("alerting") else {
-        return Some(default_alerting(s.tiers));
+        return default_alerting(s.tiers);
     };
     let r = Reader::new(node, scope.cx);
     let page = r
@@ -320,14 +320,14 @@ fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Alerting> {
     };
     let min_events = r.count("min-events");
     r.finish();
-    Some(Alerting {
+    Alerting {
         page,
         ticket,
         budget_consumed,
         budget_exhausted,
         absent,
         min_events,
-    })
+    }
 }
 
 /// With no `alerting` block: page on the first paging tier, ticket on the next

@@ -1,7 +1,8 @@
-//! Stage 4: backends. Each is a pure function `&Model → Vec<Artifact>`; none touches the
-//! filesystem. The set of backends is closed: add a variant and a match arm.
+//! Stage 4: backends. Each is a pure function of the model; none touches the filesystem.
+//! The set of backends is closed: add a variant and a match arm.
 
 mod alertmanager;
+pub mod docs;
 pub mod yaml;
 
 use crate::model::Model;
@@ -22,25 +23,45 @@ impl Artifact {
     }
 }
 
+/// What the backends may be given besides the model (already read from disk by the
+/// caller, so backends stay pure).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub templates: docs::Templates,
+}
+
+/// Why emission failed: only user-supplied templates can make it fail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmitError {
+    #[error(transparent)]
+    Template(#[from] docs::TemplateError),
+}
+
 /// The backends vigil has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Backend {
     Alertmanager,
+    /// Markdown for humans.
+    Docs,
 }
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[Backend::Alertmanager];
+    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs];
 
-    fn emit(self, model: &Model) -> Vec<Artifact> {
+    fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
-            Backend::Alertmanager => alertmanager::emit(model),
+            Backend::Alertmanager => Ok(alertmanager::emit(model)),
+            Backend::Docs => Ok(docs::emit(model, &options.templates)?),
         }
     }
 }
 
 /// Runs every backend; the result is sorted by path.
-pub fn emit(model: &Model) -> Vec<Artifact> {
-    let mut artifacts: Vec<Artifact> = Backend::ALL.iter().flat_map(|b| b.emit(model)).collect();
+pub fn emit(model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
+    let mut artifacts = Vec::new();
+    for backend in Backend::ALL {
+        artifacts.extend(backend.emit(model, options)?);
+    }
     artifacts.sort();
-    artifacts
+    Ok(artifacts)
 }

@@ -80,7 +80,7 @@ pub enum Sli {
     },
     /// A 0/1 gauge such as `up` or `probe_success`: the fraction of samples at 0 is bad.
     Availability { metric: Selector },
-    /// Escape hatch: PromQL for error and total event rates over `{{ window }}`.
+    /// Escape hatch: `PromQL` for error and total event rates over `{{ window }}`.
     Query {
         errors: WindowTemplate,
         total: WindowTemplate,

@@ -1,5 +1,5 @@
 //! Typed values shared by the whole model: names, durations, exact numbers, versions,
-//! PromQL expressions.
+//! `PromQL` expressions.
 
 use std::fmt;
 
@@ -120,7 +120,7 @@ impl Duration {
                     "unknown unit at `{rest}`; use y, w, d, h, m, s or ms"
                 ));
             };
-            if index + 1 <= last_unit {
+            if index < last_unit {
                 return Err(String::from(
                     "units must go from largest to smallest, each once",
                 ));
@@ -231,7 +231,7 @@ impl fmt::Display for Version {
     }
 }
 
-/// A PromQL expression that `promql-parser` accepted at check time.
+/// A `PromQL` expression that `promql-parser` accepted at check time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PromQl(String);
 
@@ -289,7 +289,7 @@ impl fmt::Display for Selector {
     }
 }
 
-/// A PromQL template with a `{{ window }}` placeholder (the `query` SLI).
+/// A `PromQL` template with a `{{ window }}` placeholder (the `query` SLI).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WindowTemplate(String);
 

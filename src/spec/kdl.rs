@@ -7,7 +7,23 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
+/// Deeper nesting is refused before parsing: the KDL parser recurses per level, and no
+/// real spec nests more than a handful of blocks.
+const MAX_DEPTH: usize = 64;
+
 pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
+    if let Some(offset) = too_deep(text) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Unsupported,
+                Span::new(file, offset, offset + 1),
+                "blocks nested more than 64 levels deep are not supported",
+            )
+            .label("nesting limit reached here")
+            .help("flatten the spec; vigil's language never needs more than a few levels"),
+        );
+        return None;
+    }
     match text.parse::<KdlDocument>() {
         Ok(document) => {
             let whole = Span::new(file, 0, text.len());
@@ -98,4 +114,37 @@ fn value(file: FileId, entry: &KdlEntry) -> Value {
 fn number_literal(entry: &KdlEntry) -> Option<String> {
     let repr = entry.format()?.value_repr.trim().replace('_', "");
     (!repr.is_empty() && !repr.starts_with('#')).then_some(repr)
+}
+
+/// The offset of the first `{` beyond [`MAX_DEPTH`], ignoring braces inside strings and
+/// comments (an approximation that can only over-count, never miss real nesting).
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'"' => {
+                index += 1;
+                while index < bytes.len() && bytes[index] != b'"' {
+                    index += if bytes[index] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(index);
+                }
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        index += 1;
+    }
+    None
 }

@@ -47,9 +47,9 @@ fn is_spec(path: &Path) -> bool {
     is_yaml(path) || path.extension().and_then(|e| e.to_str()) == Some("kdl")
 }
 
-/// Loads files and folders. Folders are walked recursively in name order; only `.kdl`,
-/// `.yaml` and `.yml` files are read.
-pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) {
+/// The spec files named by `paths`: files as given, folders walked recursively in name
+/// order for `.kdl`, `.yaml` and `.yml` files.
+pub fn spec_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     for path in paths {
@@ -57,6 +57,12 @@ pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) 
     }
     files.sort();
     files.dedup();
+    (files, diagnostics)
+}
+
+/// Loads files and folders (see [`spec_files`]) into raw trees.
+pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) {
+    let (files, mut diagnostics) = spec_files(paths);
     let mut spec = RawSpec::default();
     for path in files {
         let name = path.to_string_lossy().replace('\\', "/");
@@ -67,7 +73,7 @@ pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) 
                 }
             }
             Err(message) => {
-                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")))
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")));
             }
         }
     }
@@ -98,7 +104,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics)
             }
             Ok(_) => {}
             Err(error) => {
-                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")))
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{shown}: {error}")));
             }
         }
     }

@@ -1,6 +1,6 @@
 //! YAML → raw tree, through saphyr's event parser so every key and value keeps its span.
 //!
-//! Mapping rules (the YAML form mirrors KDL with snake_case keys):
+//! Mapping rules (the YAML form mirrors KDL with `snake_case` keys):
 //! - a scalar `key: value` becomes a property `key=value`;
 //! - a list of scalars `key: [a, b]` becomes a child node `key a b`;
 //! - a mapping `key: {…}` becomes a child node `key {…}`;
@@ -71,7 +71,7 @@ pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> 
     let tree = match reader.stream() {
         Ok(tree) => tree,
         Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+            diagnostics.push(*diagnostic);
             return None;
         }
     };
@@ -121,7 +121,7 @@ impl<'a> Reader<'a> {
         bytes
     }
 
-    fn next(&mut self) -> Result<Next<'a>, Diagnostic> {
+    fn next(&mut self) -> Result<Next<'a>, Box<Diagnostic>> {
         match self.events.next() {
             Some(Ok((event, span))) => {
                 let start = self.byte_offset(span.start.index());
@@ -131,14 +131,16 @@ impl<'a> Reader<'a> {
             Some(Err(error)) => {
                 let start = self.byte_offset(error.marker().index());
                 let end = (start + 1).min(self.text.len());
-                Err(Diagnostic::new(
-                    Code::Syntax,
-                    Span::new(self.file, start, end),
-                    format!("invalid YAML: {}", error.info()),
+                fail(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(self.file, start, end),
+                        format!("invalid YAML: {}", error.info()),
+                    )
+                    .help("fix the YAML syntax at the marked position"),
                 )
-                .help("fix the YAML syntax at the marked position"))
             }
-            None => Err(Diagnostic::new(
+            None => fail(Diagnostic::new(
                 Code::Syntax,
                 Span::new(self.file, self.text.len(), self.text.len()),
                 "unexpected end of YAML",
@@ -146,7 +148,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn stream(&mut self) -> Result<Option<Yaml>, Diagnostic> {
+    fn stream(&mut self) -> Result<Option<Yaml>, Box<Diagnostic>> {
         let mut document = None;
         loop {
             let (event, span) = self.next()?;
@@ -155,8 +157,10 @@ impl<'a> Reader<'a> {
                 Event::StreamEnd => return Ok(document),
                 Event::DocumentStart(_) => {
                     if document.is_some() {
-                        return Err(unsupported(span, "several YAML documents in one file")
-                            .help("put each spec in its own file; a folder of files is merged"));
+                        return fail(
+                            unsupported(span, "several YAML documents in one file")
+                                .help("put each spec in its own file; a folder of files is merged"),
+                        );
                     }
                     let (event, span) = self.next()?;
                     document = Some(self.value(event, span, 0)?);
@@ -169,12 +173,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn value(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Yaml, Diagnostic> {
+    fn value(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        depth: usize,
+    ) -> Result<Yaml, Box<Diagnostic>> {
         if depth > MAX_DEPTH {
-            return Err(unsupported(span, "YAML nested more than 64 levels deep"));
+            return fail(unsupported(span, "YAML nested more than 64 levels deep"));
         }
         match event {
-            Event::Alias(_) => Err(unsupported(span, "YAML aliases")),
+            Event::Alias(_) => fail(unsupported(span, "YAML aliases")),
             Event::Scalar(text, style, anchor, tag) => {
                 refuse_anchor_or_tag(span, anchor, tag.is_some())?;
                 Ok(Yaml::Scalar(Value {
@@ -208,7 +217,7 @@ impl<'a> Reader<'a> {
                         ));
                     }
                     let Yaml::Scalar(key) = self.value(event, key_span, depth + 1)? else {
-                        return Err(Diagnostic::new(
+                        return fail(Diagnostic::new(
                             Code::WrongType,
                             key_span,
                             "YAML keys must be plain strings",
@@ -217,24 +226,31 @@ impl<'a> Reader<'a> {
                     let (event, value_span) = self.next()?;
                     let value = self.value(event, value_span, depth + 1)?;
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.scalar == key.scalar) {
-                        return Err(Diagnostic::new(
-                            Code::DuplicateKey,
-                            key.span,
-                            "duplicate key in a YAML mapping",
-                        )
-                        .label("repeated here")
-                        .note(first.span, "first given here"));
+                        return fail(
+                            Diagnostic::new(
+                                Code::DuplicateKey,
+                                key.span,
+                                "duplicate key in a YAML mapping",
+                            )
+                            .label("repeated here")
+                            .note(first.span, "first given here"),
+                        );
                     }
                     entries.push((key, value));
                 }
             }
-            _ => Err(Diagnostic::new(
+            _ => fail(Diagnostic::new(
                 Code::Syntax,
                 span,
                 "unexpected YAML structure",
             )),
         }
     }
+}
+
+/// Errors stop the YAML reader; boxed because a diagnostic is large.
+fn fail<T>(diagnostic: Diagnostic) -> Result<T, Box<Diagnostic>> {
+    Err(Box::new(diagnostic))
 }
 
 fn unsupported(span: Span, what: &str) -> Diagnostic {
@@ -245,12 +261,12 @@ fn unsupported(span: Span, what: &str) -> Diagnostic {
     )
 }
 
-fn refuse_anchor_or_tag(span: Span, anchor: usize, tagged: bool) -> Result<(), Diagnostic> {
+fn refuse_anchor_or_tag(span: Span, anchor: usize, tagged: bool) -> Result<(), Box<Diagnostic>> {
     if anchor != 0 {
-        return Err(unsupported(span, "YAML anchors"));
+        return fail(unsupported(span, "YAML anchors"));
     }
     if tagged {
-        return Err(unsupported(span, "YAML tags"));
+        return fail(unsupported(span, "YAML tags"));
     }
     Ok(())
 }

@@ -16,6 +16,11 @@ pub(crate) fn compile(path: &Path) -> Model {
     model.unwrap_or_else(|| panic!("{} does not compile: {diagnostics:#?}", path.display()))
 }
 
+/// Every artefact of `model`, with the embedded templates.
+pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+    vigil::emit::emit(model, &vigil::emit::Options::default()).expect("emits")
+}
+
 pub(crate) fn artifact<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {
     &artifacts
         .iter()
@@ -88,7 +93,7 @@ pub(crate) fn generate_into(model: &Model, dir: &Path) -> PathBuf {
             }
         }
     }
-    let artifacts = vigil::emit::emit(&model);
+    let artifacts = emit(&model);
     for name in ["alertmanager.yml", "route-tests.sh", "route-tests.tsv"] {
         let contents = artifact(&artifacts, &format!("alertmanager/{name}"));
         std::fs::write(dir.join(name), contents).expect("write artefact");

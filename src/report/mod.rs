@@ -1,7 +1,15 @@
-//! Renders diagnostics at the edge: human (miette's graphical report) or JSON.
+//! Renders diagnostics at the edge: human (miette's graphical report), JSON, SARIF 2.1.0
+//! and GitHub workflow commands.
+
+mod github;
+mod json;
+mod sarif;
+
+pub use github::github;
+pub use json::{JSON_VERSION, json, json_schema};
+pub use sarif::sarif;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::source::{Sources, Span};
@@ -148,77 +156,4 @@ pub fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
-}
-
-/// The JSON form's schema version; bump it on any incompatible change.
-pub const JSON_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'static str,
-    severity: Severity,
-    message: &'a str,
-    help: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<JsonLocation<'a>>,
-    notes: Vec<JsonLocation<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonLocation<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    label: &'a str,
-}
-
-fn location<'a>(sources: &'a Sources, span: Span, label: &'a str) -> JsonLocation<'a> {
-    let file = sources.get(span.file);
-    let (line, column) = file.line_col(span.start);
-    let (end_line, end_column) = file.line_col(span.end);
-    JsonLocation {
-        file: &file.name,
-        line,
-        column,
-        end_line,
-        end_column,
-        label,
-    }
-}
-
-/// The machine-readable report (one JSON document).
-pub fn json(diagnostics: &Diagnostics, sources: &Sources) -> String {
-    let report = JsonReport {
-        version: JSON_VERSION,
-        errors: diagnostics.count(Severity::Error),
-        warnings: diagnostics.count(Severity::Warning),
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| JsonDiagnostic {
-                code: d.code.as_str(),
-                severity: d.severity(),
-                message: &d.message,
-                help: &d.help,
-                location: d.span.map(|span| location(sources, span, &d.label)),
-                notes: d
-                    .notes
-                    .iter()
-                    .map(|n| location(sources, n.span, &n.label))
-                    .collect(),
-            })
-            .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
 }

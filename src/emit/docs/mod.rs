@@ -1,0 +1,174 @@
+//! Markdown for humans: metrics reference, SLO catalog and on-call handbook. Contexts are
+//! built in Rust (every number and duration already formatted); `minijinja` templates in
+//! `templates/` only lay them out. Templates are embedded and can be overridden by a user
+//! folder (`--templates DIR` or `settings { templates "…" }`).
+
+mod catalog;
+mod oncall;
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::Artifact;
+use crate::conventions::{self, GENERATED_HEADER};
+use crate::model::Model;
+
+/// The embedded templates, by name.
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "metrics.md.j2",
+        include_str!("../../../templates/metrics.md.j2"),
+    ),
+    (
+        "on-call.md.j2",
+        include_str!("../../../templates/on-call.md.j2"),
+    ),
+    ("slos.md.j2", include_str!("../../../templates/slos.md.j2")),
+];
+
+/// User templates replacing embedded ones of the same name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Templates {
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// The names a user folder may override.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        EMBEDDED.iter().map(|(name, _)| *name)
+    }
+}
+
+/// A template that does not render (only user templates can fail).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template `{name}`: {message}")]
+pub struct TemplateError {
+    pub name: String,
+    pub message: String,
+}
+
+fn environment(templates: &Templates) -> Result<Environment<'static>, TemplateError> {
+    let mut environment = Environment::new();
+    environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    environment.add_filter("cell", cell);
+    for (name, source) in EMBEDDED {
+        let source = templates
+            .overrides
+            .get(*name)
+            .cloned()
+            .unwrap_or_else(|| (*source).to_owned());
+        environment
+            .add_template_owned(*name, source)
+            .map_err(|e| TemplateError {
+                name: (*name).to_owned(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(environment)
+}
+
+/// Makes text safe inside a Markdown table cell: no line breaks, no column separators,
+/// no raw HTML.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn render<C: Serialize>(
+    environment: &Environment<'_>,
+    name: &str,
+    context: &C,
+) -> Result<String, TemplateError> {
+    let template = environment.get_template(name).map_err(|e| TemplateError {
+        name: name.to_owned(),
+        message: e.to_string(),
+    })?;
+    let text = template
+        .render(minijinja::value::Serde(context))
+        .map_err(|e| TemplateError {
+            name: name.to_owned(),
+            message: e.to_string(),
+        })?;
+    Ok(tidy(&text))
+}
+
+/// Templates leave blank-line runs behind their control blocks; Markdown needs at most one.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// Every Markdown page.
+pub fn emit(model: &Model, templates: &Templates) -> Result<Vec<Artifact>, TemplateError> {
+    let environment = environment(templates)?;
+    let header = GENERATED_HEADER;
+    let mut artifacts = Vec::new();
+    let metrics = catalog::metrics(model, header);
+    artifacts.push(Artifact::new(
+        conventions::DOC_METRICS,
+        render(&environment, "metrics.md.j2", &metrics)?,
+    ));
+    let slos = catalog::slos(model, header);
+    artifacts.push(Artifact::new(
+        conventions::DOC_SLOS,
+        render(&environment, "slos.md.j2", &slos)?,
+    ));
+    let on_call = oncall::context(model, header);
+    artifacts.push(Artifact::new(
+        conventions::DOC_ON_CALL,
+        render(&environment, "on-call.md.j2", &on_call)?,
+    ));
+    Ok(artifacts)
+}
+
+/// An anchor GitHub-flavoured Markdown generates for a heading.
+pub(crate) fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_cannot_break_tables() {
+        assert_eq!(super::cell("a|b\nc <x>"), "a\\|b c &lt;x&gt;");
+    }
+
+    #[test]
+    fn anchors() {
+        assert_eq!(
+            super::anchor("erlmcp_requests_total"),
+            "erlmcp_requests_total"
+        );
+        assert_eq!(super::anchor("tool-call latency"), "tool-call-latency");
+    }
+}

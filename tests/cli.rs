@@ -1,0 +1,177 @@
+//! CLI behaviour: trycmd cases in `tests/cmd/` for every subcommand and exit code, plus
+//! the writer's guarantees observed through the binary.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new().case("tests/cmd/*.toml");
+}
+
+fn vigil(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run vigil")
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).expect("specs");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(root.join("specs")).expect("flagship") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, specs.join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_passes_after_generate_and_names_a_changed_file() {
+    let dir = workspace();
+    let generated = vigil(dir.path(), &["generate"]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let clean = vigil(dir.path(), &["check"]);
+    assert!(clean.status.success(), "{}", stderr(&clean));
+
+    let manifest = dir.path().join("generated/.vigil-manifest");
+    let files: Vec<String> = std::fs::read_to_string(&manifest)
+        .expect("manifest")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    let victim = files
+        .first()
+        .cloned()
+        .unwrap_or_else(|| String::from(".vigil-manifest"));
+    let path = dir.path().join("generated").join(&victim);
+    let mut text = std::fs::read_to_string(&path).expect("generated file");
+    text.push_str("# edited by hand\n");
+    std::fs::write(&path, text).expect("edit");
+
+    let stale = vigil(dir.path(), &["check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stderr(&stale).contains(&format!("stale    generated/{victim}")),
+        "{}",
+        stderr(&stale)
+    );
+}
+
+#[test]
+fn unchanged_rerun_writes_nothing() {
+    let dir = workspace();
+    assert!(vigil(dir.path(), &["generate"]).status.success());
+    let manifest = dir.path().join("generated/.vigil-manifest");
+    let before = std::fs::metadata(&manifest)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = vigil(dir.path(), &["generate"]);
+    assert!(
+        stderr(&again).contains("(0 created, 0 updated, 0 removed"),
+        "{}",
+        stderr(&again)
+    );
+    let after = std::fs::metadata(&manifest)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn errors_write_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("spec.kdl"),
+        "vigil 1\nslo x service=nope { objective 101 }\n",
+    )
+    .expect("spec");
+    let output = vigil(dir.path(), &["generate", "spec.kdl", "--out", "out"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing may be written when the spec has errors"
+    );
+}
+
+#[test]
+fn files_vigil_does_not_own_are_never_removed() {
+    let dir = workspace();
+    let out = dir.path().join("generated");
+    std::fs::create_dir_all(&out).expect("out");
+    std::fs::write(out.join("README.md"), "mine\n").expect("user file");
+    std::fs::write(out.join(".vigil-manifest"), "# old\nold-output.yaml\n").expect("manifest");
+    std::fs::write(out.join("old-output.yaml"), "stale: true\n").expect("old output");
+    let output = vigil(dir.path(), &["generate"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        out.join("README.md").exists(),
+        "a file vigil never generated was removed"
+    );
+    assert!(
+        !out.join("old-output.yaml").exists(),
+        "a file vigil generated earlier was kept"
+    );
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_a_clear_error() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("generated"), "not a folder").expect("file");
+    let output = vigil(dir.path(), &["generate"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is not a folder"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn init_then_generate_then_check_passes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let init = vigil(dir.path(), &["init"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let generate = vigil(dir.path(), &["generate", "--deny-warnings"]);
+    assert!(generate.status.success(), "{}", stderr(&generate));
+    let check = vigil(dir.path(), &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    let again = vigil(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(1), "init must never overwrite");
+}
+
+#[test]
+fn fmt_is_idempotent_on_every_kdl_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut formatted = 0;
+    for folder in ["specs", "tests/fixtures/ok", "tests/fixtures/err"] {
+        for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "kdl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("text");
+            let Some(once) = vigil::format::format_kdl(&text) else {
+                continue;
+            };
+            assert_eq!(
+                vigil::format::format_kdl(&once).as_deref(),
+                Some(once.as_str()),
+                "{}",
+                path.display()
+            );
+            formatted += 1;
+        }
+    }
+    assert!(formatted > 20, "only {formatted} fixtures formatted");
+}

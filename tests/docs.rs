@@ -1,0 +1,186 @@
+//! The Markdown pages: snapshots of the flagship's, every link resolves (files and
+//! anchors), every metric is in the reference, and a template folder changes the output.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use vigil::emit::{Artifact, Options, docs::Templates};
+use vigil::source::Sources;
+
+fn flagship(options: &Options) -> (vigil::model::Model, Vec<Artifact>) {
+    let mut sources = Sources::default();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (model, diagnostics) = vigil::app::compile(&[root.join("specs")], &mut sources);
+    assert!(!diagnostics.has_errors());
+    let model = model.expect("flagship compiles");
+    let artifacts = vigil::emit::emit(&model, options).expect("emits");
+    (model, artifacts)
+}
+
+fn pages(artifacts: &[Artifact]) -> BTreeMap<&str, &str> {
+    artifacts
+        .iter()
+        .filter(|a| {
+            Path::new(&a.path)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        })
+        .map(|a| (a.path.as_str(), a.contents.as_str()))
+        .collect()
+}
+
+/// GitHub's heading anchors: lower-case, spaces to `-`, punctuation dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+fn anchors(page: &str) -> BTreeSet<String> {
+    page.lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|h| anchor(h.trim_start_matches('#').trim()))
+        .collect()
+}
+
+fn links(page: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("](") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find(')') else { break };
+        found.push(after[..end].to_owned());
+        rest = &after[end..];
+    }
+    found
+}
+
+fn normalise(base: &Path, target: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for component in base.join(target).components() {
+        match component {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn flagship_pages_snapshot() {
+    let (_, artifacts) = flagship(&Options::default());
+    for (path, contents) in pages(&artifacts) {
+        insta::assert_snapshot!(path.replace('/', "__"), contents);
+    }
+}
+
+#[test]
+fn every_link_resolves() {
+    let (_, artifacts) = flagship(&Options::default());
+    let pages = pages(&artifacts);
+    let all: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let mut checked = 0;
+    for (path, contents) in &pages {
+        let base: PathBuf = Path::new(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for link in links(contents) {
+            if link.starts_with("http://") || link.starts_with("https://") {
+                continue;
+            }
+            let (file, fragment) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(f, a)| (f, Some(a)));
+            let target = if file.is_empty() {
+                (*path).to_owned()
+            } else {
+                normalise(&base, file)
+            };
+            assert!(
+                all.contains(target.as_str()),
+                "{path}: link `{link}` points at a file vigil does not generate"
+            );
+            if let (Some(fragment), Some(page)) = (fragment, pages.get(target.as_str())) {
+                assert!(
+                    anchors(page).contains(fragment),
+                    "{path}: link `{link}` has no such anchor in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links checked");
+}
+
+#[test]
+fn every_metric_is_in_the_reference() {
+    let (model, artifacts) = flagship(&Options::default());
+    let reference = &artifacts
+        .iter()
+        .find(|a| a.path == "docs/metrics.md")
+        .expect("metrics.md")
+        .contents;
+    for metric in &model.metrics {
+        assert!(
+            reference.contains(&format!("## {}\n", metric.name)),
+            "{} missing from docs/metrics.md",
+            metric.name
+        );
+    }
+}
+
+#[test]
+fn a_template_folder_changes_the_output() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
+    let mut templates = Templates::default();
+    for name in Templates::names() {
+        if let Ok(text) = std::fs::read_to_string(folder.join(name)) {
+            templates.overrides.insert(name.to_owned(), text);
+        }
+    }
+    let (_, custom) = flagship(&Options { templates });
+    let metrics = &custom
+        .iter()
+        .find(|a| a.path == "docs/metrics.md")
+        .expect("metrics.md")
+        .contents;
+    assert!(
+        metrics.starts_with("<!-- generated by vigil — do not edit -->\n# Our metrics (21)\n"),
+        "{metrics}"
+    );
+    let (_, default) = flagship(&Options::default());
+    let slos = |a: &[Artifact]| {
+        a.iter()
+            .find(|a| a.path == "docs/slos.md")
+            .map(|a| a.contents.clone())
+    };
+    assert_eq!(
+        slos(&custom),
+        slos(&default),
+        "templates not overridden stay embedded"
+    );
+}
+
+#[test]
+fn a_broken_template_is_an_error_not_a_panic() {
+    let mut templates = Templates::default();
+    templates
+        .overrides
+        .insert(String::from("metrics.md.j2"), String::from("{% for %}"));
+    let mut sources = Sources::default();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (model, _) = vigil::app::compile(&[root.join("specs")], &mut sources);
+    let error = vigil::emit::emit(&model.expect("compiles"), &Options { templates })
+        .expect_err("broken template");
+    assert!(error.to_string().contains("metrics.md.j2"), "{error}");
+}

@@ -1,0 +1,188 @@
+//! Fixture folders: `tests/fixtures/ok/*` must compile (their model is snapshotted) and
+//! `tests/fixtures/err/*` must produce coded diagnostics (their rendering is snapshotted,
+//! without colour at a fixed width so the snapshot shows <file:line:col>, the source line,
+//! the label and the help). A fixture is a spec file or a folder of spec files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use vigil::codes::Code;
+use vigil::diagnostic::Diagnostics;
+use vigil::report::{self, Style};
+use vigil::source::Sources;
+
+const STYLE: Style = Style {
+    color: false,
+    width: 100,
+};
+
+/// The fixture path relative to the crate, so rendered file names are stable.
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
+        .to_path_buf()
+}
+
+fn compile(path: &Path) -> (Option<vigil::model::Model>, Diagnostics, Sources) {
+    let mut sources = Sources::default();
+    let (model, diagnostics) = vigil::app::compile(&[relative(path)], &mut sources);
+    (model, diagnostics, sources)
+}
+
+#[test]
+fn error_fixtures() {
+    insta::glob!("fixtures/err/*", |path| {
+        let (model, diagnostics, sources) = compile(path);
+        assert!(
+            !diagnostics.is_empty(),
+            "{} produced no diagnostic",
+            path.display()
+        );
+        for diagnostic in &diagnostics {
+            assert!(
+                diagnostic.span.is_some(),
+                "{}: {} has no span",
+                path.display(),
+                diagnostic.code
+            );
+            assert!(
+                !diagnostic.help.is_empty(),
+                "{}: {} has no help",
+                path.display(),
+                diagnostic.code
+            );
+        }
+        if diagnostics.has_errors() {
+            assert!(
+                model.is_none(),
+                "a spec with errors must not produce a model"
+            );
+        }
+        insta::assert_snapshot!(report::human(&diagnostics, &sources, STYLE));
+    });
+}
+
+#[test]
+fn ok_fixtures() {
+    insta::glob!("fixtures/ok/*", |path| {
+        let (model, diagnostics, sources) = compile(path);
+        assert!(
+            !diagnostics.has_errors(),
+            "{}:\n{}",
+            path.display(),
+            report::human(&diagnostics, &sources, STYLE)
+        );
+        let model = model.expect("a model without errors");
+        insta::assert_snapshot!(format!(
+            "{}\n{model:#?}",
+            report::human(&diagnostics, &sources, STYLE)
+        ));
+    });
+}
+
+#[test]
+fn flagship_compiles_without_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (model, diagnostics, sources) = compile(&root.join("specs"));
+    assert!(
+        diagnostics.is_empty(),
+        "{}",
+        report::human(&diagnostics, &sources, STYLE)
+    );
+    let model = model.expect("the flagship compiles");
+    assert_eq!(model.slos.len(), 10);
+    assert!(model.routing.is_some());
+}
+
+#[test]
+fn three_independent_errors_are_all_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, diagnostics, _) = compile(&root.join("tests/fixtures/err/three_errors.kdl"));
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "vigil::slo::objective",
+            "vigil::promql::syntax",
+            "vigil::names::undefined"
+        ]
+    );
+}
+
+/// One rendered example per code, from the first error fixture that produces it.
+fn examples() -> BTreeMap<Code, String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/err");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    let mut examples = BTreeMap::new();
+    for path in entries {
+        let (_, diagnostics, sources) = compile(&path);
+        for diagnostic in &diagnostics {
+            examples.entry(diagnostic.code).or_insert_with(|| {
+                let mut one = Diagnostics::default();
+                one.push(diagnostic.clone());
+                let rendered = report::human(&one, &sources, STYLE);
+                rendered
+                    .lines()
+                    .filter(|l| !l.ends_with("warnings") && !l.ends_with("warning"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    examples
+}
+
+#[test]
+fn every_placed_code_has_an_error_fixture() {
+    let examples = examples();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| **c != Code::Io && !examples.contains_key(c))
+        .map(|c| c.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without an error fixture: {missing:?}"
+    );
+}
+
+fn errors_markdown() -> String {
+    let examples = examples();
+    let mut text = String::from(
+        "# Diagnostics\n\nEvery problem vigil reports has a stable code. `vigil explain CODE` prints the explanation in the terminal.\nErrors stop generation (nothing is written); warnings do not, unless `--deny-warnings` is given.\nThis page is generated from `src/codes.rs` and the error fixtures in `tests/fixtures/err/` (run `VIGIL_BLESS=1 cargo test --test fixtures` to refresh it).\n\n",
+    );
+    for code in Code::ALL {
+        let severity = match code.severity() {
+            vigil::diagnostic::Severity::Error => "error",
+            vigil::diagnostic::Severity::Warning => "warning",
+        };
+        text.push_str(&format!(
+            "## `{code}`\n\n*{severity}*\n\n{}\n\n**Fix:** {}.\n\n",
+            code.explanation(),
+            code.default_help()
+        ));
+        match examples.get(code) {
+            Some(example) => text.push_str(&format!("Example:\n\n```text\n{example}\n```\n\n")),
+            None => text.push_str("Example: `vigil generate missing-folder/` reports the path that cannot be read.\n\n"),
+        }
+    }
+    text
+}
+
+#[test]
+fn errors_doc_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let expected = errors_markdown();
+    if std::env::var_os("VIGIL_BLESS").is_some() {
+        std::fs::write(&path, &expected).expect("write docs/errors.md");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/errors.md is stale: run `VIGIL_BLESS=1 cargo test --test fixtures`"
+    );
+}
