@@ -50,6 +50,7 @@ receiver web-team {
 routing {
     group-by alertname service slo
     route tier=critical receiver=web-team
+    route tier=warning receiver=web-team
     default receiver=web-team
 }
 "##;

@@ -7,6 +7,7 @@ mod names;
 mod notify;
 mod promql;
 mod reader;
+mod routing_lint;
 mod slo;
 
 use crate::codes::Code;
@@ -123,6 +124,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     );
     let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
     notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
+    routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
 
     let model = Model {
         targets,

@@ -1,7 +1,9 @@
 //! Stage 4: backends. Each is a pure function of the model; none touches the filesystem.
 //! The set of backends is closed: add a variant and a match arm.
 
+mod alertmanager;
 pub mod docs;
+pub mod yaml;
 
 use crate::model::Model;
 
@@ -38,15 +40,17 @@ pub enum EmitError {
 /// The backends vigil has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Backend {
+    Alertmanager,
     /// Markdown for humans.
     Docs,
 }
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[Backend::Docs];
+    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs];
 
     fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
+            Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
         }
     }
