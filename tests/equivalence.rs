@@ -46,7 +46,10 @@ fn kdl_and_yaml_build_the_same_model() {
     assert_eq!(kdl.retention, yaml.retention, "retention differs");
     assert_eq!(kdl.receivers, yaml.receivers, "receivers differ");
     assert_eq!(kdl.routing, yaml.routing, "routing differs");
-    assert_eq!(kdl.time_intervals, yaml.time_intervals, "time intervals differ");
+    assert_eq!(
+        kdl.time_intervals, yaml.time_intervals,
+        "time intervals differ"
+    );
     assert_eq!(kdl, yaml);
 }
 
@@ -102,7 +105,10 @@ fn kdl_and_yaml_generate_byte_identical_folders() {
     let temp = tempfile::tempdir().expect("temporary folder");
     let kdl = generate("specs", &temp.path().join("kdl"));
     let yaml = generate("examples/erlmcp-yaml", &temp.path().join("yaml"));
-    assert!(!kdl.is_empty(), "generate wrote nothing (not even a manifest)");
+    assert!(
+        !kdl.is_empty(),
+        "generate wrote nothing (not even a manifest)"
+    );
     let names = |tree: &BTreeMap<String, Vec<u8>>| tree.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&kdl), names(&yaml), "different sets of files");
     for (name, contents) in &kdl {
