@@ -115,3 +115,212 @@ fn kdl_and_yaml_generate_byte_identical_folders() {
         assert!(yaml[name] == *contents, "{name} differs");
     }
 }
+
+/// Compiles in-memory spec files; any diagnostic fails the test.
+fn compile_texts(files: &[(&str, &str)]) -> Model {
+    let mut sources = Sources::default();
+    let mut diagnostics = vigil::diagnostic::Diagnostics::default();
+    let documents = files
+        .iter()
+        .filter_map(|(name, text)| {
+            vigil::spec::parse_text(name, text, &mut sources, &mut diagnostics)
+        })
+        .collect();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let (model, diagnostics) = vigil::check::check(&vigil::spec::RawSpec { documents });
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    model.expect("a model")
+}
+
+/// The parts of the language the flagship spec does not use (settings, query and
+/// native-latency SLIs, custom windows, every receiver kind, route matchers, inhibitions
+/// on tiers, time intervals), in both forms; the YAML is split in two files to exercise
+/// merging.
+#[test]
+fn kdl_and_yaml_agree_on_the_rest_of_the_language() {
+    let kdl = compile_texts(&[("all.kdl", ALL_KDL)]);
+    let yaml = compile_texts(&[("a.yaml", ALL_YAML_A), ("b.yaml", ALL_YAML_B)]);
+    assert_eq!(kdl, yaml);
+}
+
+const ALL_KDL: &str = r#"vigil 1
+settings {
+    runbook-base-url "https://runbooks.example/erlmcp"
+    label env "prod"
+}
+tier critical level=1 severity=critical page=#true
+tier warning level=2 severity=warning
+service erlmcp { team platform; selector job=erlmcp; }
+metric x_errors_total type=counter service=erlmcp { help "x"; }
+metric x_total type=counter service=erlmcp { help "x"; }
+slo uptime service=erlmcp {
+    objective 99.9
+    window calendar="month"
+    sli { availability metric="up{job=\"erlmcp\"}" }
+}
+slo custom service=erlmcp {
+    objective 99
+    window "28d"
+    sli {
+        query errors="sum(rate(x_errors_total[{{ window }}]))" total="sum(rate(x_total[{{ window }}]))"
+    }
+    alerting {
+        page tier=critical for="2m"
+        ticket tier=warning
+        budget-consumed percent=70 tier=warning
+        budget-exhausted tier=critical
+        absent tier=warning for="10m"
+        min-events 5
+    }
+}
+alert ErlmcpMemoryHigh service=erlmcp {
+    expr "sum by (instance) (erlmcp_memory_usage_bytes) / on (instance) erlmcp_memory_limit_bytes"
+    threshold above=0.85 tier=warning
+    threshold above=0.95 tier=critical
+    for "5m"
+    summary "erlmcp memory is close to its limit."
+    annotation dashboard "https://grafana.example/d/erlmcp"
+    runbook {
+    impact "Clients of erlmcp see failed tool calls and resource reads."
+    step "Open the SLO detail dashboard and find which operation carries the errors."
+    decision when="errors are timeouts" then="look at queue depth and scheduler utilisation"
+    escalation "If no cause is found within 30 minutes, page the erlmcp maintainers."
+    link title="Architecture" url="https://wiki.example/erlmcp"
+    }
+}
+metric lat_seconds type=histogram unit="seconds" service=erlmcp { help "x"; native #true; label op "a" "b"; }
+slo native-latency service=erlmcp {
+    objective 99
+    window "7d"
+    group-by op
+    label component "api"
+    sli { latency metric=lat_seconds threshold="250ms" }
+    alerting {
+        page tier=critical keep-firing-for="5m" {
+            window long="1h" short="5m" budget=2
+        }
+        absent enabled=#false
+    }
+}
+receiver teams { msteams webhook-url-file="/s/teams" title="t"; email to="a@b.example" require-tls=#true send-resolved=#true; }
+receiver hook { webhook url-file="/s/hook" }
+routing {
+    group-by "..."
+    default receiver=teams
+    route receiver=hook service=erlmcp group-by=alertname group-wait="10s" {
+        match env=prod
+    }
+    inhibit {
+        source tier=critical
+        target tier=warning
+        equal service slo
+    }
+}
+time-interval q1 { months "january:march"; days-of-month "1:7" "-1"; years "2026"; weekdays "monday" "friday"; }
+"#;
+
+const ALL_YAML_A: &str = r#"vigil: 1
+settings:
+  runbook_base_url: https://runbooks.example/erlmcp
+  labels: {env: prod}
+tiers:
+  critical: {level: 1, severity: critical, page: true}
+  warning: {level: 2, severity: warning}
+services:
+  erlmcp: {team: platform, selector: {job: erlmcp}}
+metrics:
+  x_errors_total: {type: counter, service: erlmcp, help: x}
+  x_total: {type: counter, service: erlmcp, help: x}
+slos:
+  uptime:
+    service: erlmcp
+    objective: 99.9
+    window: {calendar: month}
+    sli:
+      availability: {metric: 'up{job="erlmcp"}'}
+  custom:
+    service: erlmcp
+    objective: 99
+    window: 28d
+    sli:
+      query:
+        errors: 'sum(rate(x_errors_total[{{ window }}]))'
+        total: 'sum(rate(x_total[{{ window }}]))'
+    alerting:
+      page: {tier: critical, for: 2m}
+      ticket: {tier: warning}
+      budget_consumed: {percent: 70, tier: warning}
+      budget_exhausted: {tier: critical}
+      absent: {tier: warning, for: 10m}
+      min_events: 5
+alerts:
+  ErlmcpMemoryHigh:
+    service: erlmcp
+    expr: sum by (instance) (erlmcp_memory_usage_bytes) / on (instance) erlmcp_memory_limit_bytes
+    thresholds:
+      - {above: 0.85, tier: warning}
+      - {above: 0.95, tier: critical}
+    for: 5m
+    summary: erlmcp memory is close to its limit.
+    annotations: {dashboard: "https://grafana.example/d/erlmcp"}
+    runbook:
+      impact: Clients of erlmcp see failed tool calls and resource reads.
+      steps:
+        - Open the SLO detail dashboard and find which operation carries the errors.
+      decisions:
+        - when: errors are timeouts
+          then: look at queue depth and scheduler utilisation
+      escalation: If no cause is found within 30 minutes, page the erlmcp maintainers.
+      links:
+        - {title: Architecture, url: "https://wiki.example/erlmcp"}
+"#;
+
+const ALL_YAML_B: &str = r#"metrics:
+  lat_seconds:
+    type: histogram
+    unit: seconds
+    service: erlmcp
+    help: x
+    native: true
+    labels: {op: [a, b]}
+slos:
+  native-latency:
+    service: erlmcp
+    objective: 99
+    window: 7d
+    group_by: op
+    labels: {component: api}
+    sli:
+      latency: {metric: lat_seconds, threshold: 250ms}
+    alerting:
+      page:
+        tier: critical
+        keep_firing_for: 5m
+        windows: [{long: 1h, short: 5m, budget: 2}]
+      absent: {enabled: false}
+receivers:
+  teams:
+    msteams: {webhook_url_file: /s/teams, title: t}
+    email: {to: a@b.example, require_tls: true, send_resolved: true}
+  hook:
+    webhook: {url_file: /s/hook}
+routing:
+  group_by: ["..."]
+  default: {receiver: teams}
+  routes:
+    - receiver: hook
+      service: erlmcp
+      group_by: alertname
+      group_wait: 10s
+      match: {env: prod}
+  inhibitions:
+    - source: {tier: critical}
+      target: {tier: warning}
+      equal: [service, slo]
+time_intervals:
+  q1:
+    months: "january:march"
+    days_of_month: ["1:7", "-1"]
+    years: "2026"
+    weekdays: [monday, friday]
+"#;
