@@ -16,6 +16,7 @@ pub mod format;
 pub mod model;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod write;
