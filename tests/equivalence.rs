@@ -55,8 +55,13 @@ fn kdl_and_yaml_build_the_same_model() {
 
 #[test]
 fn kdl_and_yaml_emit_the_same_artifacts() {
-    let kdl = vigil::emit::emit(&compile("specs"));
-    let yaml = vigil::emit::emit(&compile("examples/erlmcp-yaml"));
+    let kdl =
+        vigil::emit::emit(&compile("specs"), &vigil::emit::Options::default()).expect("emits");
+    let yaml = vigil::emit::emit(
+        &compile("examples/erlmcp-yaml"),
+        &vigil::emit::Options::default(),
+    )
+    .expect("emits");
     let paths = |artifacts: &[vigil::emit::Artifact]| -> Vec<String> {
         artifacts.iter().map(|a| a.path.clone()).collect()
     };
@@ -202,7 +207,7 @@ slo native-latency service=erlmcp {
         absent enabled=#false
     }
 }
-receiver teams { msteams webhook-url-file="/s/teams" title="t"; email to="a@b.example" require-tls=#true send-resolved=#true; }
+receiver teams { msteams webhook-url-file="/s/teams" title="t"; email to="a@b.example" from="am@b.example" smarthost="smtp.b.example:587" require-tls=#true send-resolved=#true; }
 receiver hook { webhook url-file="/s/hook" }
 routing {
     group-by "..."
@@ -210,6 +215,8 @@ routing {
     route receiver=hook service=erlmcp group-by=alertname group-wait="10s" {
         match env=prod
     }
+    route tier=critical receiver=teams
+    route tier=warning receiver=teams
     inhibit {
         source tier=critical
         target tier=warning
@@ -301,7 +308,7 @@ slos:
 receivers:
   teams:
     msteams: {webhook_url_file: /s/teams, title: t}
-    email: {to: a@b.example, require_tls: true, send_resolved: true}
+    email: {to: a@b.example, from: am@b.example, smarthost: "smtp.b.example:587", require_tls: true, send_resolved: true}
   hook:
     webhook: {url_file: /s/hook}
 routing:
@@ -313,6 +320,8 @@ routing:
       group_by: alertname
       group_wait: 10s
       match: {env: prod}
+    - {tier: critical, receiver: teams}
+    - {tier: warning, receiver: teams}
   inhibitions:
     - source: {tier: critical}
       target: {tier: warning}
