@@ -166,4 +166,13 @@ codes! {
     EmailSmtp = "vigil::receiver::email_smtp", Error,
         "give the email integration `from` and `smarthost`",
         "Alertmanager refuses a configuration with an email integration that has no sender address or no SMTP relay. vigil writes them to `global` when every email integration shares them.";
+    Cardinality = "vigil::metric::cardinality", Error,
+        "raise `max-series`, or drop label values that are not needed",
+        "A metric's estimated series count per target (the product of its labels' value-set sizes, times bucket count + 3 for classic histograms: one `_bucket` per boundary, `+Inf`, `_sum`, `_count`) exceeds the `max-series` budget declared for it. Cardinality is the main cost of a Prometheus metric, so budgets are checked at compile time.";
+    UnboundedLabel = "vigil::metric::unbounded_label", Warning,
+        "bound the label by listing its values, or declare `max-series` for the metric",
+        "A label declared `unbounded=#true` can take any number of values (IDs, paths, user names): the metric's series count has no upper bound. Declare a `max-series` budget so the runtime cardinality alert and the scrape limits have a number to enforce.";
+    SeriesBudget = "vigil::metric::series_budget", Error,
+        "raise `settings { series-budget … }`, or cut labels from the largest metrics",
+        "The estimated series per target of all declared metrics together (using `max-series` for metrics with unbounded labels) exceeds the spec's global `series-budget`.";
 }

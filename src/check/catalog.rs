@@ -101,8 +101,10 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
         None => false,
     };
     let labels = user_labels(&r, "label");
+    let series_budget = r.count("series-budget");
     r.finish();
     Settings {
+        series_budget,
         runbook_base_url,
         grafana_url,
         templates,
@@ -378,7 +380,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         );
     }
     naming_lint(cx, &name, name_span, &kind, unit.as_ref());
-    Some(Metric {
+    let metric = Metric {
         name: MetricName::new(name),
         kind,
         unit,
@@ -386,7 +388,9 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         help: help?,
         labels,
         max_series,
-    })
+    };
+    cardinality(cx, &metric, name_span);
+    Some(metric)
 }
 
 fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {
@@ -442,6 +446,43 @@ fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {
     }
     labels.sort_by(|a, b| a.name.cmp(&b.name));
     labels
+}
+
+/// A metric's series estimate against its own budget; unbounded labels need a budget.
+fn cardinality(cx: &Cx, metric: &Metric, span: Span) {
+    match (metric.estimated_series(), metric.max_series) {
+        (Some(estimate), Some(budget)) if estimate > budget => cx.report(
+            Diagnostic::new(
+                Code::Cardinality,
+                span,
+                format!(
+                    "`{}` can produce {estimate} series per target; its budget is {budget}",
+                    metric.name
+                ),
+            )
+            .label("over its series budget"),
+        ),
+        (None, None) => cx.report(
+            Diagnostic::new(
+                Code::UnboundedLabel,
+                span,
+                format!(
+                    "`{}` has an unbounded label and no `max-series`",
+                    metric.name
+                ),
+            )
+            .label("series count has no upper bound"),
+        ),
+        _ => {}
+    }
+}
+
+/// The sum of every metric's series estimate (its `max-series` when unbounded).
+pub(crate) fn series_total(metrics: &[Metric]) -> u64 {
+    metrics
+        .iter()
+        .filter_map(|m| m.estimated_series().or(m.max_series))
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Prometheus naming conventions: base units, `_total` exactly on counters, unit suffixes.
