@@ -104,12 +104,12 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
     let series_budget = r.count("series-budget");
     r.finish();
     Settings {
-        series_budget,
         runbook_base_url,
         grafana_url,
         templates,
         compat_sloth,
         labels,
+        series_budget,
     }
 }
 
