@@ -175,4 +175,7 @@ codes! {
     SeriesBudget = "vigil::metric::series_budget", Error,
         "raise `settings { series-budget … }`, or cut labels from the largest metrics",
         "The estimated series per target of all declared metrics together (using `max-series` for metrics with unbounded labels) exceeds the spec's global `series-budget`.";
+    ThanosResolution = "vigil::retention::thanos_resolution", Warning,
+        "use `resolution=\"5m\"` or `resolution=\"1h\"`, or accept that Thanos keeps this tier at the next resolution it has",
+        "Thanos' compactor downsamples to exactly two resolutions, 5m and 1h. A downsample tier at any other resolution (such as 1d) is mapped to the coarsest Thanos resolution not finer than it, which is kept for the longest period asked of either, so the generated compactor flags may keep more data than the tier suggests.";
 }

@@ -66,6 +66,12 @@ pub const DOC_METRICS: &str = "docs/metrics.md";
 pub const DOC_SLOS: &str = "docs/slos.md";
 pub const DOC_ON_CALL: &str = "docs/on-call.md";
 
+/// Retention settings, relative to the output folder.
+pub const RETENTION_PROMETHEUS: &str = "retention/prometheus.flags";
+pub const RETENTION_THANOS: &str = "retention/thanos-compactor.flags";
+pub const RETENTION_MIMIR: &str = "retention/mimir-limits.yaml";
+pub const RETENTION_VICTORIAMETRICS: &str = "retention/victoriametrics.flags";
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -8,9 +8,9 @@ use super::reader::{Cx, Reader};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{
-    Decimal, Downsample, LabelName, LabelValues, Metric, MetricKind, MetricLabel, MetricName,
-    Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier, TierName,
-    TierSeverity, Timing, Unit, Version,
+    Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind, MetricLabel,
+    MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier,
+    TierName, TierSeverity, Timing, Unit, Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -602,6 +602,9 @@ pub(crate) fn retention(node: &Node, scope: &Scope<'_>) -> Option<Retention> {
         })
         .collect();
     downsamples.sort_by_key(|d| d.resolution);
+    for node in r.children("downsample") {
+        thanos_resolution(node, cx);
+    }
     r.finish();
     Some(Retention {
         raw: raw?,
@@ -609,6 +612,37 @@ pub(crate) fn retention(node: &Node, scope: &Scope<'_>) -> Option<Retention> {
         downsamples,
         size_bytes,
     })
+}
+
+/// Thanos downsamples to 5m and 1h only; say what becomes of any other resolution.
+fn thanos_resolution(node: &Node, cx: &Cx) {
+    let Some(prop) = node.props.iter().find(|p| p.key == "resolution") else {
+        return;
+    };
+    let crate::spec::Scalar::String(text) = &prop.value.scalar else {
+        return;
+    };
+    let Ok(resolution) = Duration::parse(text) else {
+        return;
+    };
+    if resolution == Duration::from_secs(300) || resolution == Duration::from_secs(3600) {
+        return;
+    }
+    let mapped = if resolution < Duration::from_secs(300) {
+        "raw"
+    } else if resolution < Duration::from_secs(3600) {
+        "5m"
+    } else {
+        "1h"
+    };
+    cx.report(
+        Diagnostic::new(
+            Code::ThanosResolution,
+            prop.value.span,
+            format!("Thanos has no {resolution} resolution; this tier is kept at {mapped}"),
+        )
+        .label(format!("mapped to Thanos' {mapped} resolution")),
+    );
 }
 
 fn parse_size(text: &str) -> Option<u64> {

@@ -3,6 +3,7 @@
 
 mod alertmanager;
 pub mod docs;
+pub mod retention;
 pub mod yaml;
 
 use crate::model::Model;
@@ -43,15 +44,18 @@ pub enum Backend {
     Alertmanager,
     /// Markdown for humans.
     Docs,
+    /// Storage retention flags and limits.
+    Retention,
 }
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs];
+    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs, Backend::Retention];
 
     fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
             Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
+            Backend::Retention => Ok(retention::emit(model)),
         }
     }
 }
