@@ -1,6 +1,9 @@
 //! Stage 4: backends. Each is a pure function `&Model → Vec<Artifact>`; none touches the
 //! filesystem. The set of backends is closed: add a variant and a match arm.
 
+pub mod prometheus;
+pub mod yaml;
+
 use crate::model::Model;
 
 /// One output file, by its path relative to the output folder (`/`-separated).
@@ -21,13 +24,18 @@ impl Artifact {
 
 /// The backends vigil has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Backend {}
+pub enum Backend {
+    /// SLO recording and alert rules in each rule dialect, and their promtool tests.
+    Prometheus,
+}
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[];
+    pub const ALL: &'static [Backend] = &[Backend::Prometheus];
 
-    fn emit(self, _model: &Model) -> Vec<Artifact> {
-        match self {}
+    fn emit(self, model: &Model) -> Vec<Artifact> {
+        match self {
+            Backend::Prometheus => prometheus::emit(model),
+        }
     }
 }
 
