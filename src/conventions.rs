@@ -112,8 +112,9 @@ pub mod rule_groups {
 
 /// Output paths of the Prometheus backend.
 pub mod prometheus_paths {
-    pub fn rules(service: &str) -> String {
-        format!("prometheus/rules/{service}.yaml")
+    /// One file per SLO, so a test loads (and promtool evaluates) only that SLO's rules.
+    pub fn rules(slo: &str) -> String {
+        format!("prometheus/rules/slo-{slo}.yaml")
     }
     pub fn operator(service: &str) -> String {
         format!("prometheus-operator/{service}.yaml")
@@ -121,16 +122,16 @@ pub mod prometheus_paths {
     pub fn mimir(service: &str) -> String {
         format!("mimir/rules/{service}.yaml")
     }
-    pub fn thanos(service: &str) -> String {
-        format!("thanos/rules/{service}.yaml")
+    pub fn thanos(slo: &str) -> String {
+        format!("thanos/rules/slo-{slo}.yaml")
     }
     /// promtool test file of one SLO, beside the rules.
     pub fn test(slo: &str) -> String {
         format!("prometheus/tests/{slo}.yaml")
     }
     /// The test file's path to the rule file (promtool resolves it from the test file).
-    pub fn rules_from_test(service: &str) -> String {
-        format!("../rules/{service}.yaml")
+    pub fn rules_from_test(slo: &str) -> String {
+        format!("../rules/slo-{slo}.yaml")
     }
     /// The `PrometheusRule` object's name.
     pub fn operator_name(service: &str) -> String {
@@ -171,11 +172,20 @@ mod tests {
 
     #[test]
     fn alert_names_stay_short_and_stable() {
-        assert_eq!(super::slo_alerts::page("availability"), "AvailabilityBurnRatePage");
+        assert_eq!(
+            super::slo_alerts::page("availability"),
+            "AvailabilityBurnRatePage"
+        );
         let long = super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build");
         assert_eq!(long.len(), super::MAX_ALERT_NAME);
         assert!(long.ends_with("BurnRateTicket"));
-        assert_eq!(long, super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build"));
-        assert_ne!(long, super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-builds"));
+        assert_eq!(
+            long,
+            super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build")
+        );
+        assert_ne!(
+            long,
+            super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-builds")
+        );
     }
 }

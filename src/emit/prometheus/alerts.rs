@@ -44,7 +44,10 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
             &alert,
             format!("The SLI series of the {name} SLO are missing."),
             // `absent()` keeps only the selector's equality labels, so this text names the SLO itself.
-            format!("No series match {series}: the {name} SLO of {} cannot be measured, and its burn-rate alerts cannot fire.", cx.slo.service),
+            format!(
+                "No series match {series}: the {name} SLO of {} cannot be measured, and its burn-rate alerts cannot fire.",
+                cx.slo.service
+            ),
         );
         rules.push(rule);
     }
@@ -54,7 +57,10 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
 /// The error-ratio threshold of a window pair, exact to [`SIGNIFICANT_DIGITS`].
 pub(crate) fn threshold(cx: &SloContext<'_>, window: &BurnWindow) -> Decimal {
     let exact = cx.slo.burn_threshold(window);
-    exact.round_sf(SIGNIFICANT_DIGITS).unwrap_or(exact).normalize()
+    exact
+        .round_sf(SIGNIFICANT_DIGITS)
+        .unwrap_or(exact)
+        .normalize()
 }
 
 fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) -> Vec<Rule> {
@@ -152,7 +158,11 @@ pub(crate) fn tier_labels(cx: &SloContext<'_>, tier: &TierName) -> BTreeMap<Stri
         labels.insert(LABEL_SEVERITY.to_owned(), tier.severity.as_str().to_owned());
     }
     labels.insert(LABEL_TIER.to_owned(), tier.to_string());
-    if let Some(team) = cx.model.service(&cx.slo.service).and_then(|s| s.team.as_ref()) {
+    if let Some(team) = cx
+        .model
+        .service(&cx.slo.service)
+        .and_then(|s| s.team.as_ref())
+    {
         labels.insert(LABEL_TEAM.to_owned(), team.to_string());
     }
     labels

@@ -53,15 +53,23 @@ pub(crate) struct Shape {
 enum ShapeKind {
     /// `bad` and `good` counters partitioning the total (same metric), or `special`
     /// (errors or good) and `total` counters of different metrics.
-    Partition { bad: String, good: String },
+    Partition {
+        bad: String,
+        good: String,
+    },
     Separate {
         special: String,
         special_is_errors: bool,
         total: String,
     },
-    Histogram { bucket: String, count: String },
+    Histogram {
+        bucket: String,
+        count: String,
+    },
     /// A 0/1 gauge: only error ratios 0 and 1 can be expressed with one series.
-    Gauge { series: String },
+    Gauge {
+        series: String,
+    },
 }
 
 impl Shape {
@@ -159,7 +167,7 @@ impl Shape {
                 let values: Vec<String> = phases
                     .iter()
                     .map(|(t, steps)| {
-                        let value = if t.error_ratio.is_zero() { 1 } else { 0 };
+                        let value = u8::from(t.error_ratio.is_zero());
                         format!("{value}x{steps}")
                     })
                     .collect();
@@ -193,12 +201,11 @@ fn parse(selector: &str) -> Option<(String, Vec<Matcher>)> {
         return None;
     };
     let mut matchers = parsed.matchers.matchers.clone();
-    let name = match parsed.name {
-        Some(name) => name,
-        None => {
-            let index = matchers.iter().position(|m| m.name == "__name__")?;
-            matchers.remove(index).value
-        }
+    let name = if let Some(name) = parsed.name {
+        name
+    } else {
+        let index = matchers.iter().position(|m| m.name == "__name__")?;
+        matchers.remove(index).value
     };
     Some((name, matchers))
 }
@@ -220,9 +227,9 @@ fn ratio_shape(
     let inside = satisfy(group, &both)?;
     let outside = special.1.iter().find_map(|flip| {
         let mut labels = inside.clone();
-        let value = candidates(&labels, &flip.name).into_iter().find(|v| {
-            !flip.is_match(v) && matches_all(&total.1, &flip.name, v)
-        })?;
+        let value = candidates(&labels, &flip.name)
+            .into_iter()
+            .find(|v| !flip.is_match(v) && matches_all(&total.1, &flip.name, v))?;
         set(&mut labels, &flip.name, value);
         Some(labels)
     })?;
@@ -238,7 +245,10 @@ fn ratio_shape(
 }
 
 /// A label set every matcher accepts, starting from `base`.
-fn satisfy(base: &BTreeMap<String, String>, matchers: &[Matcher]) -> Option<BTreeMap<String, String>> {
+fn satisfy(
+    base: &BTreeMap<String, String>,
+    matchers: &[Matcher],
+) -> Option<BTreeMap<String, String>> {
     let mut labels = base.clone();
     for matcher in matchers {
         let value = std::iter::once(matcher.value.clone())

@@ -163,21 +163,47 @@ struct ObjectMeta {
 
 pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
+    let dialects = &model.targets.rules;
+    // Plain and Thanos files hold one SLO each; the operator's objects and Mimir's
+    // namespaces are per service.
+    for slo in &model.slos {
+        let groups = slo_groups(model, slo);
+        let name = slo.name.as_str();
+        if dialects.contains(&RuleDialect::Prometheus) {
+            let file = to_yaml(&RuleFile { groups: &groups });
+            artifacts.push(Artifact::new(prometheus_paths::rules(name), file));
+        }
+        if dialects.contains(&RuleDialect::Thanos) {
+            artifacts.push(thanos_file(name, &groups));
+        }
+    }
     for (service, groups) in service_groups(model) {
         let service = service.as_str();
-        for dialect in &model.targets.rules {
-            artifacts.push(dialect_file(*dialect, service, &groups));
+        for dialect in dialects {
+            artifacts.extend(service_file(*dialect, service, &groups));
         }
     }
     artifacts.extend(unit_tests::emit(model));
     artifacts
 }
 
-fn dialect_file(dialect: RuleDialect, service: &str, groups: &[RuleGroup]) -> Artifact {
-    match dialect {
-        RuleDialect::Prometheus => {
-            Artifact::new(prometheus_paths::rules(service), to_yaml(&RuleFile { groups }))
-        }
+fn thanos_file(slo: &str, groups: &[RuleGroup]) -> Artifact {
+    let groups: Vec<RuleGroup> = groups
+        .iter()
+        .map(|g| RuleGroup {
+            partial_response_strategy: Some("abort"),
+            ..g.clone()
+        })
+        .collect();
+    Artifact::new(
+        prometheus_paths::thanos(slo),
+        to_yaml(&RuleFile { groups: &groups }),
+    )
+}
+
+fn service_file(dialect: RuleDialect, service: &str, groups: &[RuleGroup]) -> Option<Artifact> {
+    Some(match dialect {
+        RuleDialect::Prometheus | RuleDialect::Thanos => return None,
         RuleDialect::PrometheusOperator => Artifact::new(
             prometheus_paths::operator(service),
             to_yaml(&PrometheusRule {
@@ -197,18 +223,5 @@ fn dialect_file(dialect: RuleDialect, service: &str, groups: &[RuleGroup]) -> Ar
                 groups,
             }),
         ),
-        RuleDialect::Thanos => {
-            let groups: Vec<RuleGroup> = groups
-                .iter()
-                .map(|g| RuleGroup {
-                    partial_response_strategy: Some("abort"),
-                    ..g.clone()
-                })
-                .collect();
-            Artifact::new(
-                prometheus_paths::thanos(service),
-                to_yaml(&RuleFile { groups: &groups }),
-            )
-        }
-    }
+    })
 }

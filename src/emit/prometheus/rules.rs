@@ -74,15 +74,18 @@ fn period_group(cx: &SloContext<'_>) -> RuleGroup {
         rules.push(cx.record(&slo_rules::error_ratio(window), window_ratio(cx, window)));
     }
     match cx.slo.window {
-        Window::Rolling(period) => rules.push(cx.record(
-            slo_rules::PERIOD_ERROR_RATIO,
-            window_ratio(cx, period),
-        )),
+        Window::Rolling(period) => {
+            rules.push(cx.record(slo_rules::PERIOD_ERROR_RATIO, window_ratio(cx, period)));
+        }
         Window::Calendar(calendar) => rules.extend(calendar_rules(cx, calendar)),
     }
     rules.extend(metadata(cx));
     let interval = Duration::from_secs(rule_groups::SLOW_INTERVAL_SECS);
-    RuleGroup::new(rule_groups::period(cx.slo.name.as_str()), Some(interval), rules)
+    RuleGroup::new(
+        rule_groups::period(cx.slo.name.as_str()),
+        Some(interval),
+        rules,
+    )
 }
 
 /// Traffic-weighted error ratio over `window`: the sum of error rates over the sum of

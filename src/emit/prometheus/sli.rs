@@ -1,4 +1,4 @@
-//! The base 5m error and total event rates of each SLI kind, as PromQL.
+//! The base 5m error and total event rates of each SLI kind, as `PromQL`.
 //!
 //! Every error expression ends in `or 0 * total`: a counter of errors that has never been
 //! incremented often does not exist yet, and without the fallback the error rate (and with
@@ -17,7 +17,7 @@ use crate::model::{
 /// The window of the base rates.
 pub(crate) const BASE_WINDOW: Duration = Duration::from_secs(300);
 
-/// PromQL for one SLO's base rates, grouped by the SLO's `group_by` labels.
+/// `PromQL` for one SLO's base rates, grouped by the SLO's `group_by` labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BaseRates {
     pub(crate) errors: String,

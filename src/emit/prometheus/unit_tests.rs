@@ -19,6 +19,8 @@ use crate::model::{CalendarPeriod, Decimal, Duration, Model, Slo, Window};
 struct TestFile {
     rule_files: Vec<String>,
     evaluation_interval: Duration,
+    /// Base rates, then what derives from them, then alerts: each reads this step's data.
+    group_eval_order: Vec<String>,
     tests: Vec<TestGroup>,
 }
 
@@ -88,16 +90,21 @@ struct Subject<'a> {
 
 fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
     let shape = Shape::of(model, slo)?;
-    let rules = slo_groups(model, slo)
+    // promtool evaluates every group at every step from the epoch to the last check: a
+    // calendar scenario spans days (44,640 one-minute steps to the first month boundary),
+    // so it steps hourly. Scenarios hold their error ratio constant, so coarse steps see
+    // the same ratios.
+    let evaluation_interval = match slo.window {
+        Window::Calendar(_) => Duration::from_secs(3600),
+        Window::Rolling(_) => STEP,
+    };
+    let groups = slo_groups(model, slo);
+    let group_eval_order = groups.iter().map(|g| g.name.clone()).collect();
+    let rules = groups
         .into_iter()
         .flat_map(|g| g.rules)
         .filter(|r| r.alert.is_some())
         .collect();
-    // A month-long calendar scenario evaluated every minute would take 44,640 steps.
-    let evaluation_interval = match slo.window {
-        Window::Calendar(CalendarPeriod::Month) => Duration::from_secs(300),
-        _ => STEP,
-    };
     let subject = Subject {
         cx: SloContext { model, slo },
         shape,
@@ -118,8 +125,9 @@ fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
     .flatten()
     .collect();
     (!tests.is_empty()).then(|| TestFile {
-        rule_files: vec![prometheus_paths::rules_from_test(slo.service.as_str())],
+        rule_files: vec![prometheus_paths::rules_from_test(slo.name.as_str())],
         evaluation_interval,
+        group_eval_order,
         tests,
     })
 }
@@ -135,8 +143,9 @@ impl Subject<'_> {
 
     /// A check time after everything settled and `for` elapsed, on an evaluation step.
     fn check_time(&self, for_duration: Option<Duration>) -> Duration {
-        let wanted = SETTLE.as_millis() + for_duration.map_or(0, Duration::as_millis);
         let step = self.evaluation_interval.as_millis();
+        let settle = SETTLE.as_millis().max(3 * step);
+        let wanted = settle + for_duration.map_or(0, Duration::as_millis);
         Duration::from_millis(wanted.div_ceil(step) * step)
     }
 
@@ -162,15 +171,32 @@ impl Subject<'_> {
     fn expected(&self, name: &str, error_ratio: Decimal) -> Vec<ExpectedAlert> {
         let alerting = &self.slo().alerting;
         let remaining = Decimal::ONE - error_ratio / self.budget();
-        let budget_fires = |percent: Decimal| remaining <= Decimal::ONE - percent / Decimal::ONE_HUNDRED;
+        let budget_fires =
+            |percent: Decimal| remaining <= Decimal::ONE - percent / Decimal::ONE_HUNDRED;
         let slo = self.slo().name.as_str();
         let fires: Vec<bool> = if name == slo_alerts::page(slo) || name == slo_alerts::ticket(slo) {
-            let alert = if name == slo_alerts::page(slo) { &alerting.page } else { &alerting.ticket };
-            alert.iter().flat_map(|a| &a.windows).map(|w| alerts::threshold(&self.cx, w) < error_ratio).collect()
+            let alert = if name == slo_alerts::page(slo) {
+                &alerting.page
+            } else {
+                &alerting.ticket
+            };
+            alert
+                .iter()
+                .flat_map(|a| &a.windows)
+                .map(|w| alerts::threshold(&self.cx, w) < error_ratio)
+                .collect()
         } else if name == slo_alerts::budget_consumed(slo) {
-            alerting.budget_consumed.iter().map(|b| budget_fires(b.percent)).collect()
+            alerting
+                .budget_consumed
+                .iter()
+                .map(|b| budget_fires(b.percent))
+                .collect()
         } else if name == slo_alerts::budget_exhausted(slo) {
-            alerting.budget_exhausted.iter().map(|b| budget_fires(b.percent)).collect()
+            alerting
+                .budget_exhausted
+                .iter()
+                .map(|b| budget_fires(b.percent))
+                .collect()
         } else {
             Vec::new()
         };
@@ -182,12 +208,18 @@ impl Subject<'_> {
     }
 
     fn named<'r>(&'r self, name: &'r str) -> impl Iterator<Item = &'r Rule> + 'r {
-        self.rules.iter().filter(move |r| r.alert.as_deref() == Some(name))
+        self.rules
+            .iter()
+            .filter(move |r| r.alert.as_deref() == Some(name))
     }
 
     /// The alert `rule` raises on a series with `series_labels` (the recorded series'
     /// labels when `None`). Annotations see only the series' labels, as in Prometheus.
-    fn expect(&self, rule: &Rule, series_labels: Option<BTreeMap<String, String>>) -> ExpectedAlert {
+    fn expect(
+        &self,
+        rule: &Rule,
+        series_labels: Option<BTreeMap<String, String>>,
+    ) -> ExpectedAlert {
         let series = series_labels.unwrap_or_else(|| {
             let mut labels = rules::identity(&self.cx);
             labels.extend(self.shape.group_labels.clone());
@@ -246,7 +278,11 @@ impl Subject<'_> {
     /// Every threshold of every burn pair, ascending.
     fn thresholds(&self, page: bool) -> Vec<Decimal> {
         let alerting = &self.slo().alerting;
-        let alert = if page { &alerting.page } else { &alerting.ticket };
+        let alert = if page {
+            &alerting.page
+        } else {
+            &alerting.ticket
+        };
         let mut all: Vec<Decimal> = alert
             .iter()
             .flat_map(|a| &a.windows)
@@ -272,7 +308,10 @@ fn healthy(s: &Subject<'_>) -> Option<TestGroup> {
         .unwrap_or(Decimal::ONE);
     let ratio = (s.budget() / Decimal::TEN).min(lowest / Decimal::TWO);
     let at = s.check_time(None);
-    let mut group = s.group("healthy: nothing fires", &[(Traffic::steady(ratio), Subject::steps_until(at))])?;
+    let mut group = s.group(
+        "healthy: nothing fires",
+        &[(Traffic::steady(ratio), Subject::steps_until(at))],
+    )?;
     group.alert_rule_test = s.alert_tests(at, ratio);
     Some(group)
 }
@@ -283,14 +322,27 @@ fn no_traffic(s: &Subject<'_>) -> Option<TestGroup> {
         per_step: Decimal::ZERO,
     };
     let at = s.check_time(None);
-    let mut group = s.group("no traffic: nothing fires, ratios are 0, not NaN", &[(quiet, Subject::steps_until(at))])?;
+    let mut group = s.group(
+        "no traffic: nothing fires, ratios are 0, not NaN",
+        &[(quiet, Subject::steps_until(at))],
+    )?;
     group.alert_rule_test = s.alert_tests(at, Decimal::ZERO);
     let sel = s.cx.selector();
     let ratio = slo_rules::error_ratio(super::sli::BASE_WINDOW);
     group.promql_expr_test = vec![
         s.sample(format!("{ratio}{sel}"), at, &ratio, 0.0),
-        s.sample(format!("{}{sel}", slo_rules::PERIOD_ERROR_RATIO), at, slo_rules::PERIOD_ERROR_RATIO, 0.0),
-        s.sample(format!("{}{sel}", slo_rules::BUDGET_REMAINING), at, slo_rules::BUDGET_REMAINING, 1.0),
+        s.sample(
+            format!("{}{sel}", slo_rules::PERIOD_ERROR_RATIO),
+            at,
+            slo_rules::PERIOD_ERROR_RATIO,
+            0.0,
+        ),
+        s.sample(
+            format!("{}{sel}", slo_rules::BUDGET_REMAINING),
+            at,
+            slo_rules::BUDGET_REMAINING,
+            1.0,
+        ),
     ];
     Some(group)
 }
@@ -300,7 +352,11 @@ fn no_traffic(s: &Subject<'_>) -> Option<TestGroup> {
 fn burn(s: &Subject<'_>, fast: bool) -> Option<TestGroup> {
     let alerting = &s.slo().alerting;
     let (alert, ratio, name) = if fast {
-        (alerting.page.as_ref()?, Decimal::ONE, "fast burn: the page fires")
+        (
+            alerting.page.as_ref()?,
+            Decimal::ONE,
+            "fast burn: the page fires",
+        )
     } else {
         let lowest = *s.thresholds(false).first()?;
         let next = [s.thresholds(true), s.thresholds(false)]
@@ -309,7 +365,11 @@ fn burn(s: &Subject<'_>, fast: bool) -> Option<TestGroup> {
             .filter(|t| *t > lowest)
             .min()
             .unwrap_or(Decimal::ONE);
-        (alerting.ticket.as_ref()?, (lowest + next) / Decimal::TWO, "slow burn: the ticket fires, the page stays quiet")
+        (
+            alerting.ticket.as_ref()?,
+            (lowest + next) / Decimal::TWO,
+            "slow burn: the ticket fires, the page stays quiet",
+        )
     };
     let at = s.check_time(alert.for_duration);
     let mut group = s.group(name, &[(Traffic::steady(ratio), Subject::steps_until(at))])?;
@@ -317,7 +377,11 @@ fn burn(s: &Subject<'_>, fast: bool) -> Option<TestGroup> {
     group.alert_rule_test = [slo_alerts::page(slo), slo_alerts::ticket(slo)]
         .into_iter()
         .filter(|name| s.named(name).next().is_some())
-        .map(|name| AlertTest { eval_time: at, exp_alerts: s.expected(&name, ratio), alertname: name })
+        .map(|name| AlertTest {
+            eval_time: at,
+            exp_alerts: s.expected(&name, ratio),
+            alertname: name,
+        })
         .collect();
     Some(group)
 }
@@ -333,7 +397,9 @@ fn budget(s: &Subject<'_>) -> Option<TestGroup> {
     group.alert_rule_test = s
         .alert_tests(at, ratio)
         .into_iter()
-        .filter(|t| t.alertname.ends_with("BudgetConsumed") || t.alertname.ends_with("BudgetExhausted"))
+        .filter(|t| {
+            t.alertname.ends_with("BudgetConsumed") || t.alertname.ends_with("BudgetExhausted")
+        })
         .collect();
     Some(group)
 }
@@ -350,14 +416,24 @@ fn low_traffic(s: &Subject<'_>) -> Option<TestGroup> {
     // Half the guard's minimum over the longest window, so every window stays below it.
     let per_step = Decimal::from(min_events) * Decimal::from(STEP.as_secs())
         / (Decimal::TWO * Decimal::from(longest));
-    let traffic = Traffic { error_ratio: Decimal::ONE, per_step };
+    let traffic = Traffic {
+        error_ratio: Decimal::ONE,
+        per_step,
+    };
     let at = s.check_time(None);
-    let mut group = s.group("low traffic: below min-events nothing pages", &[(traffic, Subject::steps_until(at))])?;
+    let mut group = s.group(
+        "low traffic: below min-events nothing pages",
+        &[(traffic, Subject::steps_until(at))],
+    )?;
     let slo = s.slo().name.as_str();
     group.alert_rule_test = [slo_alerts::page(slo), slo_alerts::ticket(slo)]
         .into_iter()
         .filter(|name| s.named(name).next().is_some())
-        .map(|alertname| AlertTest { eval_time: at, alertname, exp_alerts: Vec::new() })
+        .map(|alertname| AlertTest {
+            eval_time: at,
+            alertname,
+            exp_alerts: Vec::new(),
+        })
         .collect();
     Some(group)
 }
@@ -396,20 +472,37 @@ fn calendar_reset(s: &Subject<'_>) -> Option<TestGroup> {
         CalendarPeriod::Week => Duration::from_days(4),
         CalendarPeriod::Month => Duration::from_days(31),
     };
-    let minutes = |m: u64| Duration::from_secs(m * 60);
-    let stop = boundary.as_millis() - minutes(15).as_millis();
+    let step = s.evaluation_interval.as_millis();
+    let before = Duration::from_millis(boundary.as_millis() - 2 * step);
+    let after = Duration::from_millis(boundary.as_millis() + 2 * step);
+    // Errors stop 15 minutes before the boundary, so no 5m rate after it still sees them.
+    let stop = boundary.as_millis() - Duration::from_secs(15 * 60).as_millis();
     let burning = Traffic::steady(s.budget() * Decimal::new(9, 1));
     let phases = [
         (burning, stop / STEP.as_millis()),
-        (Traffic::steady(Decimal::ZERO), Subject::steps_until(minutes(60))),
+        (
+            Traffic::steady(Decimal::ZERO),
+            Subject::steps_until(Duration::from_millis(after.as_millis() - stop)),
+        ),
     ];
-    let mut group = s.group("calendar: the budget resets at the period boundary", &phases)?;
-    let before = Duration::from_millis(boundary.as_millis() - minutes(20).as_millis());
-    let after = Duration::from_millis(boundary.as_millis() + minutes(30).as_millis());
+    let mut group = s.group(
+        "calendar: the budget resets at the period boundary",
+        &phases,
+    )?;
     let sel = s.cx.selector();
     let remaining = slo_rules::BUDGET_REMAINING;
-    let mut spent = s.sample(format!("{remaining}{sel} < bool 0.5"), before, remaining, 1.0);
-    spent.exp_samples[0].labels = spent.exp_samples[0].labels.trim_start_matches(remaining).to_owned();
-    group.promql_expr_test = vec![spent, s.sample(format!("{remaining}{sel}"), after, remaining, 1.0)];
+    let mut spent = s.sample(
+        format!("{remaining}{sel} < bool 0.5"),
+        before,
+        remaining,
+        1.0,
+    );
+    // `< bool` drops the metric name.
+    let unnamed = spent.exp_samples[0].labels[remaining.len()..].to_owned();
+    spent.exp_samples[0].labels = unnamed;
+    group.promql_expr_test = vec![
+        spent,
+        s.sample(format!("{remaining}{sel}"), after, remaining, 1.0),
+    ];
     Some(group)
 }
