@@ -161,7 +161,8 @@ struct ObjectMeta {
     labels: BTreeMap<&'static str, &'static str>,
 }
 
-pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+/// Every artifact of this backend: rule files per dialect and promtool test files.
+pub fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     let dialects = &model.targets.rules;
     // Plain and Thanos files hold one SLO each; the operator's objects and Mimir's
