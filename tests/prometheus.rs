@@ -33,7 +33,10 @@ fn as_plain_rules(path: &str, contents: &str) -> Option<Value> {
     }
     if path.starts_with("mimir/") {
         let object = document.as_object_mut().expect("a mapping");
-        assert!(object.remove("namespace").is_some(), "{path} has no namespace");
+        assert!(
+            object.remove("namespace").is_some(),
+            "{path} has no namespace"
+        );
         return Some(document);
     }
     if path.starts_with("thanos/") {
@@ -84,7 +87,11 @@ fn every_dialect_passes_promtool_check() {
 fn check_group_limits(path: &str, plain: &Value) {
     for group in plain["groups"].as_array().expect("groups") {
         let rules = group["rules"].as_array().expect("rules");
-        assert!(rules.len() <= 20, "{path}: group {} is too long", group["name"]);
+        assert!(
+            rules.len() <= 20,
+            "{path}: group {} is too long",
+            group["name"]
+        );
         for rule in rules.iter().filter(|r| r.get("alert").is_some()) {
             let name = rule["alert"].as_str().expect("alert name");
             assert!(name.len() <= 40, "{path}: {name} is longer than 40");
@@ -100,7 +107,10 @@ fn check_group_limits(path: &str, plain: &Value) {
                 );
             }
             let summary = rule["annotations"]["summary"].as_str().unwrap_or_default();
-            assert!(summary.ends_with('.') && !summary.contains("{{"), "{summary}");
+            assert!(
+                summary.ends_with('.') && !summary.contains("{{"),
+                "{summary}"
+            );
         }
     }
 }

@@ -6,12 +6,7 @@ use std::process::Command;
 use vigil::emit::Artifact;
 
 /// Output folders the Prometheus backend writes.
-pub const BACKEND_DIRS: &[&str] = &[
-    "prometheus/",
-    "prometheus-operator/",
-    "mimir/",
-    "thanos/",
-];
+pub const BACKEND_DIRS: &[&str] = &["prometheus/", "prometheus-operator/", "mimir/", "thanos/"];
 
 /// Compiles a spec folder (relative to the crate) and returns the Prometheus backend's
 /// artifacts; panics with the diagnostics when it does not compile.
