@@ -6,7 +6,7 @@
 
 mod prometheus_support;
 
-use std::path::Path;
+use std::fmt::Write as _;
 
 use prometheus_support::{BACKEND_DIRS, compile, promtool, write_artifacts};
 use serde_json::Value;
@@ -158,12 +158,14 @@ fn flagship_rules_snapshots() {
 fn fixture_snapshots() {
     insta::glob!("fixtures/ok/slo-*/spec.kdl", |path| {
         let folder = path.parent().expect("fixture folder");
-        let relative = Path::new("tests/fixtures/ok").join(folder.file_name().expect("name"));
-        let text: String = compile(relative.to_str().expect("utf-8"))
-            .into_iter()
-            .filter(|a| BACKEND_DIRS.iter().any(|d| a.path.starts_with(d)))
-            .map(|a| format!("=== {} ===\n{}", a.path, a.contents))
-            .collect();
+        let relative =
+            std::path::Path::new("tests/fixtures/ok").join(folder.file_name().expect("name"));
+        let mut text = String::new();
+        for artifact in compile(relative.to_str().expect("utf-8")) {
+            if BACKEND_DIRS.iter().any(|d| artifact.path.starts_with(d)) {
+                let _ = write!(text, "=== {} ===\n{}", artifact.path, artifact.contents);
+            }
+        }
         insta::assert_snapshot!(text);
     });
 }

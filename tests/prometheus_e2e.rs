@@ -35,7 +35,7 @@ impl Drop for Server {
 fn exposition(scrape: u64) -> String {
     let n = scrape * 100;
     let errors = scrape;
-    let mut text = String::new();
+    let mut lines = Vec::new();
     for op in [
         "tool_call",
         "health_check",
@@ -43,38 +43,61 @@ fn exposition(scrape: u64) -> String {
         "receipt_verify",
         "support_model",
     ] {
-        text += &format!("erlmcp_requests_total{{operation=\"{op}\",code=\"ok\"}} {n}\n");
-        text += &format!("erlmcp_requests_total{{operation=\"{op}\",code=\"error\"}} {errors}\n");
-        text += &histogram(
+        lines.push(format!(
+            "erlmcp_requests_total{{operation=\"{op}\",code=\"ok\"}} {n}\n"
+        ));
+        lines.push(format!(
+            "erlmcp_requests_total{{operation=\"{op}\",code=\"error\"}} {errors}\n"
+        ));
+        lines.push(histogram(
             "erlmcp_server_operation_duration_seconds",
             &format!("operation=\"{op}\","),
             &[
                 "0.005", "0.01", "0.02", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
             ],
             n,
-        );
+        ));
     }
-    text += &format!("erlmcp_quality_gate_runs_total{{result=\"pass\"}} {n}\n");
-    text += &format!("erlmcp_quality_gate_runs_total{{result=\"fail\"}} {errors}\n");
-    text += &format!("erlmcp_deployments_total{{result=\"success\"}} {n}\n");
-    text += &format!("erlmcp_deployments_total{{result=\"failure\"}} {errors}\n");
+    lines.push(format!(
+        "erlmcp_quality_gate_runs_total{{result=\"pass\"}} {n}\n"
+    ));
+    lines.push(format!(
+        "erlmcp_quality_gate_runs_total{{result=\"fail\"}} {errors}\n"
+    ));
+    lines.push(format!(
+        "erlmcp_deployments_total{{result=\"success\"}} {n}\n"
+    ));
+    lines.push(format!(
+        "erlmcp_deployments_total{{result=\"failure\"}} {errors}\n"
+    ));
     let hours = ["900", "1800", "3600", "7200", "14400", "28800", "86400"];
-    text += &histogram("erlmcp_delivery_lead_time_seconds", "", &hours, n);
-    text += &histogram("erlmcp_andon_resolution_seconds", "", &hours, n);
-    text
+    lines.push(histogram(
+        "erlmcp_delivery_lead_time_seconds",
+        "",
+        &hours,
+        n,
+    ));
+    lines.push(histogram("erlmcp_andon_resolution_seconds", "", &hours, n));
+    lines.concat()
 }
 
 /// A classic histogram where each bucket holds a little more than the one before.
 fn histogram(name: &str, labels: &str, bounds: &[&str], n: u64) -> String {
-    let mut text = String::new();
+    let mut lines = Vec::new();
     for (index, bound) in bounds.iter().enumerate() {
-        let count = n * (index as u64 + 90) / (bounds.len() as u64 + 90);
-        text += &format!("{name}_bucket{{{labels}le=\"{bound}\"}} {count}\n");
+        let count = n * (u64::try_from(index).expect("small") + 90) / 100;
+        lines.push(format!("{name}_bucket{{{labels}le=\"{bound}\"}} {count}\n"));
     }
-    text += &format!("{name}_bucket{{{labels}le=\"+Inf\"}} {n}\n");
-    text += &format!("{name}_count{{{}}} {n}\n", labels.trim_end_matches(','));
-    text += &format!("{name}_sum{{{}}} {n}\n", labels.trim_end_matches(','));
-    text
+    lines.push(format!("{name}_bucket{{{labels}le=\"+Inf\"}} {n}\n"));
+    lines.push(format!(
+        "{name}_count{{{}}} {n}\n",
+        labels.trim_end_matches(',')
+    ));
+    lines.push(format!(
+        "{name}_sum{{{}}} {n}\n",
+        labels.trim_end_matches(',')
+    ));
+    lines.concat()
 }
 
 /// Serves `/metrics` on loopback from a background thread; returns its port.

@@ -1,4 +1,6 @@
-//! Shared helpers of the Prometheus backend's integration tests.
+//! Shared helpers of the Prometheus backend's integration tests (each test crate uses
+//! some of them).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -6,11 +8,12 @@ use std::process::Command;
 use vigil::emit::Artifact;
 
 /// Output folders the Prometheus backend writes.
-pub const BACKEND_DIRS: &[&str] = &["prometheus/", "prometheus-operator/", "mimir/", "thanos/"];
+pub(crate) const BACKEND_DIRS: &[&str] =
+    &["prometheus/", "prometheus-operator/", "mimir/", "thanos/"];
 
 /// Compiles a spec folder (relative to the crate) and returns the Prometheus backend's
 /// artifacts; panics with the diagnostics when it does not compile.
-pub fn compile(folder: &str) -> Vec<Artifact> {
+pub(crate) fn compile(folder: &str) -> Vec<Artifact> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut sources = vigil::source::Sources::default();
     let (model, diagnostics) = vigil::app::compile(&[path], &mut sources);
@@ -18,7 +21,7 @@ pub fn compile(folder: &str) -> Vec<Artifact> {
     vigil::emit::prometheus::emit(&model)
 }
 
-pub fn write_artifacts(root: &Path, artifacts: &[Artifact]) {
+pub(crate) fn write_artifacts(root: &Path, artifacts: &[Artifact]) {
     for artifact in artifacts {
         let path: PathBuf = root.join(&artifact.path);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
@@ -27,7 +30,7 @@ pub fn write_artifacts(root: &Path, artifacts: &[Artifact]) {
 }
 
 /// `promtool`, which CI installs: a missing binary is a failure, never a skip.
-pub fn promtool() -> Command {
+pub(crate) fn promtool() -> Command {
     let found = Command::new("promtool").arg("--version").output();
     assert!(
         found.is_ok_and(|o| o.status.success()),
