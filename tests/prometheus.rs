@@ -169,3 +169,26 @@ fn fixture_snapshots() {
         insta::assert_snapshot!(text);
     });
 }
+
+/// Burn thresholds are derived from the period (never a fixed table) and printed exactly.
+#[test]
+fn burn_thresholds_are_exact() {
+    let artifacts = compile("specs");
+    let file = |slo: &str| {
+        artifacts
+            .iter()
+            .find(|a| a.path == format!("prometheus/rules/slo-{slo}.yaml"))
+            .map(|a| a.contents.replace('\n', " "))
+            .expect("rule file")
+    };
+    // 30 days, 99.9 %: 14.4 and 6 (page), 3 and 1 (ticket) times 0.001.
+    let availability = file("availability");
+    for threshold in ["> 0.0144 ", "> 0.006 ", "> 0.003 ", "> 0.001 "] {
+        assert!(availability.contains(threshold), "{threshold}");
+    }
+    // 28 days, 90 %: ticket factors 2.8 and 0.9333… times 0.1, to 12 significant digits.
+    let lead_time = file("lead-time");
+    assert!(lead_time.contains("> 0.28 "));
+    assert!(lead_time.contains("> 0.0933333333333)"));
+    assert!(!availability.contains("0000000001"), "float noise");
+}

@@ -202,3 +202,20 @@ pub(crate) fn identity(cx: &SloContext<'_>) -> BTreeMap<String, String> {
     labels.insert(LABEL_SLO.to_owned(), cx.slo.name.to_string());
     labels
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_starts_are_midnight_utc() {
+        assert_eq!(
+            period_start(CalendarPeriod::Month),
+            "time() - (day_of_month() - 1) * 86400 - time() % 86400"
+        );
+        assert_eq!(
+            period_start(CalendarPeriod::Week),
+            "time() - ((day_of_week() + 6) % 7) * 86400 - time() % 86400"
+        );
+    }
+}

@@ -219,3 +219,21 @@ pub(crate) fn absent_labels(model: &Model, slo: &Slo) -> BTreeMap<String, String
         .map(|m| (m.name.clone(), m.value.clone()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_bucket_bounds_match_both_spellings() {
+        assert_eq!(le_matcher(Decimal::new(5, 2)), "le=\"0.05\"");
+        assert_eq!(le_matcher(Decimal::from(7200)), "le=~\"7200|7200\\\\.0\"");
+    }
+
+    #[test]
+    fn group_by_keeps_labels() {
+        assert_eq!(sum_by(&[]), "sum");
+        let labels = [LabelName::new("region"), LabelName::new("code")];
+        assert_eq!(sum_by(&labels), "sum by (region, code) ");
+    }
+}
