@@ -115,6 +115,7 @@ fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
         healthy(&subject),
         no_traffic(&subject),
         burn(&subject, true),
+        outage(&subject),
         burn(&subject, false),
         budget(&subject),
         low_traffic(&subject),
@@ -504,5 +505,73 @@ fn calendar_reset(s: &Subject<'_>) -> Option<TestGroup> {
         spent,
         s.sample(format!("{remaining}{sel}"), after, remaining, 1.0),
     ];
+    Some(group)
+}
+
+/// Rate smear: a step in a counter shows fully in its 5m rate only after 5 minutes, which
+/// delays a window's error sum by about 3 minutes of the step's height.
+const SMEAR_MILLIS: u64 = 180_000;
+/// How far an expected firing time may be off: the smear estimate plus one evaluation.
+const SLACK_MILLIS: u64 = 120_000;
+
+/// Healthy traffic long enough to fill every page window, then a total outage: each page
+/// pair fires `threshold × long window` (+ smear, + `for`) after the outage starts, the
+/// detection time multi-window alerting promises. Checked just after the first pair is
+/// due (the pairs due by then fire, the others not) and just before (none of them).
+fn outage(s: &Subject<'_>) -> Option<TestGroup> {
+    let page = s.slo().alerting.page.as_ref()?;
+    if s.evaluation_interval != STEP {
+        return None;
+    }
+    let longest = page.windows.iter().map(|w| w.long).max()?;
+    let baseline = longest.as_millis() / STEP.as_millis() + 10;
+    // The counters repeat their last value at a phase change: errors start one step later.
+    let start = (baseline + 1) * STEP.as_millis();
+    let due: Vec<u64> = page
+        .windows
+        .iter()
+        .map(|w| {
+            let threshold = alerts::threshold(&s.cx, w);
+            let millis = threshold * Decimal::from(w.long.as_millis());
+            let detection = u64::try_from(millis.ceil().mantissa()).unwrap_or(u64::MAX);
+            start + detection + SMEAR_MILLIS + page.for_duration.map_or(0, Duration::as_millis)
+        })
+        .collect();
+    let first = *due.iter().min()?;
+    let minute = STEP.as_millis();
+    let unambiguous = |at: u64| due.iter().all(|d| d.abs_diff(at) >= SLACK_MILLIS);
+    let after = (0..60)
+        .map(|k| (first + SLACK_MILLIS).div_ceil(minute) * minute + k * minute)
+        .find(|at| unambiguous(*at))?;
+    let before = (first.saturating_sub(SLACK_MILLIS + minute) / minute) * minute;
+    let end = after / minute - baseline + 10;
+    let phases = [
+        (Traffic::steady(Decimal::ZERO), baseline),
+        (Traffic::steady(Decimal::ONE), end),
+    ];
+    let mut group = s.group(
+        "outage: the page fires when the burn-rate math predicts",
+        &phases,
+    )?;
+    let name = slo_alerts::page(s.slo().name.as_str());
+    let expected_at = |at: u64| -> Vec<ExpectedAlert> {
+        s.named(&name)
+            .zip(&due)
+            .filter(|(_, due)| **due < at)
+            .map(|(rule, _)| s.expect(rule, None))
+            .collect()
+    };
+    group.alert_rule_test.push(AlertTest {
+        eval_time: Duration::from_millis(after),
+        alertname: name.clone(),
+        exp_alerts: expected_at(after),
+    });
+    if before > start && unambiguous(before) {
+        group.alert_rule_test.push(AlertTest {
+            eval_time: Duration::from_millis(before),
+            alertname: name.clone(),
+            exp_alerts: expected_at(before),
+        });
+    }
     Some(group)
 }
