@@ -6,6 +6,7 @@
 mod alerts;
 mod inputs;
 mod rules;
+mod scenarios;
 mod sli;
 mod unit_tests;
 
