@@ -141,6 +141,10 @@ pub mod rule_groups {
     pub fn alerts(slo: &str) -> String {
         format!("slo-{slo}-alerts")
     }
+    /// The group of a service's threshold alerts (`alert` nodes).
+    pub fn alerts_of(service: Option<&str>) -> String {
+        format!("alerts-{}", service.unwrap_or("unowned"))
+    }
 }
 
 /// Output paths of the Prometheus backend.
@@ -157,6 +161,16 @@ pub mod prometheus_paths {
     }
     pub fn thanos(slo: &str) -> String {
         format!("thanos/rules/slo-{slo}.yaml")
+    }
+    /// The threshold alerts of one service (`None`: alerts naming no service).
+    pub fn alerts(service: Option<&str>) -> String {
+        format!(
+            "prometheus/rules/alerts-{}.yaml",
+            service.unwrap_or("unowned")
+        )
+    }
+    pub fn thanos_alerts(service: Option<&str>) -> String {
+        format!("thanos/rules/alerts-{}.yaml", service.unwrap_or("unowned"))
     }
     /// promtool test file of one SLO, beside the rules.
     pub fn test(slo: &str) -> String {
@@ -198,6 +212,12 @@ pub fn camel_case(name: &str) -> String {
 pub const DOC_METRICS: &str = "docs/metrics.md";
 pub const DOC_SLOS: &str = "docs/slos.md";
 pub const DOC_ON_CALL: &str = "docs/on-call.md";
+pub const DOC_ALERTS: &str = "docs/alerts.md";
+
+/// An alert's runbook page; `runbook_url` annotations point here.
+pub fn doc_runbook(alert: &str) -> String {
+    format!("docs/runbooks/{alert}.md")
+}
 
 /// Retention settings, relative to the output folder.
 pub const RETENTION_PROMETHEUS: &str = "retention/prometheus.flags";

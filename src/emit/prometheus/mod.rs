@@ -8,6 +8,7 @@ mod inputs;
 mod rules;
 mod scenarios;
 mod sli;
+mod thresholds;
 mod unit_tests;
 
 use std::collections::BTreeMap;
@@ -124,7 +125,7 @@ fn split(group: RuleGroup) -> Vec<RuleGroup> {
         .collect()
 }
 
-/// Rule groups per service, for the services that have SLOs.
+/// Rule groups per service, for the services that have SLOs or alerts.
 fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
     let mut by_service: BTreeMap<&ServiceName, Vec<RuleGroup>> = BTreeMap::new();
     for slo in &model.slos {
@@ -133,7 +134,49 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
             .or_default()
             .extend(slo_groups(model, slo));
     }
+    for service in &model.services {
+        let groups = thresholds::groups(model, Some(&service.name));
+        if !groups.is_empty() {
+            by_service.entry(&service.name).or_default().extend(groups);
+        }
+    }
     by_service
+}
+
+/// Plain and Thanos files of the threshold alerts, one per service.
+fn alert_files(model: &Model) -> Vec<Artifact> {
+    let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
+    let mut artifacts = Vec::new();
+    for owner in owners {
+        let groups: Vec<RuleGroup> = thresholds::groups(model, owner)
+            .into_iter()
+            .flat_map(split)
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let name = owner.map(ServiceName::as_str);
+        if model.targets.rules.contains(&RuleDialect::Prometheus) {
+            artifacts.push(Artifact::new(
+                prometheus_paths::alerts(name),
+                to_yaml(&RuleFile { groups: &groups }),
+            ));
+        }
+        if model.targets.rules.contains(&RuleDialect::Thanos) {
+            let groups: Vec<RuleGroup> = groups
+                .into_iter()
+                .map(|g| RuleGroup {
+                    partial_response_strategy: Some("abort"),
+                    ..g
+                })
+                .collect();
+            artifacts.push(Artifact::new(
+                prometheus_paths::thanos_alerts(name),
+                to_yaml(&RuleFile { groups: &groups }),
+            ));
+        }
+    }
+    artifacts
 }
 
 #[derive(Serialize)]
@@ -185,6 +228,7 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
             artifacts.extend(service_file(*dialect, service, &groups));
         }
     }
+    artifacts.extend(alert_files(model));
     artifacts.extend(unit_tests::emit(model));
     artifacts
 }
