@@ -3,6 +3,7 @@
 
 mod alertmanager;
 pub mod docs;
+mod grafana;
 pub mod yaml;
 
 use crate::model::Model;
@@ -43,15 +44,18 @@ pub enum Backend {
     Alertmanager,
     /// Markdown for humans.
     Docs,
+    /// Dashboards and provisioning files.
+    Grafana,
 }
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs];
+    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs, Backend::Grafana];
 
     fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
             Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
+            Backend::Grafana => Ok(grafana::emit(model)),
         }
     }
 }
