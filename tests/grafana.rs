@@ -43,7 +43,7 @@ fn grafana_artifacts(model: &Model) -> Vec<Artifact> {
 fn dashboards(model: &Model) -> Vec<(String, Value)> {
     grafana_artifacts(model)
         .into_iter()
-        .filter(|a| a.path.ends_with(".json"))
+        .filter(|a| Path::new(&a.path).extension().is_some_and(|e| e == "json"))
         .map(|a| {
             let json = serde_json::from_str(&a.contents).expect("dashboards are JSON");
             (a.path, json)
@@ -127,7 +127,10 @@ fn dashboards_are_valid_against_the_grafana_schema() {
         let validator = dashboard_validator(version);
         for (path, dashboard) in dashboards(&model) {
             let problems = errors(&validator, &dashboard);
-            assert!(problems.is_empty(), "{name}: {path} ({version}): {problems:#?}");
+            assert!(
+                problems.is_empty(),
+                "{name}: {path} ({version}): {problems:#?}"
+            );
             checked += 1;
         }
     }
@@ -146,12 +149,18 @@ fn panel_options_are_valid_against_their_panel_schema() {
                 }
                 let options = panel_validator(version, kind, "Options");
                 let problems = errors(&options, &panel["options"]);
-                assert!(problems.is_empty(), "{name}: {path}: {kind} options: {problems:#?}");
+                assert!(
+                    problems.is_empty(),
+                    "{name}: {path}: {kind} options: {problems:#?}"
+                );
                 let custom = &panel["fieldConfig"]["defaults"]["custom"];
                 if !custom.is_null() {
                     let field = panel_validator(version, kind, "FieldConfig");
                     let problems = errors(&field, custom);
-                    assert!(problems.is_empty(), "{name}: {path}: {kind} custom: {problems:#?}");
+                    assert!(
+                        problems.is_empty(),
+                        "{name}: {path}: {kind} custom: {problems:#?}"
+                    );
                 }
             }
         }
@@ -204,7 +213,12 @@ fn known_series(model: &Model) -> BTreeSet<String> {
         .iter()
         .map(|a| a.expr.as_str())
         .chain(model.anomalies.iter().map(|a| a.expr.as_str()))
-        .chain(model.capacities.iter().flat_map(|c| [c.usage.as_str(), c.limit.as_str()]));
+        .chain(
+            model
+                .capacities
+                .iter()
+                .flat_map(|c| [c.usage.as_str(), c.limit.as_str()]),
+        );
     for expr in written {
         let mut names = Vec::new();
         selectors(&parser::parse(expr).expect("checked PromQL"), &mut names);
@@ -213,7 +227,10 @@ fn known_series(model: &Model) -> BTreeSet<String> {
     for metric in &model.metrics {
         let name = metric.name.as_str();
         known.insert(name.to_owned());
-        if matches!(metric.kind, MetricKind::Histogram { .. } | MetricKind::Summary) {
+        if matches!(
+            metric.kind,
+            MetricKind::Histogram { .. } | MetricKind::Summary
+        ) {
             for suffix in ["_bucket", "_count", "_sum"] {
                 known.insert(format!("{name}{suffix}"));
             }
@@ -261,7 +278,10 @@ fn layout_stays_on_the_grid_without_overlaps() {
                 let at = &panel["gridPos"];
                 let field = |key: &str| at[key].as_u64().expect("grid position");
                 let (x, y, w, h) = (field("x"), field("y"), field("w"), field("h"));
-                assert!(x + w <= 24 && w > 0 && h > 0, "{name}: {path}: off the grid: {at}");
+                assert!(
+                    x + w <= 24 && w > 0 && h > 0,
+                    "{name}: {path}: off the grid: {at}"
+                );
                 for (ox, oy, ow, oh) in &taken {
                     let apart = x + w <= *ox || *ox + ow <= x || y + h <= *oy || *oy + oh <= y;
                     assert!(apart, "{name}: {path}: `{}` overlaps", panel["title"]);
@@ -293,13 +313,24 @@ fn dashboard_linter_rules_hold() {
         let mut uids = BTreeSet::new();
         for (path, dashboard) in dashboards(&model) {
             let uid = dashboard["uid"].as_str().expect("uid");
-            assert!(uid.len() <= 40 && uids.insert(uid.to_owned()), "{name}: {path}: uid {uid}");
+            assert!(
+                uid.len() <= 40 && uids.insert(uid.to_owned()),
+                "{name}: {path}: uid {uid}"
+            );
             assert_eq!(dashboard["editable"], json!(false), "{path}");
             assert!(dashboard.get("id").is_none(), "{path}: no numeric id");
-            assert!(!dashboard["links"].as_array().expect("links").is_empty(), "{path}: links");
-            let variables = dashboard["templating"]["list"].as_array().expect("variables");
+            assert!(
+                !dashboard["links"].as_array().expect("links").is_empty(),
+                "{path}: links"
+            );
+            let variables = dashboard["templating"]["list"]
+                .as_array()
+                .expect("variables");
             let variable = |wanted: &str| variables.iter().find(|v| v["name"] == wanted);
-            assert_eq!(variable("datasource").expect("datasource")["query"], "prometheus");
+            assert_eq!(
+                variable("datasource").expect("datasource")["query"],
+                "prometheus"
+            );
             let mut raw = false;
             for panel in panels(&dashboard) {
                 if panel["type"] == "row" {
@@ -307,23 +338,43 @@ fn dashboard_linter_rules_hold() {
                 }
                 let title = panel["title"].as_str().unwrap_or_default();
                 assert!(!title.is_empty(), "{path}: untitled panel");
-                assert!(panel["description"].as_str().is_some_and(|d| !d.is_empty()), "{path}: {title}: description");
-                assert!(panel["fieldConfig"]["defaults"]["unit"].as_str().is_some_and(|u| !u.is_empty()), "{path}: {title}: unit");
-                assert_eq!(panel["datasource"]["uid"], "${datasource}", "{path}: {title}");
+                assert!(
+                    panel["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{path}: {title}: description"
+                );
+                assert!(
+                    panel["fieldConfig"]["defaults"]["unit"]
+                        .as_str()
+                        .is_some_and(|u| !u.is_empty()),
+                    "{path}: {title}: unit"
+                );
+                assert_eq!(
+                    panel["datasource"]["uid"], "${datasource}",
+                    "{path}: {title}"
+                );
                 for target in panel["targets"].as_array().expect("targets") {
-                    assert_eq!(target["datasource"]["uid"], "${datasource}", "{path}: {title}");
+                    assert_eq!(
+                        target["datasource"]["uid"], "${datasource}",
+                        "{path}: {title}"
+                    );
                     let expr = target["expr"].as_str().expect("expr");
                     raw |= expr.contains("$job");
                     assert!(!total_outside_rate(expr), "{path}: {title}: `{expr}`");
                     if expr.contains("rate(") && expr.contains("$job") {
-                        assert!(expr.contains("[$__rate_interval]"), "{path}: {title}: `{expr}`");
+                        assert!(
+                            expr.contains("[$__rate_interval]"),
+                            "{path}: {title}: `{expr}`"
+                        );
                     }
                 }
             }
             if raw {
                 for wanted in ["job", "instance"] {
                     let v = variable(wanted).unwrap_or_else(|| panic!("{path}: no {wanted}"));
-                    assert_eq!((&v["multi"], &v["allValue"], &v["refresh"]), (&json!(true), &json!(".+"), &json!(2)));
+                    assert_eq!(
+                        (&v["multi"], &v["allValue"], &v["refresh"]),
+                        (&json!(true), &json!(".+"), &json!(2))
+                    );
                 }
             }
         }
@@ -334,7 +385,10 @@ fn dashboard_linter_rules_hold() {
 fn dashboards_link_overview_detail_and_metrics() {
     let model = compile(Path::new("specs"));
     let all = dashboards(&model);
-    let uids: BTreeSet<String> = all.iter().map(|(_, d)| d["uid"].as_str().expect("uid").to_owned()).collect();
+    let uids: BTreeSet<String> = all
+        .iter()
+        .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
+        .collect();
     for (path, dashboard) in &all {
         for link in dashboard["links"].as_array().expect("links") {
             let url = link["url"].as_str().expect("url");
