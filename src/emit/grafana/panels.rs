@@ -119,7 +119,7 @@ impl PanelSpec {
             "orientation": "auto",
             "reduceOptions": { "calcs": ["lastNotNull"], "values": false, "fields": "" },
         });
-        self.build(grid, (w, h), "stat", options, None, "table")
+        self.build(grid, (w, h), "stat", options, None, "time_series")
     }
 
     /// Lines over time; the thresholds are drawn as dashed lines when `draw` is set.
