@@ -22,12 +22,13 @@ pub(super) fn matchers(service: &Service) -> String {
     parts.join(", ")
 }
 
-fn by_labels(labels: &[&LabelName]) -> String {
-    labels
-        .iter()
-        .map(|l| l.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The aggregation clause: `sum by (a, b) `, or plain `sum` when there are no labels.
+fn aggregate(operator: &str, labels: &[&LabelName]) -> String {
+    if labels.is_empty() {
+        return operator.to_owned();
+    }
+    let names: Vec<&str> = labels.iter().map(|l| l.as_str()).collect();
+    format!("{operator} by ({}) ", names.join(", "))
 }
 
 fn legend(labels: &[&LabelName]) -> String {
@@ -44,13 +45,13 @@ fn legend(labels: &[&LabelName]) -> String {
 fn metric_panels(grid: &mut Grid, metric: &Metric, select: &str) -> Vec<Item> {
     let name = metric.name.as_str();
     let labels: Vec<&LabelName> = metric.labels.iter().map(|l| &l.name).collect();
-    let by = by_labels(&labels);
+    let sum = aggregate("sum", &labels);
     let help = metric.help.trim_end_matches('.');
     match &metric.kind {
         MetricKind::Counter => vec![
             PanelSpec::new(name, format!("{help}: per-second rate."), rate_unit(metric))
                 .query(
-                    format!("sum by ({by}) (rate({name}{{{select}}}[$__rate_interval]))"),
+                    format!("{sum}(rate({name}{{{select}}}[$__rate_interval]))"),
                     legend(&labels),
                 )
                 .timeseries(grid, 12, 8, false),
@@ -62,7 +63,7 @@ fn metric_panels(grid: &mut Grid, metric: &Metric, select: &str) -> Vec<Item> {
             vec![
                 PanelSpec::new(name, format!("{help}."), value_unit(metric.unit.as_ref()))
                     .query(
-                        format!("max by ({}) ({name}{{{select}}})", by_labels(&series)),
+                        format!("{}({name}{{{select}}})", aggregate("max", &series)),
                         legend(&series),
                     )
                     .timeseries(grid, 12, 8, false),
