@@ -1,6 +1,8 @@
 //! Every name vigil puts into an output — label names, recording-rule names, alert names,
 //! file paths — is decided here and nowhere else.
 
+use crate::model::Duration;
+
 /// Labels vigil sets on generated rules; users may not override them.
 pub const LABEL_SERVICE: &str = "service";
 pub const LABEL_SLO: &str = "slo";
@@ -225,8 +227,92 @@ pub const RETENTION_THANOS: &str = "retention/thanos-compactor.flags";
 pub const RETENTION_MIMIR: &str = "retention/mimir-limits.yaml";
 pub const RETENTION_VICTORIAMETRICS: &str = "retention/victoriametrics.flags";
 
+/// Recording rules of the SLO rules emitter, read by the dashboards. The names follow
+/// DESIGN.md ("Conventions the outputs follow"); every series carries `service` and `slo`
+/// (plus the SLO's group-by labels).
+pub fn sli_error_ratio_rule(window: Duration) -> String {
+    format!("slo:sli_error:ratio_rate{window}")
+}
+pub const SLO_OBJECTIVE_RULE: &str = "slo:objective:ratio";
+pub const SLO_ERROR_BUDGET_RULE: &str = "slo:error_budget:ratio";
+pub const SLO_TIME_PERIOD_RULE: &str = "slo:time_period:days";
+pub const SLO_CURRENT_BURN_RATE_RULE: &str = "slo:current_burn_rate:ratio";
+pub const SLO_PERIOD_BURN_RATE_RULE: &str = "slo:period_burn_rate:ratio";
+pub const SLO_PERIOD_BUDGET_REMAINING_RULE: &str = "slo:period_error_budget_remaining:ratio";
+
+/// Labels burn-rate alerts carry besides the reserved ones: their long and short window.
+pub const LABEL_LONG_WINDOW: &str = "long";
+pub const LABEL_SHORT_WINDOW: &str = "short";
+
+/// The SLO catalog entry of an SLO (the anchor is the SLO's name).
+pub fn slo_catalog_url(slo: &str) -> String {
+    format!("{DOC_SLOS}#{slo}")
+}
+
+/// Grafana outputs, relative to the output folder. Dashboards live in one folder per
+/// Grafana folder (a team, or [`GRAFANA_SHARED_FOLDER`]) so the provisioning file can map
+/// each to its own Grafana folder.
+pub const GRAFANA_PROVISIONING_DASHBOARDS: &str = "grafana/provisioning/dashboards.yaml";
+pub const GRAFANA_PROVISIONING_DATASOURCES: &str = "grafana/provisioning/datasources.yaml";
+pub const GRAFANA_SHARED_FOLDER: &str = "shared";
+/// Where the provisioning file expects `grafana/dashboards/` to be mounted.
+pub const GRAFANA_DASHBOARDS_MOUNT: &str = "/var/lib/grafana/dashboards/vigil";
+/// The uid of the provisioned Prometheus data source (the dashboards' default).
+pub const GRAFANA_DATASOURCE_UID: &str = "vigil-prometheus";
+
+pub fn grafana_dashboard_path(folder: &str, uid: &str) -> String {
+    format!("grafana/dashboards/{folder}/{uid}.json")
+}
+
+/// Dashboard uids: `vigil-<kind>-<name>`, at most 40 characters (Grafana's limit). A
+/// longer one keeps a readable prefix and ends with a hash of the whole, so it stays
+/// stable and distinct.
+pub fn dashboard_uid(kind: &str, name: &str) -> String {
+    let full: String = format!("vigil-{kind}-{name}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if full.len() <= 40 {
+        return full;
+    }
+    format!("{}-{:08x}", &full[..31], fnv1a_32(full.as_bytes()))
+}
+
+pub const UID_SLO_OVERVIEW: &str = "overview";
+pub const UID_SLO_TEAM: &str = "team";
+pub const UID_SLO_DETAIL: &str = "slo";
+pub const UID_METRICS: &str = "metrics";
+
+/// 32-bit FNV-1a: tiny, dependency-free and stable across platforms and releases.
+fn fnv1a_32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash: u32, byte| {
+        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dashboard_uids_are_short_and_stable() {
+        assert_eq!(super::dashboard_uid("slo", "erlmcp"), "vigil-slo-erlmcp");
+        let long = super::dashboard_uid("metrics", "a-very-long-service-name-indeed-yes");
+        assert_eq!(long.len(), 40);
+        assert_eq!(
+            long,
+            super::dashboard_uid("metrics", "a-very-long-service-name-indeed-yes")
+        );
+        assert_ne!(
+            long,
+            super::dashboard_uid("metrics", "a-very-long-service-name-indeed-no")
+        );
+    }
+
     #[test]
     fn camel_case() {
         assert_eq!(super::camel_case("tool-call-latency"), "ToolCallLatency");

@@ -3,6 +3,7 @@
 
 mod alertmanager;
 pub mod docs;
+mod grafana;
 pub mod prometheus;
 pub mod retention;
 pub mod yaml;
@@ -45,6 +46,8 @@ pub enum Backend {
     Alertmanager,
     /// Markdown for humans.
     Docs,
+    /// Dashboards and provisioning files.
+    Grafana,
     /// SLO recording and alert rules in each rule dialect, and their promtool tests.
     Prometheus,
     /// Storage retention flags and limits.
@@ -55,6 +58,7 @@ impl Backend {
     pub const ALL: &'static [Backend] = &[
         Backend::Alertmanager,
         Backend::Docs,
+        Backend::Grafana,
         Backend::Prometheus,
         Backend::Retention,
     ];
@@ -63,6 +67,7 @@ impl Backend {
         match self {
             Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
+            Backend::Grafana => Ok(grafana::emit(model)),
             Backend::Prometheus => Ok(prometheus::emit(model)),
             Backend::Retention => Ok(retention::emit(model)),
         }

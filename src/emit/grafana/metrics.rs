@@ -1,0 +1,283 @@
+//! The service metrics dashboard: every catalog metric of a service by kind, then the
+//! spec's threshold alerts, capacity and anomaly declarations for it.
+
+use super::Context;
+use super::dashboard::{Grid, Item};
+use super::panels::{PanelSpec, number, rate_unit, severity_color, value_unit};
+use crate::model::{
+    Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, Service,
+    TierName, TierSeverity, format_decimal,
+};
+
+/// The matchers every raw query of a service carries: its selector plus the dashboard's
+/// `job` and `instance` variables.
+pub(super) fn matchers(service: &Service) -> String {
+    let mut parts: Vec<String> = service
+        .selector
+        .iter()
+        .map(|(label, value)| crate::conventions::matcher_equal(label.as_str(), value))
+        .collect();
+    parts.push(String::from("job=~\"$job\""));
+    parts.push(String::from("instance=~\"$instance\""));
+    parts.join(", ")
+}
+
+/// The aggregation clause: `sum by (a, b) `, or plain `sum` when there are no labels.
+fn aggregate(operator: &str, labels: &[&LabelName]) -> String {
+    if labels.is_empty() {
+        return operator.to_owned();
+    }
+    let names: Vec<&str> = labels.iter().map(|l| l.as_str()).collect();
+    format!("{operator} by ({}) ", names.join(", "))
+}
+
+fn legend(labels: &[&LabelName]) -> String {
+    if labels.is_empty() {
+        return String::from("{{job}}");
+    }
+    labels
+        .iter()
+        .map(|l| format!("{{{{{l}}}}}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn metric_panels(grid: &mut Grid, metric: &Metric, select: &str) -> Vec<Item> {
+    let name = metric.name.as_str();
+    let labels: Vec<&LabelName> = metric.labels.iter().map(|l| &l.name).collect();
+    let sum = aggregate("sum", &labels);
+    let help = metric.help.trim_end_matches('.');
+    match &metric.kind {
+        MetricKind::Counter => vec![
+            PanelSpec::new(name, format!("{help}: per-second rate."), rate_unit(metric))
+                .query(
+                    format!("{sum}(rate({name}{{{select}}}[$__rate_interval]))"),
+                    legend(&labels),
+                )
+                .timeseries(grid, 12, 8, false),
+        ],
+        MetricKind::Gauge => {
+            let mut series = labels.clone();
+            let instance = LabelName::new("instance");
+            series.insert(0, &instance);
+            vec![
+                PanelSpec::new(name, format!("{help}."), value_unit(metric.unit.as_ref()))
+                    .query(
+                        format!("{}({name}{{{select}}})", aggregate("max", &series)),
+                        legend(&series),
+                    )
+                    .timeseries(grid, 12, 8, false),
+            ]
+        }
+        MetricKind::Summary => vec![
+            PanelSpec::new(
+                name,
+                format!("{help}: quantiles the client computed."),
+                value_unit(metric.unit.as_ref()),
+            )
+            .query(
+                format!("max by (quantile) ({name}{{{select}}})"),
+                "p{{quantile}}",
+            )
+            .timeseries(grid, 12, 8, false),
+        ],
+        MetricKind::Histogram { native, .. } => histogram_panels(grid, metric, select, *native),
+    }
+}
+
+/// p50/p95/p99 and a heatmap of the distribution.
+fn histogram_panels(grid: &mut Grid, metric: &Metric, select: &str, native: bool) -> Vec<Item> {
+    let name = metric.name.as_str();
+    let unit = value_unit(metric.unit.as_ref());
+    let help = metric.help.trim_end_matches('.');
+    let (rates, heat) = if native {
+        let rate = format!("sum(rate({name}{{{select}}}[$__rate_interval]))");
+        (rate.clone(), rate)
+    } else {
+        (
+            format!("sum by (le) (rate({name}_bucket{{{select}}}[$__rate_interval]))"),
+            format!("sum by (le) (increase({name}_bucket{{{select}}}[$__rate_interval]))"),
+        )
+    };
+    let mut quantiles = PanelSpec::new(
+        format!("{name}: p50 / p95 / p99"),
+        format!("{help}: median, 95th and 99th percentile."),
+        unit,
+    );
+    for quantile in ["0.5", "0.95", "0.99"] {
+        let percentile = &quantile[2..];
+        let label = format!("p{percentile:0<2}");
+        quantiles = quantiles.query(format!("histogram_quantile({quantile}, {rates})"), label);
+    }
+    vec![
+        quantiles.timeseries(grid, 12, 8, false),
+        PanelSpec::new(
+            format!("{name}: distribution"),
+            format!("{help}: observations per bucket over time."),
+            unit,
+        )
+        .query(heat, "{{le}}")
+        .heatmap(grid, 12, 8),
+    ]
+}
+
+/// The metrics rows of a service.
+pub(super) fn catalog(grid: &mut Grid, service: &Service, metrics: &[&Metric]) -> Vec<Item> {
+    let select = matchers(service);
+    let mut items = Vec::new();
+    for (title, kind) in [
+        ("Counters", "counter"),
+        ("Histograms", "histogram"),
+        ("Gauges", "gauge"),
+        ("Summaries", "summary"),
+    ] {
+        let of_kind: Vec<&&Metric> = metrics.iter().filter(|m| m.kind.as_str() == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        items.push(grid.row(title));
+        for metric in of_kind {
+            items.extend(metric_panels(grid, metric, &select));
+        }
+    }
+    items
+}
+
+fn tier_color(context: &Context, tier: &TierName) -> &'static str {
+    severity_color(
+        context
+            .model
+            .tier(tier)
+            .map_or(TierSeverity::None, |tier| tier.severity),
+    )
+}
+
+/// Each threshold alert's own expression with its thresholds drawn: exactly what the
+/// alert compares, so the lines are in the right unit.
+pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for alert in alerts {
+        let Condition::Thresholds(thresholds) = &alert.condition else {
+            continue;
+        };
+        if items.is_empty() {
+            items.push(grid.row("Alert conditions"));
+        }
+        let described: Vec<String> = thresholds
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {} {}",
+                    t.tier,
+                    t.comparison.operator(),
+                    format_decimal(t.value)
+                )
+            })
+            .collect();
+        let below = thresholds.iter().any(|t| t.comparison == Comparison::Below);
+        let steps = thresholds
+            .iter()
+            .map(|t| (number(t.value), tier_color(context, &t.tier)))
+            .collect();
+        let url = context.runbook_url(alert.name.as_str());
+        items.push(
+            PanelSpec::new(
+                alert.name.as_str(),
+                format!("{} Fires at {}.", alert.summary, described.join(", ")),
+                "short",
+            )
+            .query(alert.expr.as_str(), alert.name.as_str())
+            .thresholds(if below { "red" } else { "green" }, steps)
+            .link(super::dashboard::Link::document(
+                format!("Runbook: {}", alert.name),
+                url,
+            ))
+            .timeseries(grid, 12, 8, true),
+        );
+    }
+    items
+}
+
+pub(super) fn capacities(
+    context: &Context,
+    grid: &mut Grid,
+    capacities: &[&Capacity],
+) -> Vec<Item> {
+    let mut items = Vec::new();
+    for capacity in capacities {
+        if items.is_empty() {
+            items.push(grid.row("Capacity"));
+        }
+        let (usage, limit) = (capacity.usage.as_str(), capacity.limit.as_str());
+        let headroom = number(capacity.headroom_percent) / 100.0;
+        items.push(
+            PanelSpec::new(
+                format!("{}: usage of limit", capacity.name),
+                format!(
+                    "`{usage}` as a share of `{limit}`; the dashed line is the {} % headroom threshold.",
+                    format_decimal(capacity.headroom_percent)
+                ),
+                "percentunit",
+            )
+            .query(format!("({usage}) / ({limit})"), "{{instance}}")
+            .thresholds("green", vec![(headroom, tier_color(context, &capacity.tier))])
+            .timeseries(grid, 12, 8, true),
+        );
+        items.push(
+            PanelSpec::new(
+                format!("{}: time to exhaustion", capacity.name),
+                format!(
+                    "Time until usage reaches the limit at the trend of the last {}; empty when usage is flat or falling.",
+                    capacity.lookback
+                ),
+                "s",
+            )
+            .query(
+                format!(
+                    "(({limit}) - ({usage})) / (deriv(({usage})[{}:5m]) > 0)",
+                    capacity.lookback
+                ),
+                "{{instance}}",
+            )
+            .thresholds("red", vec![(capacity.forecast.map_or(0.0, |f| number(f.as_decimal_secs())), "green")])
+            .stat(grid, 12, 8),
+        );
+    }
+    items
+}
+
+pub(super) fn anomalies(grid: &mut Grid, anomalies: &[&Anomaly]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for anomaly in anomalies {
+        if items.is_empty() {
+            items.push(grid.row("Anomalies"));
+        }
+        let expr = anomaly.expr.as_str();
+        let window = anomaly.window;
+        let k = format_decimal(anomaly.sensitivity);
+        let mut panel = PanelSpec::new(
+            format!("{}: value and band", anomaly.name),
+            format!(
+                "`{expr}` with its band: mean ± {k} standard deviations over {window}, and the same time one season ago."
+            ),
+            "short",
+        )
+        .query(expr, "value")
+        .query(
+            format!("avg_over_time(({expr})[{window}:]) + {k} * stddev_over_time(({expr})[{window}:])"),
+            "upper band",
+        )
+        .query(
+            format!("avg_over_time(({expr})[{window}:]) - {k} * stddev_over_time(({expr})[{window}:])"),
+            "lower band",
+        );
+        for season in &anomaly.seasonality {
+            panel = panel.query(
+                format!("last_over_time(({expr})[{window}:] offset {season})"),
+                format!("{season} ago"),
+            );
+        }
+        items.push(panel.timeseries(grid, 24, 8, false));
+    }
+    items
+}
