@@ -89,6 +89,7 @@ fn blank(
     kind: &'static str,
 ) -> RunbookPage {
     let declared = model.tier(tier);
+    let links = dashboard_links(model, service);
     RunbookPage {
         header,
         name,
@@ -105,10 +106,45 @@ fn blank(
         impact: String::new(),
         steps: Vec::new(),
         decisions: Vec::new(),
-        links: Vec::new(),
+        links,
         escalation: escalation(model, tier, service),
         related: Vec::new(),
     }
+}
+
+/// Links to the service's dashboards: in Grafana when `settings.grafana-url` is set,
+/// else to the generated JSON beside these pages.
+fn dashboard_links(model: &Model, service: &str) -> Vec<LinkRow> {
+    use crate::conventions::{
+        GRAFANA_SHARED_FOLDER, UID_METRICS, UID_SLO_DETAIL, dashboard_uid, grafana_dashboard_path,
+    };
+    let Some(declared) = model.services.iter().find(|s| s.name.as_str() == service) else {
+        return Vec::new();
+    };
+    let folder = declared
+        .team
+        .as_ref()
+        .map_or(GRAFANA_SHARED_FOLDER, |t| t.as_str());
+    let has_slos = model.slos.iter().any(|s| s.service == declared.name);
+    let kinds = [
+        (UID_SLO_DETAIL, "SLO detail dashboard", has_slos),
+        (UID_METRICS, "Service metrics dashboard", true),
+    ];
+    kinds
+        .into_iter()
+        .filter(|(_, _, present)| *present)
+        .map(|(kind, title, _)| {
+            let uid = dashboard_uid(kind, service);
+            let url = match &model.settings.grafana_url {
+                Some(base) => format!("{base}/d/{uid}"),
+                None => format!("../../{}", grafana_dashboard_path(folder, &uid)),
+            };
+            LinkRow {
+                title: format!("{title} ({service})"),
+                url,
+            }
+        })
+        .collect()
 }
 
 fn with_runbook(mut page: RunbookPage, runbook: &Runbook, default_impact: String) -> RunbookPage {
@@ -122,14 +158,10 @@ fn with_runbook(mut page: RunbookPage, runbook: &Runbook, default_impact: String
             then: d.then.clone(),
         })
         .collect();
-    page.links = runbook
-        .links
-        .iter()
-        .map(|l| LinkRow {
-            title: l.title.clone(),
-            url: l.url.clone(),
-        })
-        .collect();
+    page.links.extend(runbook.links.iter().map(|l| LinkRow {
+        title: l.title.clone(),
+        url: l.url.clone(),
+    }));
     if let Some(escalation) = &runbook.escalation {
         page.escalation.push(escalation.clone());
     }
