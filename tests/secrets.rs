@@ -97,7 +97,11 @@ fn the_scanner_finds_planted_secrets() {
         "url: http://127.0.0.1:9099/alerts",
         "mailto:ops@example.com",
     ] {
-        assert!(leaks(clean).is_empty(), "false positive {clean}: {:?}", leaks(clean));
+        assert!(
+            leaks(clean).is_empty(),
+            "false positive {clean}: {:?}",
+            leaks(clean)
+        );
     }
 }
 
@@ -111,11 +115,13 @@ fn no_artefact_of_any_valid_spec_carries_a_secret() {
             panic!(
                 "{} does not compile: {:?}",
                 spec.display(),
-                diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>()
+                diagnostics
+                    .iter()
+                    .map(|d| d.code.as_str())
+                    .collect::<Vec<_>>()
             )
         });
-        let artifacts =
-            vigil::emit::emit(&model, &vigil::emit::Options::default()).expect("emit");
+        let artifacts = vigil::emit::emit(&model, &vigil::emit::Options::default()).expect("emit");
         for artifact in &artifacts {
             let found = leaks(&artifact.contents);
             assert!(
@@ -153,7 +159,10 @@ fn every_literal_secret_form_is_refused() {
                 .iter()
                 .any(|d| d.code.as_str() == "vigil::receiver::literal_secret"),
             "{name}: {:?}",
-            diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>()
+            diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>()
         );
         // The diagnostic itself must not echo the secret into CI logs beyond its span.
         for diagnostic in &diagnostics {
