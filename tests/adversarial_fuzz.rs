@@ -230,13 +230,15 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
                 Some("kdl" | "yaml" | "yml")
             );
             let small = entry.metadata().is_ok_and(|m| m.len() < 16 * 1024);
-            if entry.file_type().is_file() && spec && small {
-                if let Ok(bytes) = std::fs::read(path) {
-                    let name = path
-                        .file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                    seeds.push((name, bytes));
-                }
+            if entry.file_type().is_file()
+                && spec
+                && small
+                && let Ok(bytes) = std::fs::read(path)
+            {
+                let name = path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                seeds.push((name, bytes));
             }
         }
     }
@@ -338,10 +340,10 @@ fn fuzz_campaign() {
     let started = Instant::now();
     let report = campaign(Duration::from_secs(seconds), max, seed, &findings_dir);
     eprintln!(
-        "fuzz campaign: {} executions in {:.1?} ({:.0}/s), slowest {:.1?}, {} findings in {}",
+        "fuzz campaign: {} executions in {:.1?} ({}/s), slowest {:.1?}, {} findings in {}",
         report.executions,
         started.elapsed(),
-        report.executions as f64 / started.elapsed().as_secs_f64(),
+        report.executions / started.elapsed().as_secs().max(1),
         report.slowest,
         report.findings.len(),
         findings_dir.display()
