@@ -22,6 +22,10 @@ use vigil::report::{self, Style};
 use vigil::source::Sources;
 use vigil::spec::RawSpec;
 
+/// The libFuzzer harness body (`fuzz/`), compiled and exercised here on stable.
+#[path = "../fuzz/fuzz_targets/common.rs"]
+mod harness;
+
 /// xorshift64*: deterministic, so a seed and an execution count reproduce a finding.
 struct Random(u64);
 
@@ -326,6 +330,14 @@ fn fuzz_smoke() {
             .map(|p| std::fs::read_to_string(p.with_extension("txt")).unwrap_or_default())
             .collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn the_libfuzzer_harness_runs_every_seed() {
+    for (name, bytes) in seeds() {
+        harness::run(&name, &bytes, false);
+        harness::run(&name, &bytes, true);
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use vigil::spec::RawSpec;
 
 /// Parses `bytes` as `name` (the extension picks KDL or YAML). With `emit`, checks and
 /// runs every backend too. Panics (the finding) only if vigil does.
-pub fn run(name: &str, bytes: &[u8], emit: bool) {
+pub(crate) fn run(name: &str, bytes: &[u8], emit: bool) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return; // the loader refuses invalid UTF-8 before parsing
     };
