@@ -211,3 +211,22 @@ fn a_fifo_as_a_spec_does_not_hang() {
     let codes = assert_refused(dir.path(), "pipe.kdl");
     assert_eq!(codes, ["vigil::spec::io"]);
 }
+
+#[test]
+fn a_wide_yaml_mapping_is_linear_not_quadratic() {
+    // 60,000 keys in one mapping: 73 s with a linear duplicate-key search, ~1 s with a map.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("vigil: 1\nx:\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("  k{i}: 1\n"));
+    }
+    std::fs::write(dir.path().join("wide.yaml"), text).expect("write");
+    let started = Instant::now();
+    let codes = assert_refused(dir.path(), "wide.yaml");
+    assert_eq!(codes, ["vigil::spec::unknown_node"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+}
