@@ -32,10 +32,15 @@ pub enum Command {
     Check(Build),
     /// Check the spec only; write nothing.
     Validate(Inputs),
-    /// Explain a diagnostic code, e.g. `vigil explain slo::impossible_tier`.
+    /// Explain a diagnostic code (`vigil explain slo::impossible_tier`) or print a
+    /// generated alert's runbook (`vigil explain AvailabilityBurnRatePage`).
     Explain {
-        /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional).
+        /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional), or an
+        /// alert name.
         code: String,
+        /// Where the spec is, for alert names.
+        #[arg(default_value = "specs")]
+        paths: Vec<PathBuf>,
     },
     /// Write a commented starter spec that compiles (never overwrites a file).
     Init {

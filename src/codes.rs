@@ -166,4 +166,16 @@ codes! {
     EmailSmtp = "vigil::receiver::email_smtp", Error,
         "give the email integration `from` and `smarthost`",
         "Alertmanager refuses a configuration with an email integration that has no sender address or no SMTP relay. vigil writes them to `global` when every email integration shares them.";
+    Cardinality = "vigil::metric::cardinality", Error,
+        "raise `max-series`, or drop label values that are not needed",
+        "A metric's estimated series count per target (the product of its labels' value-set sizes, times bucket count + 3 for classic histograms: one `_bucket` per boundary, `+Inf`, `_sum`, `_count`) exceeds the `max-series` budget declared for it. Cardinality is the main cost of a Prometheus metric, so budgets are checked at compile time.";
+    UnboundedLabel = "vigil::metric::unbounded_label", Warning,
+        "bound the label by listing its values, or declare `max-series` for the metric",
+        "A label declared `unbounded=#true` can take any number of values (IDs, paths, user names): the metric's series count has no upper bound. Declare a `max-series` budget so the runtime cardinality alert and the scrape limits have a number to enforce.";
+    SeriesBudget = "vigil::metric::series_budget", Error,
+        "raise `settings { series-budget … }`, or cut labels from the largest metrics",
+        "The estimated series per target of all declared metrics together (using `max-series` for metrics with unbounded labels) exceeds the spec's global `series-budget`.";
+    ThanosResolution = "vigil::retention::thanos_resolution", Warning,
+        "use `resolution=\"5m\"` or `resolution=\"1h\"`, or accept that Thanos keeps this tier at the next resolution it has",
+        "Thanos' compactor downsamples to exactly two resolutions, 5m and 1h. A downsample tier at any other resolution (such as 1d) is mapped to the coarsest Thanos resolution not finer than it, which is kept for the longest period asked of either, so the generated compactor flags may keep more data than the tier suggests.";
 }

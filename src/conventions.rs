@@ -48,6 +48,153 @@ fn escape_matcher_value(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// Prometheus SLO recording rules (`level:metric:operations`).
+pub mod slo_rules {
+    /// Base rates, recorded once per SLO from the raw series.
+    pub const ERROR_RATE: &str = "slo:sli_error_events:rate5m";
+    pub const TOTAL_RATE: &str = "slo:sli_total_events:rate5m";
+    /// The same base rates sampled every 5 minutes by the slow group, so that windows of
+    /// days read 288 samples a day instead of 1,440 (promtool refuses queries above 10,000).
+    pub const ERROR_RATE_COARSE: &str = "slo:sli_error_events:rate5m_step5m";
+    pub const TOTAL_RATE_COARSE: &str = "slo:sli_total_events:rate5m_step5m";
+    /// Events summed since the start of the current calendar period (calendar windows).
+    pub const ERROR_TO_DATE: &str = "slo:sli_error_events:sum_period_to_date";
+    pub const TOTAL_TO_DATE: &str = "slo:sli_total_events:sum_period_to_date";
+    /// Unix time at which the current calendar period began; the to-date sums reset when
+    /// it moves.
+    pub const PERIOD_START: &str = "slo:period_start:timestamp_seconds";
+    pub const OBJECTIVE: &str = "slo:objective:ratio";
+    pub const ERROR_BUDGET: &str = "slo:error_budget:ratio";
+    pub const TIME_PERIOD_DAYS: &str = "slo:time_period:days";
+    pub const CURRENT_BURN_RATE: &str = "slo:current_burn_rate:ratio";
+    pub const PERIOD_BURN_RATE: &str = "slo:period_burn_rate:ratio";
+    pub const BUDGET_REMAINING: &str = "slo:period_error_budget_remaining:ratio";
+    /// The error ratio over the whole compliance period (rolling or calendar to date).
+    pub const PERIOD_ERROR_RATIO: &str = "slo:sli_error:ratio_period";
+
+    /// The traffic-weighted error ratio over one window: `slo:sli_error:ratio_rate1h`.
+    pub fn error_ratio(window: crate::model::Duration) -> String {
+        format!("slo:sli_error:ratio_rate{window}")
+    }
+}
+
+/// Labels on burn-rate alerts naming their window pair.
+pub const LABEL_LONG: &str = "long";
+pub const LABEL_SHORT: &str = "short";
+
+/// Longest alert name vigil emits.
+pub const MAX_ALERT_NAME: usize = 40;
+
+/// Alert names of an SLO. Each is CamelCase and at most [`MAX_ALERT_NAME`] characters.
+pub mod slo_alerts {
+    use super::{alert_name, camel_case};
+
+    pub fn page(slo: &str) -> String {
+        alert_name(&camel_case(slo), "BurnRatePage")
+    }
+    pub fn ticket(slo: &str) -> String {
+        alert_name(&camel_case(slo), "BurnRateTicket")
+    }
+    pub fn budget_consumed(slo: &str) -> String {
+        alert_name(&camel_case(slo), "BudgetConsumed")
+    }
+    pub fn budget_exhausted(slo: &str) -> String {
+        alert_name(&camel_case(slo), "BudgetExhausted")
+    }
+    pub fn absent(slo: &str) -> String {
+        alert_name(&camel_case(slo), "SliAbsent")
+    }
+}
+
+/// `stem + suffix`, or when that exceeds [`MAX_ALERT_NAME`], the stem cut short and a
+/// stable 6-digit hash of the full name inserted, so long names stay unique and stable.
+pub fn alert_name(stem: &str, suffix: &str) -> String {
+    let full = format!("{stem}{suffix}");
+    if full.len() <= MAX_ALERT_NAME {
+        return full;
+    }
+    let hash = format!("{:06X}", fnv1a(full.as_bytes()) & 0x00FF_FFFF);
+    let keep = MAX_ALERT_NAME - suffix.len() - hash.len();
+    let cut: String = stem.chars().take(keep).collect();
+    format!("{cut}{hash}{suffix}")
+}
+
+/// FNV-1a: tiny, stable across platforms and releases (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Rule groups: names and limits.
+pub mod rule_groups {
+    /// More rules than this in one group is split into `-2`, `-3`… groups.
+    pub const MAX_RULES: usize = 20;
+    /// The slow group's interval: long windows read data at this resolution.
+    pub const SLOW_INTERVAL_SECS: u64 = 300;
+    pub fn sli(slo: &str) -> String {
+        format!("slo-{slo}-sli")
+    }
+    pub fn period(slo: &str) -> String {
+        format!("slo-{slo}-period")
+    }
+    pub fn alerts(slo: &str) -> String {
+        format!("slo-{slo}-alerts")
+    }
+    /// The group of a service's threshold alerts (`alert` nodes).
+    pub fn alerts_of(service: Option<&str>) -> String {
+        format!("alerts-{}", service.unwrap_or("unowned"))
+    }
+}
+
+/// Output paths of the Prometheus backend.
+pub mod prometheus_paths {
+    /// One file per SLO, so a test loads (and promtool evaluates) only that SLO's rules.
+    pub fn rules(slo: &str) -> String {
+        format!("prometheus/rules/slo-{slo}.yaml")
+    }
+    pub fn operator(service: &str) -> String {
+        format!("prometheus-operator/{service}.yaml")
+    }
+    pub fn mimir(service: &str) -> String {
+        format!("mimir/rules/{service}.yaml")
+    }
+    pub fn thanos(slo: &str) -> String {
+        format!("thanos/rules/slo-{slo}.yaml")
+    }
+    /// The threshold alerts of one service (`None`: alerts naming no service).
+    pub fn alerts(service: Option<&str>) -> String {
+        format!(
+            "prometheus/rules/alerts-{}.yaml",
+            service.unwrap_or("unowned")
+        )
+    }
+    pub fn thanos_alerts(service: Option<&str>) -> String {
+        format!("thanos/rules/alerts-{}.yaml", service.unwrap_or("unowned"))
+    }
+    /// promtool test file of one SLO, beside the rules.
+    pub fn test(slo: &str) -> String {
+        format!("prometheus/tests/{slo}.yaml")
+    }
+    /// The test file's path to the rule file (promtool resolves it from the test file).
+    pub fn rules_from_test(slo: &str) -> String {
+        format!("../rules/slo-{slo}.yaml")
+    }
+    /// The `PrometheusRule` object's name.
+    pub fn operator_name(service: &str) -> String {
+        format!("vigil-{service}")
+    }
+}
+
+/// Where an alert's runbook lives: relative to the output folder, or under the published base.
+pub fn runbook_url(base: Option<&str>, alert: &str) -> String {
+    let path = format!("docs/runbooks/{alert}.md");
+    match base {
+        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None => path,
+    }
+}
+
 /// Upper-camel-cases a kebab or snake name: `tool-call-latency` → `ToolCallLatency`.
 pub fn camel_case(name: &str) -> String {
     name.split(['-', '_', ' ', '.'])
@@ -65,6 +212,18 @@ pub fn camel_case(name: &str) -> String {
 pub const DOC_METRICS: &str = "docs/metrics.md";
 pub const DOC_SLOS: &str = "docs/slos.md";
 pub const DOC_ON_CALL: &str = "docs/on-call.md";
+pub const DOC_ALERTS: &str = "docs/alerts.md";
+
+/// An alert's runbook page; `runbook_url` annotations point here.
+pub fn doc_runbook(alert: &str) -> String {
+    format!("docs/runbooks/{alert}.md")
+}
+
+/// Retention settings, relative to the output folder.
+pub const RETENTION_PROMETHEUS: &str = "retention/prometheus.flags";
+pub const RETENTION_THANOS: &str = "retention/thanos-compactor.flags";
+pub const RETENTION_MIMIR: &str = "retention/mimir-limits.yaml";
+pub const RETENTION_VICTORIAMETRICS: &str = "retention/victoriametrics.flags";
 
 #[cfg(test)]
 mod tests {
@@ -83,5 +242,24 @@ mod tests {
         );
         assert_eq!(super::matcher_equal("x", "a\"b\\c"), r#"x="a\"b\\c""#);
         assert_eq!(super::matcher_present("slo"), r#"slo=~".+""#);
+    }
+
+    #[test]
+    fn alert_names_stay_short_and_stable() {
+        assert_eq!(
+            super::slo_alerts::page("availability"),
+            "AvailabilityBurnRatePage"
+        );
+        let long = super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build");
+        assert_eq!(long.len(), super::MAX_ALERT_NAME);
+        assert!(long.ends_with("BurnRateTicket"));
+        assert_eq!(
+            long,
+            super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build")
+        );
+        assert_ne!(
+            long,
+            super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-builds")
+        );
     }
 }

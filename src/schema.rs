@@ -207,6 +207,8 @@ pub struct Settings {
     pub compat: Option<Compat>,
     /// Extra labels put on every generated rule (reserved names refused).
     pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Global budget of series per target across all declared metrics.
+    pub series_budget: Option<u64>,
 }
 
 #[derive(JsonSchema)]

@@ -100,11 +100,11 @@ fn workspace(slos: usize) -> Workspace {
 
 #[test]
 fn sigkill_during_generate_leaves_only_whole_files() {
-    let w = workspace(600);
+    let w = workspace(150);
     let out = w.root.join("generated");
     let (mut mixed, mut finished, mut untouched) = (0, 0, 0);
     let mut leftovers = 0;
-    for delay in [0, 30, 100, 200, 300, 450] {
+    for delay in [0, 40, 120, 250, 400] {
         restore(&out, &w.old);
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
             .args(["generate", "new.kdl", "--out", "generated"])
@@ -167,9 +167,9 @@ fn sigkill_during_generate_leaves_only_whole_files() {
 
 #[test]
 fn concurrent_runs_on_one_folder_do_not_interleave() {
-    let w = workspace(300);
+    let w = workspace(100);
     let out = w.root.join("generated");
-    for round in 0..3 {
+    for round in 0..2 {
         restore(&out, &w.old);
         let spawn = |spec: &str| {
             Command::new(env!("CARGO_BIN_EXE_vigil"))

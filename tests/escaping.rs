@@ -183,6 +183,39 @@ fn alertmanager_accepts_the_config_and_the_route_tests_pass() {
     );
 }
 
+#[test]
+fn prometheus_accepts_the_rules_and_a_summary_stays_static() {
+    let generated = generate();
+    let rules = generated.read("prometheus/rules/alerts-shop.yaml");
+    // `{{` in a summary is printed, not executed: Go's `{{"{{"}}` escape.
+    assert!(
+        rules.contains(r#"{{"{{"}} $value }}."#),
+        "summary not escaped:\n{rules}"
+    );
+    let promtool = Path::new("/usr/bin/promtool");
+    if !promtool.is_file() {
+        eprintln!("promtool not installed: skipping `promtool check rules`");
+        return;
+    }
+    for file in generated.files("yaml") {
+        if !file.to_string_lossy().contains("/rules/") {
+            continue;
+        }
+        let check = Command::new(promtool)
+            .args(["check", "rules"])
+            .arg(&file)
+            .output()
+            .expect("promtool");
+        assert!(
+            check.status.success(),
+            "{}: {}{}",
+            file.display(),
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
 /// The cells of one Markdown table row: split on `|` not escaped by a backslash.
 fn cells(row: &str) -> usize {
     let mut count = 0;

@@ -8,9 +8,9 @@ use super::reader::{Cx, Reader};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{
-    Decimal, Downsample, LabelName, LabelValues, Metric, MetricKind, MetricLabel, MetricName,
-    Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier, TierName,
-    TierSeverity, Timing, Unit, Version,
+    Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind, MetricLabel,
+    MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier,
+    TierName, TierSeverity, Timing, Unit, Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -101,6 +101,7 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
         None => false,
     };
     let labels = user_labels(&r, "label");
+    let series_budget = r.count("series-budget");
     r.finish();
     Settings {
         runbook_base_url,
@@ -108,6 +109,7 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
         templates,
         compat_sloth,
         labels,
+        series_budget,
     }
 }
 
@@ -378,7 +380,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         );
     }
     naming_lint(cx, &name, name_span, &kind, unit.as_ref());
-    Some(Metric {
+    let metric = Metric {
         name: MetricName::new(name),
         kind,
         unit,
@@ -386,7 +388,9 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         help: help?,
         labels,
         max_series,
-    })
+    };
+    cardinality(cx, &metric, name_span);
+    Some(metric)
 }
 
 fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {
@@ -442,6 +446,43 @@ fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {
     }
     labels.sort_by(|a, b| a.name.cmp(&b.name));
     labels
+}
+
+/// A metric's series estimate against its own budget; unbounded labels need a budget.
+fn cardinality(cx: &Cx, metric: &Metric, span: Span) {
+    match (metric.estimated_series(), metric.max_series) {
+        (Some(estimate), Some(budget)) if estimate > budget => cx.report(
+            Diagnostic::new(
+                Code::Cardinality,
+                span,
+                format!(
+                    "`{}` can produce {estimate} series per target; its budget is {budget}",
+                    metric.name
+                ),
+            )
+            .label("over its series budget"),
+        ),
+        (None, None) => cx.report(
+            Diagnostic::new(
+                Code::UnboundedLabel,
+                span,
+                format!(
+                    "`{}` has an unbounded label and no `max-series`",
+                    metric.name
+                ),
+            )
+            .label("series count has no upper bound"),
+        ),
+        _ => {}
+    }
+}
+
+/// The sum of every metric's series estimate (its `max-series` when unbounded).
+pub(crate) fn series_total(metrics: &[Metric]) -> u64 {
+    metrics
+        .iter()
+        .filter_map(|m| m.estimated_series().or(m.max_series))
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Prometheus naming conventions: base units, `_total` exactly on counters, unit suffixes.
@@ -561,6 +602,9 @@ pub(crate) fn retention(node: &Node, scope: &Scope<'_>) -> Option<Retention> {
         })
         .collect();
     downsamples.sort_by_key(|d| d.resolution);
+    for node in r.children("downsample") {
+        thanos_resolution(node, cx);
+    }
     r.finish();
     Some(Retention {
         raw: raw?,
@@ -568,6 +612,37 @@ pub(crate) fn retention(node: &Node, scope: &Scope<'_>) -> Option<Retention> {
         downsamples,
         size_bytes,
     })
+}
+
+/// Thanos downsamples to 5m and 1h only; say what becomes of any other resolution.
+fn thanos_resolution(node: &Node, cx: &Cx) {
+    let Some(prop) = node.props.iter().find(|p| p.key == "resolution") else {
+        return;
+    };
+    let crate::spec::Scalar::String(text) = &prop.value.scalar else {
+        return;
+    };
+    let Ok(resolution) = Duration::parse(text) else {
+        return;
+    };
+    if resolution == Duration::from_secs(300) || resolution == Duration::from_secs(3600) {
+        return;
+    }
+    let mapped = if resolution < Duration::from_secs(300) {
+        "raw"
+    } else if resolution < Duration::from_secs(3600) {
+        "5m"
+    } else {
+        "1h"
+    };
+    cx.report(
+        Diagnostic::new(
+            Code::ThanosResolution,
+            prop.value.span,
+            format!("Thanos has no {resolution} resolution; this tier is kept at {mapped}"),
+        )
+        .label(format!("mapped to Thanos' {mapped} resolution")),
+    );
 }
 
 fn parse_size(text: &str) -> Option<u64> {

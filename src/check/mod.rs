@@ -72,6 +72,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
             .filter_map(|n| catalog::metric(n, &scope)),
         |m| m.name.clone(),
     );
+    series_budget(&settings, &metrics, decls.settings, &cx);
     let retention = decls.retention.and_then(|n| catalog::retention(n, &scope));
     let slo_scope = slo::SloScope {
         scope: &scope,
@@ -291,5 +292,44 @@ pub(crate) fn runbook(parent: &Reader<'_, '_>) -> Runbook {
         decisions,
         escalation,
         links,
+    }
+}
+
+/// The spec-wide series budget (`settings { series-budget N }`).
+fn series_budget(
+    settings: &crate::model::Settings,
+    metrics: &[crate::model::Metric],
+    node: Option<&Node>,
+    cx: &Cx,
+) {
+    let (Some(budget), Some(node)) = (settings.series_budget, node) else {
+        return;
+    };
+    let total = catalog::series_total(metrics);
+    if total > budget {
+        let mut largest: Vec<(u64, &str)> = metrics
+            .iter()
+            .filter_map(|m| Some((m.estimated_series().or(m.max_series)?, m.name.as_str())))
+            .collect();
+        largest.sort_by(|a, b| b.cmp(a));
+        let top: Vec<String> = largest
+            .iter()
+            .take(3)
+            .map(|(n, name)| format!("{name} ({n})"))
+            .collect();
+        cx.report(
+            Diagnostic::new(
+                Code::SeriesBudget,
+                node.name_span,
+                format!(
+                    "declared metrics can produce {total} series per target; the budget is {budget}"
+                ),
+            )
+            .label("over the series budget")
+            .help(format!(
+                "the largest are {}; raise `series-budget` or cut their labels",
+                top.join(", ")
+            )),
+        );
     }
 }

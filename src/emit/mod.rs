@@ -3,6 +3,8 @@
 
 mod alertmanager;
 pub mod docs;
+pub mod prometheus;
+pub mod retention;
 pub mod yaml;
 
 use crate::model::Model;
@@ -43,15 +45,26 @@ pub enum Backend {
     Alertmanager,
     /// Markdown for humans.
     Docs,
+    /// SLO recording and alert rules in each rule dialect, and their promtool tests.
+    Prometheus,
+    /// Storage retention flags and limits.
+    Retention,
 }
 
 impl Backend {
-    pub const ALL: &'static [Backend] = &[Backend::Alertmanager, Backend::Docs];
+    pub const ALL: &'static [Backend] = &[
+        Backend::Alertmanager,
+        Backend::Docs,
+        Backend::Prometheus,
+        Backend::Retention,
+    ];
 
     fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
             Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
+            Backend::Prometheus => Ok(prometheus::emit(model)),
+            Backend::Retention => Ok(retention::emit(model)),
         }
     }
 }

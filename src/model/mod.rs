@@ -136,6 +136,8 @@ pub struct Settings {
     pub compat_sloth: bool,
     /// Extra labels put on every generated rule.
     pub labels: BTreeMap<LabelName, String>,
+    /// Global budget of series per target across all declared metrics.
+    pub series_budget: Option<u64>,
 }
 
 /// How long data is kept, and at which resolution.

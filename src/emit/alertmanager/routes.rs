@@ -115,6 +115,7 @@ pub(super) fn matchers(declared: &Matchers) -> Vec<Matcher> {
 /// symptoms), then the spec's own, in declaration order.
 pub(super) fn inhibit_rules(model: &Model, routing: &Routing) -> Vec<InhibitRule> {
     let mut rules = page_mutes_ticket(model);
+    rules.extend(critical_mutes_warning(model));
     if declares_service_down(model) {
         rules.push(InhibitRule {
             source_matchers: vec![
@@ -159,6 +160,42 @@ fn page_mutes_ticket(model: &Model) -> Vec<InhibitRule> {
             equal: vec![LABEL_SERVICE.to_owned(), LABEL_SLO.to_owned()],
         })
         .collect()
+}
+
+/// An alert with several thresholds (memory 85 % warning, 95 % critical) fires once per
+/// crossed threshold under one name; the most urgent firing one mutes the others of the
+/// same series (`equal: [alertname, service, instance]`).
+fn critical_mutes_warning(model: &Model) -> Vec<InhibitRule> {
+    let mut rules = Vec::new();
+    for alert in &model.alerts {
+        let model::Condition::Thresholds(thresholds) = &alert.condition else {
+            continue;
+        };
+        let mut tiers: Vec<&Tier> = thresholds
+            .iter()
+            .filter_map(|t| model.tier(&t.tier))
+            .collect();
+        tiers.sort_by_key(|t| t.level);
+        tiers.dedup_by_key(|t| t.level);
+        for pair in tiers.windows(2) {
+            rules.push(InhibitRule {
+                source_matchers: vec![
+                    Matcher::equal("alertname", alert.name.as_str()),
+                    Matcher::equal(LABEL_TIER, pair[0].name.as_str()),
+                ],
+                target_matchers: vec![
+                    Matcher::equal("alertname", alert.name.as_str()),
+                    Matcher::equal(LABEL_TIER, pair[1].name.as_str()),
+                ],
+                equal: vec![
+                    "alertname".to_owned(),
+                    LABEL_SERVICE.to_owned(),
+                    "instance".to_owned(),
+                ],
+            });
+        }
+    }
+    rules
 }
 
 fn declares_service_down(model: &Model) -> bool {

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod oncall;
+mod runbooks;
 
 use std::collections::BTreeMap;
 
@@ -18,12 +19,20 @@ use crate::model::Model;
 /// The embedded templates, by name.
 const EMBEDDED: &[(&str, &str)] = &[
     (
+        "alerts.md.j2",
+        include_str!("../../../templates/alerts.md.j2"),
+    ),
+    (
         "metrics.md.j2",
         include_str!("../../../templates/metrics.md.j2"),
     ),
     (
         "on-call.md.j2",
         include_str!("../../../templates/on-call.md.j2"),
+    ),
+    (
+        "runbook.md.j2",
+        include_str!("../../../templates/runbook.md.j2"),
     ),
     ("slos.md.j2", include_str!("../../../templates/slos.md.j2")),
 ];
@@ -134,6 +143,18 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<Vec<Artifact>, Templ
     artifacts.push(Artifact::new(
         conventions::DOC_SLOS,
         render(&environment, "slos.md.j2", &slos)?,
+    ));
+    let pages = runbooks::pages(model, header);
+    for page in &pages {
+        artifacts.push(Artifact::new(
+            conventions::doc_runbook(&page.name),
+            render(&environment, "runbook.md.j2", page)?,
+        ));
+    }
+    let index = runbooks::index(&pages, header);
+    artifacts.push(Artifact::new(
+        conventions::DOC_ALERTS,
+        render(&environment, "alerts.md.j2", &index)?,
     ));
     let on_call = oncall::context(model, header);
     artifacts.push(Artifact::new(

@@ -255,7 +255,12 @@ fn interval_words(interval: &TimeInterval) -> String {
 
 /// Receivers an alert of this service and tier reaches, walking the routes as
 /// Alertmanager does (routes matching on other labels are assumed not to match).
-fn receivers_for(routing: &Routing, tier: &str, team: Option<&str>, service: &str) -> Vec<String> {
+pub(super) fn receivers_for(
+    routing: &Routing,
+    tier: &str,
+    team: Option<&str>,
+    service: &str,
+) -> Vec<String> {
     let mut reached = Vec::new();
     for route in &routing.routes {
         let m = &route.matchers;

@@ -1,0 +1,395 @@
+//! A runbook per generated alert, and the alert index. The alert list is derived from the
+//! model with the same naming conventions the rules backend uses; a test checks that
+//! every alert in every generated rule file has its page.
+
+use serde::Serialize;
+
+use super::anchor;
+use super::oncall::receivers_for;
+use crate::conventions::slo_alerts;
+use crate::model::{
+    Alert, BurnAlert, Condition, Decimal, Duration, Model, Runbook, Slo, TierName, format_decimal,
+};
+
+#[derive(Serialize, Clone)]
+pub(super) struct RunbookPage {
+    header: &'static str,
+    pub(super) name: String,
+    pub(super) summary: String,
+    pub(super) tier: String,
+    pub(super) severity: String,
+    pub(super) service: String,
+    pub(super) kind: &'static str,
+    slo: Option<String>,
+    slo_anchor: String,
+    what: Vec<String>,
+    windows: Vec<WindowRow>,
+    expr: Option<String>,
+    impact: String,
+    steps: Vec<String>,
+    decisions: Vec<DecisionRow>,
+    links: Vec<LinkRow>,
+    escalation: Vec<String>,
+    related: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct WindowRow {
+    long: String,
+    short: String,
+    factor: String,
+    threshold: String,
+    share: String,
+    exhaustion: String,
+}
+
+#[derive(Serialize, Clone)]
+struct DecisionRow {
+    when: String,
+    then: String,
+}
+
+#[derive(Serialize, Clone)]
+struct LinkRow {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct AlertIndex {
+    header: &'static str,
+    alerts: Vec<RunbookPage>,
+}
+
+pub(super) fn index(pages: &[RunbookPage], header: &'static str) -> AlertIndex {
+    let mut alerts = pages.to_vec();
+    alerts.sort_by(|a, b| a.name.cmp(&b.name));
+    AlertIndex { header, alerts }
+}
+
+/// One page per alert name (a multi-threshold alert has one page for all its tiers).
+pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
+    let mut pages = Vec::new();
+    for slo in &model.slos {
+        pages.extend(slo_pages(model, slo, header));
+    }
+    for alert in &model.alerts {
+        pages.push(alert_page(model, alert, header));
+    }
+    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    pages
+}
+
+fn blank(
+    model: &Model,
+    header: &'static str,
+    name: String,
+    tier: &TierName,
+    service: &str,
+    kind: &'static str,
+) -> RunbookPage {
+    let declared = model.tier(tier);
+    RunbookPage {
+        header,
+        name,
+        summary: String::new(),
+        tier: tier.to_string(),
+        severity: declared.map_or("none", |t| t.severity.as_str()).to_owned(),
+        service: service.to_owned(),
+        kind,
+        slo: None,
+        slo_anchor: String::new(),
+        what: Vec::new(),
+        windows: Vec::new(),
+        expr: None,
+        impact: String::new(),
+        steps: Vec::new(),
+        decisions: Vec::new(),
+        links: Vec::new(),
+        escalation: escalation(model, tier, service),
+        related: Vec::new(),
+    }
+}
+
+fn with_runbook(mut page: RunbookPage, runbook: &Runbook, default_impact: String) -> RunbookPage {
+    page.impact = runbook.impact.clone().unwrap_or(default_impact);
+    page.steps.clone_from(&runbook.steps);
+    page.decisions = runbook
+        .decisions
+        .iter()
+        .map(|d| DecisionRow {
+            when: d.when.clone(),
+            then: d.then.clone(),
+        })
+        .collect();
+    page.links = runbook
+        .links
+        .iter()
+        .map(|l| LinkRow {
+            title: l.title.clone(),
+            url: l.url.clone(),
+        })
+        .collect();
+    if let Some(escalation) = &runbook.escalation {
+        page.escalation.push(escalation.clone());
+    }
+    page
+}
+
+fn escalation(model: &Model, tier: &TierName, service: &str) -> Vec<String> {
+    let declared = model.tier(tier);
+    let mut lines = Vec::new();
+    if let Some(t) = declared {
+        let meaning = t.description.clone().unwrap_or_default();
+        let action = match (t.notify, t.page) {
+            (false, _) => "is recorded but notifies nobody",
+            (true, true) => "pages the on-call engineer",
+            (true, false) => "notifies without paging",
+        };
+        lines.push(
+            format!(
+                "Tier **{}** (level {}) {action}. {meaning}",
+                t.name, t.level
+            )
+            .trim_end()
+            .to_owned(),
+        );
+    }
+    if let (Some(routing), Some(t)) = (&model.routing, declared)
+        && t.notify
+    {
+        let team = model
+            .services
+            .iter()
+            .find(|s| s.name.as_str() == service)
+            .and_then(|s| s.team.as_ref())
+            .map(crate::model::TeamName::as_str);
+        let receivers = receivers_for(routing, tier.as_str(), team, service);
+        lines.push(format!(
+            "Delivered to: {} (see the [routing](../on-call.md#routing)).",
+            receivers.join(", ")
+        ));
+    }
+    lines
+}
+
+fn slo_pages(model: &Model, slo: &Slo, header: &'static str) -> Vec<RunbookPage> {
+    let service = slo.service.as_str();
+    let impact = format!(
+        "The {} SLO ({} % over {}) is at risk: {}.",
+        slo.name,
+        slo.objective,
+        period_words(slo),
+        slo.description
+            .clone()
+            .unwrap_or_else(|| String::from("users see failures"))
+            .to_lowercase()
+    );
+    let base = |name: String, tier: &TierName, kind: &'static str| {
+        let mut page = with_runbook(
+            blank(model, header, name, tier, service, kind),
+            &slo.runbook,
+            impact.clone(),
+        );
+        page.slo = Some(slo.name.to_string());
+        page.slo_anchor = anchor(slo.name.as_str());
+        page
+    };
+    let name = slo.name.as_str();
+    let mut pages = Vec::new();
+    let page_name = slo_alerts::page(name);
+    let ticket_name = slo_alerts::ticket(name);
+    for (alert, alert_name, kind) in [
+        (&slo.alerting.page, &page_name, "burn rate (page)"),
+        (&slo.alerting.ticket, &ticket_name, "burn rate (ticket)"),
+    ] {
+        let Some(alert) = alert else { continue };
+        let mut page = base(alert_name.clone(), &alert.tier, kind);
+        page.summary = format!("The {} SLO is burning its error budget too fast.", slo.name);
+        page.what = burn_words(slo, alert);
+        page.windows = burn_windows(slo, alert);
+        if kind.ends_with("(page)") && slo.alerting.ticket.is_some() {
+            page.related.push(format!("Inhibits [{ticket_name}]({ticket_name}.md) of the same SLO while firing: the ticket adds nothing when someone is paged."));
+        }
+        if kind.ends_with("(ticket)") && slo.alerting.page.is_some() {
+            page.related.push(format!(
+                "Inhibited by [{page_name}]({page_name}.md) of the same SLO."
+            ));
+        }
+        pages.push(page);
+    }
+    if let Some(budget) = &slo.alerting.budget_consumed {
+        let mut page = base(
+            slo_alerts::budget_consumed(name),
+            &budget.tier,
+            "error budget",
+        );
+        page.summary = format!(
+            "The {} SLO has consumed {} % of its error budget.",
+            slo.name,
+            format_decimal(budget.percent)
+        );
+        page.what = vec![format!(
+            "At least {} % of this period's error budget is spent; at the current pace the rest may not last the period. Slow down risky changes.",
+            format_decimal(budget.percent)
+        )];
+        pages.push(page);
+    }
+    if let Some(budget) = &slo.alerting.budget_exhausted {
+        let mut page = base(
+            slo_alerts::budget_exhausted(name),
+            &budget.tier,
+            "error budget",
+        );
+        page.summary = format!("The {} SLO has exhausted its error budget.", slo.name);
+        page.what = vec![String::from(
+            "The whole error budget of this period is spent: the SLO is breached. Freeze risky changes until the period resets or reliability recovers.",
+        )];
+        pages.push(page);
+    }
+    if let Some(absent) = &slo.alerting.absent {
+        let mut page = base(slo_alerts::absent(name), &absent.tier, "missing data");
+        page.summary = format!("The SLI series of the {} SLO are missing.", slo.name);
+        page.what = vec![format!(
+            "The series the SLI is computed from have been absent for {}: the SLO is blind, so burn-rate alerts cannot fire. Check the scrape target, relabelling and metric names.",
+            absent.for_duration
+        )];
+        pages.push(page);
+    }
+    pages
+}
+
+fn period_words(slo: &Slo) -> String {
+    match slo.window {
+        crate::model::Window::Rolling(d) => d.to_string(),
+        crate::model::Window::Calendar(crate::model::CalendarPeriod::Month) => {
+            String::from("the calendar month")
+        }
+        crate::model::Window::Calendar(crate::model::CalendarPeriod::Week) => {
+            String::from("the calendar week")
+        }
+    }
+}
+
+fn burn_words(slo: &Slo, alert: &BurnAlert) -> Vec<String> {
+    let mut lines = vec![format!(
+        "The error ratio over a long window and its short window both exceed factor × error budget ({}). At that rate the budget of the whole period is gone well before the period ends; the table gives how soon. The short window makes the alert stop soon after the burning stops.",
+        format_decimal(slo.objective.error_budget())
+    )];
+    if let Some(wait) = alert.for_duration {
+        lines.push(format!(
+            "The condition must hold for {wait} before the alert fires."
+        ));
+    }
+    lines
+}
+
+fn burn_windows(slo: &Slo, alert: &BurnAlert) -> Vec<WindowRow> {
+    let period = slo.window.period();
+    alert
+        .windows
+        .iter()
+        .map(|w| {
+            let factor = slo.burn_factor(w);
+            let seconds =
+                (Decimal::from(period.as_secs()) / factor.max(Decimal::new(1, 6))).round();
+            WindowRow {
+                long: w.long.to_string(),
+                short: w.short.to_string(),
+                factor: format_decimal(factor.round_dp(4)),
+                threshold: format_decimal(slo.burn_threshold(w).round_dp(6)),
+                share: format_decimal(w.budget_percent),
+                exhaustion: Duration::from_secs(u64::try_from(seconds).unwrap_or(0)).to_string(),
+            }
+        })
+        .collect()
+}
+
+fn alert_page(model: &Model, alert: &Alert, header: &'static str) -> RunbookPage {
+    let service = alert.service.as_ref().map_or("—", |s| s.as_str());
+    let (tier, what, related) = match &alert.condition {
+        Condition::Expr { tier } => (
+            tier.clone(),
+            vec![String::from("The condition below is true.")],
+            Vec::new(),
+        ),
+        Condition::Thresholds(thresholds) => {
+            let most_urgent = thresholds
+                .iter()
+                .filter_map(|t| model.tier(&t.tier))
+                .min_by_key(|t| t.level)
+                .map_or_else(|| thresholds[0].tier.clone(), |t| t.name.clone());
+            let lines = thresholds
+                .iter()
+                .map(|t| {
+                    format!(
+                        "Tier **{}** when the value is {} {}.",
+                        t.tier,
+                        if t.comparison.operator() == ">" {
+                            "above"
+                        } else {
+                            "below"
+                        },
+                        format_decimal(t.value)
+                    )
+                })
+                .collect();
+            let related = if thresholds.len() > 1 {
+                vec![String::from(
+                    "Its more urgent tier inhibits its less urgent tier for the same service and instance.",
+                )]
+            } else {
+                Vec::new()
+            };
+            (most_urgent, lines, related)
+        }
+    };
+    let mut page = with_runbook(
+        blank(
+            model,
+            header,
+            alert.name.to_string(),
+            &tier,
+            service,
+            "threshold",
+        ),
+        &alert.runbook,
+        alert.summary.clone(),
+    );
+    page.summary.clone_from(&alert.summary);
+    page.what = what;
+    if let Some(wait) = alert.for_duration {
+        page.what
+            .push(format!("It must hold for {wait} before the alert fires."));
+    }
+    page.expr = Some(alert.expr.to_string());
+    page.related = related;
+    if let Some(routing) = &model.routing {
+        for inhibition in &routing.inhibitions {
+            if inhibition
+                .source
+                .labels
+                .iter()
+                .any(|(k, v)| k.as_str() == "alertname" && v == alert.name.as_str())
+            {
+                let targets: Vec<String> = inhibition
+                    .target
+                    .labels
+                    .iter()
+                    .map(|(k, v)| format!("`{k}=\"{v}\"`"))
+                    .collect();
+                page.related.push(format!(
+                    "While firing, inhibits alerts with {} on the same {}.",
+                    targets.join(", "),
+                    inhibition
+                        .equal
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+    page
+}

@@ -1,0 +1,169 @@
+//! Alert rules of one SLO: multi-window multi-burn-rate (page and ticket), budget consumed
+//! and exhausted, and `absent()` on the SLI's series.
+//!
+//! One rule per window pair, all pairs of a tier under one alert name. Per-pair rules keep
+//! `long`/`short` static labels (Alertmanager can inhibit and group on them), let a test
+//! assert each pair on its own, and still notify once: routes group by alert name and SLO.
+
+use std::collections::BTreeMap;
+
+use super::rules::{rate_series, windows};
+use super::sli::watched_series;
+use super::{Rule, RuleGroup, SloContext};
+use crate::conventions::{
+    LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_TEAM, LABEL_TIER, rule_groups, runbook_url,
+    slo_alerts, slo_rules,
+};
+use crate::model::{BudgetAlert, BurnAlert, BurnWindow, Decimal, TierName, format_decimal};
+
+/// Significant digits of printed thresholds: `0.000933333333333` for 28 days, not 28 digits.
+const SIGNIFICANT_DIGITS: u32 = 12;
+
+pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
+    let alerting = &cx.slo.alerting;
+    let name = cx.slo.name.as_str();
+    let mut rules = Vec::new();
+    if let Some(page) = &alerting.page {
+        rules.extend(burn_rules(cx, page, &slo_alerts::page(name), "fast"));
+    }
+    if let Some(ticket) = &alerting.ticket {
+        rules.extend(burn_rules(cx, ticket, &slo_alerts::ticket(name), "slowly"));
+    }
+    if let Some(budget) = &alerting.budget_consumed {
+        rules.push(budget_rule(cx, budget, &slo_alerts::budget_consumed(name)));
+    }
+    if let Some(budget) = &alerting.budget_exhausted {
+        rules.push(budget_rule(cx, budget, &slo_alerts::budget_exhausted(name)));
+    }
+    if let (Some(absent), Some(series)) = (&alerting.absent, watched_series(cx.model, cx.slo)) {
+        let alert = slo_alerts::absent(name);
+        let mut rule = cx.alert(&alert, format!("absent({series})"), &absent.tier);
+        rule.for_duration = Some(absent.for_duration);
+        rule.annotations = annotations(
+            cx,
+            &alert,
+            format!("The SLI series of the {name} SLO are missing."),
+            // `absent()` keeps only the selector's equality labels, so this text names the SLO itself.
+            format!(
+                "No series match {series}: the {name} SLO of {} cannot be measured, and its burn-rate alerts cannot fire.",
+                cx.slo.service
+            ),
+        );
+        rules.push(rule);
+    }
+    (!rules.is_empty()).then(|| RuleGroup::new(rule_groups::alerts(name), None, rules))
+}
+
+/// The error-ratio threshold of a window pair, exact to [`SIGNIFICANT_DIGITS`].
+pub(crate) fn threshold(cx: &SloContext<'_>, window: &BurnWindow) -> Decimal {
+    let exact = cx.slo.burn_threshold(window);
+    exact
+        .round_sf(SIGNIFICANT_DIGITS)
+        .unwrap_or(exact)
+        .normalize()
+}
+
+fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) -> Vec<Rule> {
+    debug_assert!(alert.windows.iter().all(|w| windows(cx).contains(&w.long)));
+    let sel = cx.selector();
+    alert
+        .windows
+        .iter()
+        .map(|window| {
+            let threshold = format_decimal(threshold(cx, window));
+            let long = slo_rules::error_ratio(window.long);
+            let short = slo_rules::error_ratio(window.short);
+            let mut expr = format!("({long}{sel} > {threshold} and {short}{sel} > {threshold})");
+            if let Some(min_events) = cx.slo.alerting.min_events {
+                // Events in the long window: mean rate × window length, which does not
+                // depend on how often the rates were recorded.
+                let (_, total) = rate_series(window.long);
+                expr = format!(
+                    "{expr} and avg_over_time({total}{sel}[{}]) * {} >= {min_events}",
+                    window.long,
+                    window.long.as_secs()
+                );
+            }
+            let factor = format_decimal(
+                cx.slo
+                    .burn_factor(window)
+                    .round_sf(SIGNIFICANT_DIGITS)
+                    .unwrap_or_default()
+                    .normalize(),
+            );
+            let mut rule = cx.alert(name, expr, &alert.tier);
+            rule.for_duration = alert.for_duration;
+            rule.keep_firing_for = alert.keep_firing_for;
+            rule.labels.insert(LABEL_LONG.to_owned(), window.long.to_string());
+            rule.labels.insert(LABEL_SHORT.to_owned(), window.short.to_string());
+            rule.annotations = annotations(
+                cx,
+                name,
+                format!("The {} SLO is burning its error budget {pace}.", cx.slo.name),
+                format!(
+                    "The {{{{ $labels.slo }}}} SLO of {{{{ $labels.service }}}} has an error ratio above {threshold} over both {} and {}: {factor} times the rate that would spend exactly the whole error budget in the SLO period.",
+                    window.long, window.short
+                ),
+            );
+            rule
+        })
+        .collect()
+}
+
+fn budget_rule(cx: &SloContext<'_>, budget: &BudgetAlert, name: &str) -> Rule {
+    let remaining = (Decimal::ONE - budget.percent / Decimal::ONE_HUNDRED).normalize();
+    let expr = format!(
+        "{}{} <= {}",
+        slo_rules::BUDGET_REMAINING,
+        cx.selector(),
+        format_decimal(remaining)
+    );
+    let percent = format_decimal(budget.percent);
+    let mut rule = cx.alert(name, expr, &budget.tier);
+    rule.for_duration = budget.for_duration;
+    rule.annotations = annotations(
+        cx,
+        name,
+        format!(
+            "The {} SLO has consumed {percent}% of its error budget.",
+            cx.slo.name
+        ),
+        format!(
+            "The {{{{ $labels.slo }}}} SLO of {{{{ $labels.service }}}} has used at least {percent}% of the error budget of its current period."
+        ),
+    );
+    rule
+}
+
+fn annotations(
+    cx: &SloContext<'_>,
+    alert: &str,
+    summary: String,
+    description: String,
+) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("summary".to_owned(), summary),
+        ("description".to_owned(), description),
+        (
+            "runbook_url".to_owned(),
+            runbook_url(cx.model.settings.runbook_base_url.as_deref(), alert),
+        ),
+    ])
+}
+
+/// Labels of an alert at `tier`: severity, tier, and the team owning the service.
+pub(crate) fn tier_labels(cx: &SloContext<'_>, tier: &TierName) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    if let Some(tier) = cx.model.tier(tier) {
+        labels.insert(LABEL_SEVERITY.to_owned(), tier.severity.as_str().to_owned());
+    }
+    labels.insert(LABEL_TIER.to_owned(), tier.to_string());
+    if let Some(team) = cx
+        .model
+        .service(&cx.slo.service)
+        .and_then(|s| s.team.as_ref())
+    {
+        labels.insert(LABEL_TEAM.to_owned(), team.to_string());
+    }
+    labels
+}

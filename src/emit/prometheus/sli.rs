@@ -1,0 +1,239 @@
+//! The base 5m error and total event rates of each SLI kind, as `PromQL`.
+//!
+//! Every error expression ends in `or 0 * total`: a counter of errors that has never been
+//! incremented often does not exist yet, and without the fallback the error rate (and with
+//! it every ratio, burn rate and budget) would be missing rather than 0.
+
+use std::collections::BTreeMap;
+
+use promql_parser::label::{MatchOp, Matcher};
+use promql_parser::parser::{self, Expr};
+
+use crate::model::{
+    Decimal, Duration, Events, HistogramMode, LabelName, Model, Selector, Service, Sli, Slo,
+    format_decimal,
+};
+
+/// The window of the base rates.
+pub(crate) const BASE_WINDOW: Duration = Duration::from_secs(300);
+
+/// `PromQL` for one SLO's base rates, grouped by the SLO's `group_by` labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BaseRates {
+    pub(crate) errors: String,
+    pub(crate) total: String,
+}
+
+pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
+    let service = model.service(&slo.service);
+    let by = sum_by(&slo.group_by);
+    let (errors, total) = match &slo.sli {
+        Sli::Ratio { events, total } => {
+            let total = format!("{by}(rate({}[5m]))", scoped(total, service));
+            let errors = match events {
+                Events::Errors(errors) => format!("{by}(rate({}[5m]))", scoped(errors, service)),
+                Events::Good(good) => format!(
+                    "clamp_min({total} - ({by}(rate({}[5m])) or 0 * {total}), 0)",
+                    scoped(good, service)
+                ),
+            };
+            (errors, total)
+        }
+        Sli::Latency {
+            metric,
+            threshold,
+            matchers,
+            histogram: HistogramMode::Classic,
+        } => {
+            let labels = latency_labels(matchers, service);
+            let count = selector(&format!("{metric}_count"), &labels, None);
+            let bucket = selector(&format!("{metric}_bucket"), &labels, Some(*threshold));
+            let total = format!("{by}(rate({count}[5m]))");
+            let errors = format!("clamp_min({total} - {by}(rate({bucket}[5m])), 0)");
+            (errors, total)
+        }
+        Sli::Latency {
+            metric,
+            threshold,
+            matchers,
+            histogram: HistogramMode::Native,
+        } => {
+            let labels = latency_labels(matchers, service);
+            let histogram = format!(
+                "{by}(rate({}[5m]))",
+                selector(metric.as_str(), &labels, None)
+            );
+            let total = format!("histogram_count({histogram})");
+            let fraction = format!(
+                "histogram_fraction(0, {}, {histogram})",
+                format_decimal(threshold.as_decimal_secs())
+            );
+            // An empty histogram has fraction NaN: `>= 0` drops it and the fallback below
+            // turns it into 0.
+            (format!("({total} * (1 - {fraction}) >= 0)"), total)
+        }
+        Sli::Availability { metric } => {
+            let metric = scoped(metric, service);
+            let seconds = BASE_WINDOW.as_secs();
+            // Samples per second, so that the rates have the same unit as the other kinds.
+            let total = format!("{by}(count_over_time({metric}[5m])) / {seconds}");
+            let errors = format!(
+                "{by}(count_over_time({metric}[5m]) - sum_over_time({metric}[5m])) / {seconds}"
+            );
+            (errors, total)
+        }
+        Sli::Query { errors, total } => (
+            format!("{by}({})", errors.render(BASE_WINDOW)),
+            format!("{by}({})", total.render(BASE_WINDOW)),
+        ),
+    };
+    BaseRates {
+        errors: format!("({errors}) or 0 * ({total})"),
+        total,
+    }
+}
+
+/// The series whose disappearance makes the SLI blind, for the `absent()` alert.
+/// A query SLI has none vigil can name.
+pub(crate) fn watched_series(model: &Model, slo: &Slo) -> Option<String> {
+    let service = model.service(&slo.service);
+    match &slo.sli {
+        Sli::Ratio { total, .. } => Some(scoped(total, service)),
+        Sli::Latency {
+            metric,
+            threshold,
+            matchers,
+            histogram,
+        } => {
+            let labels = latency_labels(matchers, service);
+            Some(match histogram {
+                HistogramMode::Classic => {
+                    selector(&format!("{metric}_bucket"), &labels, Some(*threshold))
+                }
+                HistogramMode::Native => selector(metric.as_str(), &labels, None),
+            })
+        }
+        Sli::Availability { metric } => Some(scoped(metric, service)),
+        Sli::Query { .. } => None,
+    }
+}
+
+/// `sum by (a, b) ` or `sum`.
+pub(crate) fn sum_by(group_by: &[LabelName]) -> String {
+    if group_by.is_empty() {
+        String::from("sum")
+    } else {
+        let labels: Vec<&str> = group_by.iter().map(LabelName::as_str).collect();
+        format!("sum by ({}) ", labels.join(", "))
+    }
+}
+
+/// The user's selector restricted to the service's series (`job="erlmcp"`), unless it
+/// already matches on that label.
+pub(crate) fn scoped(selector: &Selector, service: Option<&Service>) -> String {
+    let text = selector.as_str();
+    let Some(service) = service.filter(|s| !s.selector.is_empty()) else {
+        return text.to_owned();
+    };
+    let Ok(Expr::VectorSelector(mut parsed)) = parser::parse(text) else {
+        return text.to_owned();
+    };
+    for (label, value) in &service.selector {
+        if parsed.matchers.find_matchers(label.as_str()).is_empty() {
+            parsed
+                .matchers
+                .matchers
+                .push(Matcher::new(MatchOp::Equal, label.as_str(), value));
+        }
+    }
+    parsed.to_string()
+}
+
+/// Label matchers of a latency SLI: its own, then the service's.
+pub(crate) fn latency_labels(
+    matchers: &BTreeMap<LabelName, String>,
+    service: Option<&Service>,
+) -> BTreeMap<String, String> {
+    let mut labels: BTreeMap<String, String> = service
+        .map(|s| {
+            s.selector
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (label, value) in matchers {
+        labels.insert(label.to_string(), value.clone());
+    }
+    labels
+}
+
+/// `name{a="x",le=~"1|1.0"}`. Prometheus 3 writes integer bucket bounds as `1.0` where
+/// client libraries wrote `1`, so integer thresholds match both spellings.
+fn selector(name: &str, labels: &BTreeMap<String, String>, le: Option<Duration>) -> String {
+    let mut matchers: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+        .collect();
+    if let Some(threshold) = le {
+        matchers.push(le_matcher(threshold.as_decimal_secs()));
+    }
+    format!("{name}{{{}}}", matchers.join(","))
+}
+
+fn le_matcher(seconds: Decimal) -> String {
+    let text = le_value(seconds);
+    if seconds.fract().is_zero() {
+        format!("le=~\"{text}|{text}\\\\.0\"")
+    } else {
+        format!("le=\"{text}\"")
+    }
+}
+
+/// The `le` label value client libraries write for a bucket bound.
+pub(crate) fn le_value(seconds: Decimal) -> String {
+    format_decimal(seconds)
+}
+
+fn escape(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The labels `absent()` gives its result: the equality matchers of the watched series.
+pub(crate) fn absent_labels(model: &Model, slo: &Slo) -> BTreeMap<String, String> {
+    let Some(series) = watched_series(model, slo) else {
+        return BTreeMap::new();
+    };
+    let Ok(Expr::VectorSelector(parsed)) = parser::parse(&series) else {
+        return BTreeMap::new();
+    };
+    let equal: Vec<&Matcher> = parsed
+        .matchers
+        .matchers
+        .iter()
+        .filter(|m| m.op == MatchOp::Equal && m.name != "__name__")
+        .collect();
+    equal
+        .iter()
+        .filter(|m| equal.iter().filter(|o| o.name == m.name).count() == 1)
+        .map(|m| (m.name.clone(), m.value.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_bucket_bounds_match_both_spellings() {
+        assert_eq!(le_matcher(Decimal::new(5, 2)), "le=\"0.05\"");
+        assert_eq!(le_matcher(Decimal::from(7200)), "le=~\"7200|7200\\\\.0\"");
+    }
+
+    #[test]
+    fn group_by_keeps_labels() {
+        assert_eq!(sum_by(&[]), "sum");
+        let labels = [LabelName::new("region"), LabelName::new("code")];
+        assert_eq!(sum_by(&labels), "sum by (region, code) ");
+    }
+}

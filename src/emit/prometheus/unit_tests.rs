@@ -1,0 +1,303 @@
+//! Generated `promtool test rules` files: per SLO, scenarios that prove each alert fires
+//! when it should and stays quiet otherwise, and that quiet periods never produce NaN.
+//!
+//! Expected alerts are derived from the same rules the file tests (labels, annotations
+//! with `$labels` expanded), and which window pairs fire from the exact thresholds.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::inputs::{InputSeries, Shape, Traffic, render};
+use super::scenarios;
+use super::{Rule, SloContext, alerts, rules, slo_groups};
+use crate::conventions::{prometheus_paths, slo_alerts};
+use crate::emit::Artifact;
+use crate::emit::yaml::to_yaml;
+use crate::model::{Decimal, Duration, Model, Slo, Window};
+
+#[derive(Serialize)]
+struct TestFile {
+    rule_files: Vec<String>,
+    evaluation_interval: Duration,
+    /// Base rates, then what derives from them, then alerts: each reads this step's data.
+    group_eval_order: Vec<String>,
+    tests: Vec<TestGroup>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TestGroup {
+    pub(crate) name: String,
+    pub(crate) interval: Duration,
+    pub(crate) input_series: Vec<InputSeries>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) alert_rule_test: Vec<AlertTest>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) promql_expr_test: Vec<ExprTest>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AlertTest {
+    pub(crate) eval_time: Duration,
+    pub(crate) alertname: String,
+    pub(crate) exp_alerts: Vec<ExpectedAlert>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExpectedAlert {
+    pub(crate) exp_labels: BTreeMap<String, String>,
+    pub(crate) exp_annotations: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExprTest {
+    pub(crate) expr: String,
+    pub(crate) eval_time: Duration,
+    pub(crate) exp_samples: Vec<ExpectedSample>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExpectedSample {
+    pub(crate) labels: String,
+    pub(crate) value: f64,
+}
+
+/// Input resolution of every scenario.
+pub(crate) const STEP: Duration = Duration::from_secs(60);
+/// Time after which every recording (including the 5-minute period group) has settled.
+const SETTLE: Duration = Duration::from_secs(30 * 60);
+
+pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+    model
+        .slos
+        .iter()
+        .filter_map(|slo| {
+            let file = test_file(model, slo)?;
+            Some(Artifact::new(
+                prometheus_paths::test(slo.name.as_str()),
+                to_yaml(&file),
+            ))
+        })
+        .collect()
+}
+
+/// Everything a scenario needs to know about the SLO under test.
+pub(crate) struct Subject<'a> {
+    pub(crate) cx: SloContext<'a>,
+    pub(crate) shape: Shape,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) evaluation_interval: Duration,
+}
+
+fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
+    let shape = Shape::of(model, slo)?;
+    // promtool evaluates every group at every step from the epoch to the last check: a
+    // calendar scenario spans days (44,640 one-minute steps to the first month boundary),
+    // so it steps hourly. Scenarios hold their error ratio constant, so coarse steps see
+    // the same ratios.
+    let evaluation_interval = match slo.window {
+        Window::Calendar(_) => Duration::from_secs(3600),
+        Window::Rolling(_) => STEP,
+    };
+    let groups = slo_groups(model, slo);
+    let group_eval_order = groups.iter().map(|g| g.name.clone()).collect();
+    let rules = groups
+        .into_iter()
+        .flat_map(|g| g.rules)
+        .filter(|r| r.alert.is_some())
+        .collect();
+    let subject = Subject {
+        cx: SloContext { model, slo },
+        shape,
+        rules,
+        evaluation_interval,
+    };
+    let tests: Vec<TestGroup> = [
+        scenarios::healthy(&subject),
+        scenarios::no_traffic(&subject),
+        scenarios::burn(&subject, true),
+        scenarios::outage(&subject),
+        scenarios::burn(&subject, false),
+        scenarios::budget(&subject),
+        scenarios::low_traffic(&subject),
+        scenarios::absent(&subject),
+        scenarios::calendar_reset(&subject),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!tests.is_empty()).then(|| TestFile {
+        rule_files: vec![prometheus_paths::rules_from_test(slo.name.as_str())],
+        evaluation_interval,
+        group_eval_order,
+        tests,
+    })
+}
+
+impl Subject<'_> {
+    pub(crate) fn slo(&self) -> &Slo {
+        self.cx.slo
+    }
+
+    pub(crate) fn budget(&self) -> Decimal {
+        self.slo().objective.error_budget()
+    }
+
+    /// A check time after everything settled and `for` elapsed, on an evaluation step.
+    pub(crate) fn check_time(&self, for_duration: Option<Duration>) -> Duration {
+        let step = self.evaluation_interval.as_millis();
+        let settle = SETTLE.as_millis().max(3 * step);
+        let wanted = settle + for_duration.map_or(0, Duration::as_millis);
+        Duration::from_millis(wanted.div_ceil(step) * step)
+    }
+
+    pub(crate) fn group(&self, name: &str, phases: &[(Traffic, u64)]) -> Option<TestGroup> {
+        phases
+            .iter()
+            .all(|(t, _)| self.shape.supports(*t))
+            .then(|| TestGroup {
+                name: name.to_owned(),
+                interval: STEP,
+                input_series: self.shape.series(phases),
+                alert_rule_test: Vec::new(),
+                promql_expr_test: Vec::new(),
+            })
+    }
+
+    pub(crate) fn steps_until(at: Duration) -> u64 {
+        at.as_millis() / STEP.as_millis() + 10
+    }
+
+    /// The alerts named `name` expected at a constant error ratio: burn pairs whose
+    /// threshold it exceeds, budget alerts whose remaining share it reaches.
+    pub(crate) fn expected(&self, name: &str, error_ratio: Decimal) -> Vec<ExpectedAlert> {
+        let alerting = &self.slo().alerting;
+        let remaining = Decimal::ONE - error_ratio / self.budget();
+        let budget_fires =
+            |percent: Decimal| remaining <= Decimal::ONE - percent / Decimal::ONE_HUNDRED;
+        let slo = self.slo().name.as_str();
+        let fires: Vec<bool> = if name == slo_alerts::page(slo) || name == slo_alerts::ticket(slo) {
+            let alert = if name == slo_alerts::page(slo) {
+                &alerting.page
+            } else {
+                &alerting.ticket
+            };
+            alert
+                .iter()
+                .flat_map(|a| &a.windows)
+                .map(|w| alerts::threshold(&self.cx, w) < error_ratio)
+                .collect()
+        } else if name == slo_alerts::budget_consumed(slo) {
+            alerting
+                .budget_consumed
+                .iter()
+                .map(|b| budget_fires(b.percent))
+                .collect()
+        } else if name == slo_alerts::budget_exhausted(slo) {
+            alerting
+                .budget_exhausted
+                .iter()
+                .map(|b| budget_fires(b.percent))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.named(name)
+            .zip(fires)
+            .filter(|(_, fires)| *fires)
+            .map(|(rule, _)| self.expect(rule, None))
+            .collect()
+    }
+
+    pub(crate) fn named<'r>(&'r self, name: &'r str) -> impl Iterator<Item = &'r Rule> + 'r {
+        self.rules
+            .iter()
+            .filter(move |r| r.alert.as_deref() == Some(name))
+    }
+
+    /// The alert `rule` raises on a series with `series_labels` (the recorded series'
+    /// labels when `None`). Annotations see only the series' labels, as in Prometheus.
+    pub(crate) fn expect(
+        &self,
+        rule: &Rule,
+        series_labels: Option<BTreeMap<String, String>>,
+    ) -> ExpectedAlert {
+        let series = series_labels.unwrap_or_else(|| {
+            let mut labels = rules::identity(&self.cx);
+            labels.extend(self.shape.group_labels.clone());
+            labels
+        });
+        let exp_annotations = rule
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), expand(v, &series)))
+            .collect();
+        let mut labels = series;
+        labels.extend(rule.labels.clone());
+        ExpectedAlert {
+            exp_labels: labels,
+            exp_annotations,
+        }
+    }
+
+    /// Alert tests for every burn and budget alert of the SLO at a constant error ratio.
+    pub(crate) fn alert_tests(&self, at: Duration, error_ratio: Decimal) -> Vec<AlertTest> {
+        let slo = self.slo().name.as_str();
+        [
+            slo_alerts::page(slo),
+            slo_alerts::ticket(slo),
+            slo_alerts::budget_consumed(slo),
+            slo_alerts::budget_exhausted(slo),
+        ]
+        .into_iter()
+        .filter(|name| self.named(name).next().is_some())
+        .map(|name| AlertTest {
+            eval_time: at,
+            exp_alerts: self.expected(&name, error_ratio),
+            alertname: name,
+        })
+        .collect()
+    }
+
+    /// Labels of a recorded series of this SLO.
+    pub(crate) fn recorded(&self, name: &str) -> String {
+        let mut labels = rules::identity(&self.cx);
+        labels.extend(self.shape.group_labels.clone());
+        render(name, &labels)
+    }
+
+    pub(crate) fn sample(&self, expr: String, at: Duration, name: &str, value: f64) -> ExprTest {
+        ExprTest {
+            expr,
+            eval_time: at,
+            exp_samples: vec![ExpectedSample {
+                labels: self.recorded(name),
+                value,
+            }],
+        }
+    }
+
+    /// Every threshold of every burn pair, ascending.
+    pub(crate) fn thresholds(&self, page: bool) -> Vec<Decimal> {
+        let alerting = &self.slo().alerting;
+        let alert = if page {
+            &alerting.page
+        } else {
+            &alerting.ticket
+        };
+        let mut all: Vec<Decimal> = alert
+            .iter()
+            .flat_map(|a| &a.windows)
+            .map(|w| alerts::threshold(&self.cx, w))
+            .collect();
+        all.sort();
+        all
+    }
+}
+
+/// Expands `{{ $labels.x }}` the way Prometheus does for these annotations.
+pub(crate) fn expand(template: &str, labels: &BTreeMap<String, String>) -> String {
+    labels.iter().fold(template.to_owned(), |text, (k, v)| {
+        text.replace(&format!("{{{{ $labels.{k} }}}}"), v)
+    })
+}

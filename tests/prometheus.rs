@@ -1,0 +1,204 @@
+//! The Prometheus backend against the real tools: `promtool check rules --lint-fatal` on
+//! every rule file of every dialect, `promtool test rules` on every generated test file,
+//! and snapshots of the flagship's and the fixtures' rule files.
+//!
+//! promtool must be installed (Debian package `prometheus`): without it these tests fail.
+
+mod prometheus_support;
+
+use std::fmt::Write as _;
+
+use prometheus_support::{BACKEND_DIRS, compile, promtool, write_artifacts};
+use serde_json::Value;
+
+/// Every spec whose output these tests prove: the flagship and one fixture per SLI family.
+const CASES: &[&str] = &[
+    "specs",
+    "tests/fixtures/ok/slo-ratio-good",
+    "tests/fixtures/ok/slo-latency-native",
+    "tests/fixtures/ok/slo-availability-query",
+];
+
+/// A dialect's file as the plain rule file promtool checks: the `PrometheusRule`'s `spec`,
+/// Mimir's file without `namespace`, Thanos' groups without `partial_response_strategy`.
+fn as_plain_rules(path: &str, contents: &str) -> Option<Value> {
+    let mut document: Value = serde_saphyr::from_str(contents).expect("generated YAML parses");
+    if path.starts_with("prometheus/rules/") {
+        return Some(document);
+    }
+    if path.starts_with("prometheus-operator/") {
+        assert_eq!(document["kind"], "PrometheusRule", "{path}");
+        assert_eq!(document["apiVersion"], "monitoring.coreos.com/v1", "{path}");
+        return Some(document["spec"].take());
+    }
+    if path.starts_with("mimir/") {
+        let object = document.as_object_mut().expect("a mapping");
+        assert!(
+            object.remove("namespace").is_some(),
+            "{path} has no namespace"
+        );
+        return Some(document);
+    }
+    if path.starts_with("thanos/") {
+        for group in document["groups"].as_array_mut().expect("groups") {
+            let group = group.as_object_mut().expect("a group");
+            assert_eq!(
+                group.remove("partial_response_strategy"),
+                Some(Value::from("abort")),
+                "{path}"
+            );
+        }
+        return Some(document);
+    }
+    None
+}
+
+#[test]
+fn every_dialect_passes_promtool_check() {
+    for case in CASES {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut files = Vec::new();
+        for (index, artifact) in compile(case).iter().enumerate() {
+            let Some(plain) = as_plain_rules(&artifact.path, &artifact.contents) else {
+                continue;
+            };
+            check_group_limits(&artifact.path, &plain);
+            // JSON is YAML: promtool reads it as a rule file.
+            let file = dir.path().join(format!("{index}.json"));
+            std::fs::write(&file, plain.to_string()).expect("write");
+            files.push(file);
+        }
+        assert!(!files.is_empty(), "{case}: no rule files");
+        let output = promtool()
+            .args(["check", "rules", "--lint-fatal"])
+            .args(&files)
+            .output()
+            .expect("run promtool");
+        assert!(
+            output.status.success(),
+            "{case}: promtool check rules failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// Groups hold at most 20 rules; alerts carry the conventional labels and annotations.
+fn check_group_limits(path: &str, plain: &Value) {
+    for group in plain["groups"].as_array().expect("groups") {
+        let rules = group["rules"].as_array().expect("rules");
+        assert!(
+            rules.len() <= 20,
+            "{path}: group {} is too long",
+            group["name"]
+        );
+        for rule in rules.iter().filter(|r| r.get("alert").is_some()) {
+            let name = rule["alert"].as_str().expect("alert name");
+            assert!(name.len() <= 40, "{path}: {name} is longer than 40");
+            assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+            assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+            // SLO alerts name their service and SLO; threshold alerts (`alerts-*` groups)
+            // carry `service` when their spec names one.
+            let slo_group = group["name"]
+                .as_str()
+                .is_some_and(|g| g.starts_with("slo-"));
+            let required: &[&str] = if slo_group {
+                &["severity", "tier", "service", "slo"]
+            } else {
+                &["severity", "tier"]
+            };
+            for label in required {
+                assert!(rule["labels"].get(*label).is_some(), "{name}: no {label}");
+            }
+            for annotation in ["summary", "description", "runbook_url"] {
+                assert!(
+                    rule["annotations"].get(annotation).is_some(),
+                    "{name}: no {annotation}"
+                );
+            }
+            let summary = rule["annotations"]["summary"].as_str().unwrap_or_default();
+            assert!(
+                summary.ends_with('.') && !summary.contains("{{"),
+                "{summary}"
+            );
+        }
+    }
+}
+
+#[test]
+fn generated_promtool_tests_pass() {
+    for case in CASES {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let artifacts = compile(case);
+        write_artifacts(dir.path(), &artifacts);
+        let tests_dir = dir.path().join("prometheus/tests");
+        let mut tests: Vec<String> = artifacts
+            .iter()
+            .filter_map(|a| a.path.strip_prefix("prometheus/tests/"))
+            .map(str::to_owned)
+            .collect();
+        tests.sort();
+        assert!(!tests.is_empty(), "{case}: no promtool tests generated");
+        let output = promtool()
+            .current_dir(&tests_dir)
+            .args(["test", "rules"])
+            .args(&tests)
+            .output()
+            .expect("run promtool");
+        assert!(
+            output.status.success(),
+            "{case}: promtool test rules failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn flagship_rules_snapshots() {
+    for artifact in compile("specs") {
+        if artifact.path.starts_with("prometheus/rules/") {
+            let name = artifact.path.replace('/', "__");
+            insta::assert_snapshot!(name, artifact.contents);
+        }
+    }
+}
+
+#[test]
+fn fixture_snapshots() {
+    insta::glob!("fixtures/ok/slo-*/spec.kdl", |path| {
+        let folder = path.parent().expect("fixture folder");
+        let relative =
+            std::path::Path::new("tests/fixtures/ok").join(folder.file_name().expect("name"));
+        let mut text = String::new();
+        for artifact in compile(relative.to_str().expect("utf-8")) {
+            if BACKEND_DIRS.iter().any(|d| artifact.path.starts_with(d)) {
+                let _ = write!(text, "=== {} ===\n{}", artifact.path, artifact.contents);
+            }
+        }
+        insta::assert_snapshot!(text);
+    });
+}
+
+/// Burn thresholds are derived from the period (never a fixed table) and printed exactly.
+#[test]
+fn burn_thresholds_are_exact() {
+    let artifacts = compile("specs");
+    let file = |slo: &str| {
+        artifacts
+            .iter()
+            .find(|a| a.path == format!("prometheus/rules/slo-{slo}.yaml"))
+            .map(|a| a.contents.replace('\n', " "))
+            .expect("rule file")
+    };
+    // 30 days, 99.9 %: 14.4 and 6 (page), 3 and 1 (ticket) times 0.001.
+    let availability = file("availability");
+    for threshold in ["> 0.0144 ", "> 0.006 ", "> 0.003 ", "> 0.001 "] {
+        assert!(availability.contains(threshold), "{threshold}");
+    }
+    // 28 days, 90 %: ticket factors 2.8 and 0.9333… times 0.1, to 12 significant digits.
+    let lead_time = file("lead-time");
+    assert!(lead_time.contains("> 0.28 "));
+    assert!(lead_time.contains("> 0.0933333333333)"));
+    assert!(!availability.contains("0000000001"), "float noise");
+}
