@@ -71,6 +71,8 @@ struct Workspace {
     root: PathBuf,
     old: BTreeMap<String, Vec<u8>>,
     new: BTreeMap<String, Vec<u8>>,
+    /// How long a complete `generate` into an empty folder took.
+    full_run: Duration,
 }
 
 /// `old.kdl` and `new.kdl` (every file differs between them), with both outputs recorded.
@@ -79,8 +81,11 @@ fn workspace(slos: usize) -> Workspace {
     let root = dir.path().to_path_buf();
     std::fs::write(root.join("old.kdl"), synthetic(slos, "99.9")).expect("old");
     std::fs::write(root.join("new.kdl"), synthetic(slos, "99.5")).expect("new");
+    let mut full_run = Duration::ZERO;
     for (spec, out) in [("new.kdl", "expected-new"), ("old.kdl", "generated")] {
+        let started = std::time::Instant::now();
         let output = vigil(&root, &["generate", spec, "--out", out]);
+        full_run = full_run.max(started.elapsed());
         assert!(
             output.status.success(),
             "{}",
@@ -95,6 +100,7 @@ fn workspace(slos: usize) -> Workspace {
         root,
         old,
         new,
+        full_run,
     }
 }
 
@@ -104,7 +110,10 @@ fn sigkill_during_generate_leaves_only_whole_files() {
     let out = w.root.join("generated");
     let (mut mixed, mut finished, mut untouched) = (0, 0, 0);
     let mut leftovers = 0;
-    for delay in [0, 40, 120, 250, 400] {
+    // Spread over a whole run (compile, then ~750 atomic writes), so kills land before,
+    // during and after the writing.
+    for percent in [0, 20, 40, 55, 70, 85, 100] {
+        let delay = w.full_run * percent / 100;
         restore(&out, &w.old);
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
             .args(["generate", "new.kdl", "--out", "generated"])
@@ -112,7 +121,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn");
-        std::thread::sleep(Duration::from_millis(delay));
+        std::thread::sleep(delay);
         child.kill().expect("SIGKILL"); // `Child::kill` sends SIGKILL on Unix
         child.wait().expect("reap");
         let after = snapshot(&out);
@@ -128,7 +137,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
             let new = w.new.get(path);
             assert!(
                 old == Some(bytes) || new == Some(bytes),
-                "after SIGKILL at {delay} ms, {path} is neither the old nor the new file"
+                "after SIGKILL at {delay:?}, {path} is neither the old nor the new file"
             );
             saw_new |= new == Some(bytes) && old != Some(bytes);
             saw_old |= old == Some(bytes) && new != Some(bytes);
@@ -136,7 +145,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
         for path in w.old.keys() {
             assert!(
                 after.contains_key(path),
-                "{path} vanished after SIGKILL at {delay} ms"
+                "{path} vanished after SIGKILL at {delay:?}"
             );
         }
         if saw_new && saw_old {
@@ -157,7 +166,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
         // And a rerun recovers completely, removing orphaned temporary files.
         let rerun = vigil(&w.root, &["generate", "new.kdl", "--out", "generated"]);
         assert!(rerun.status.success());
-        assert_eq!(snapshot(&out), w.new, "rerun after SIGKILL at {delay} ms");
+        assert_eq!(snapshot(&out), w.new, "rerun after SIGKILL at {delay:?}");
     }
     eprintln!(
         "SIGKILL: {untouched} before writing, {mixed} mid-way (whole old and new files), \
