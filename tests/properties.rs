@@ -1,7 +1,8 @@
 //! Property tests over a small spec grammar (services, counters and histograms, SLOs with
 //! random names, objectives, windows and SLI kinds): every generated spec compiles, its
 //! output is deterministic, and its KDL and YAML renderings produce identical artefacts.
-//! A mutated rendering never panics. `PROPTEST_CASES=1000 cargo test --test properties`
+//! The real `promtool check rules` and `amtool check-config` accept the output (when
+//! installed). A mutated rendering never panics. `PROPTEST_CASES=1000 cargo test --test properties`
 //! runs a longer search.
 
 use std::fmt::Write as _;
@@ -193,6 +194,60 @@ fn cases() -> u32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(48)
+}
+
+/// Writes the artefacts to a temporary folder and runs the real tools over them.
+fn real_tools_accept(artifacts: &[Artifact]) -> Result<(), String> {
+    let (promtool, amtool) = (
+        std::path::Path::new("/usr/bin/promtool"),
+        std::path::Path::new("/usr/bin/amtool"),
+    );
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut rules = Vec::new();
+    for artifact in artifacts {
+        let path = dir.path().join(&artifact.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).map_err(|e| e.to_string())?;
+        std::fs::write(&path, &artifact.contents).map_err(|e| e.to_string())?;
+        if artifact.path.starts_with("prometheus/rules/") {
+            rules.push(path);
+        }
+    }
+    let mut runs = Vec::new();
+    if promtool.is_file() && !rules.is_empty() {
+        let mut command = std::process::Command::new(promtool);
+        command.args(["check", "rules"]).args(&rules);
+        runs.push(command);
+    }
+    let config = dir.path().join("alertmanager/alertmanager.yml");
+    if amtool.is_file() && config.is_file() {
+        let mut command = std::process::Command::new(amtool);
+        command.arg("check-config").arg(&config);
+        runs.push(command);
+    }
+    for mut command in runs {
+        let output = command.output().map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!(
+                "{command:?}: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    // Each case shells out to promtool and amtool (when installed), so fewer cases.
+    #![proptest_config(ProptestConfig { cases: cases() / 6 + 1, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_specs_pass_promtool_and_amtool(spec in spec()) {
+        let artifacts = compile("spec.kdl", &kdl(&spec));
+        prop_assert!(artifacts.is_ok(), "{:?}", artifacts.err());
+        let checked = real_tools_accept(&artifacts.unwrap_or_default());
+        prop_assert!(checked.is_ok(), "{}", checked.err().unwrap_or_default());
+    }
 }
 
 proptest! {
