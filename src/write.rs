@@ -148,6 +148,7 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
     }
     fs::create_dir_all(out).map_err(io(out))?;
     let _lock = lock(out)?;
+    remove_orphaned_temporaries(out, &paths);
     let previously_owned = owned_files(out)?;
     let mut summary = Summary::default();
     for (artifact, relative) in artifacts.iter().zip(&paths) {
@@ -237,6 +238,29 @@ fn replace(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         let _ = fs::remove_file(&temporary);
     }
     result.map_err(io(path))
+}
+
+/// Temporary files left by a run that was killed between create and rename, in the
+/// folders vigil writes to. Only names [`replace`] makes are touched, under the lock.
+fn remove_orphaned_temporaries(out: &Path, paths: &[PathBuf]) {
+    let folders: BTreeSet<PathBuf> = paths
+        .iter()
+        .map(|p| out.join(p.parent().unwrap_or(Path::new(""))))
+        .chain([out.to_path_buf()])
+        .collect();
+    for folder in folders {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let file = entry.file_type().is_ok_and(|t| t.is_file());
+            if file && name.starts_with('.') && name.contains(".vigil-tmp-") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 fn remove_empty_parents(out: &Path, file: &Path) {

@@ -281,6 +281,13 @@ pub(crate) fn credential_in_url(url: &str) -> Option<&'static str> {
     if let Some((_, reason)) = HOSTS.iter().find(|(host, _)| after_scheme.contains(host)) {
         return Some(reason);
     }
+    // Slack bot, user and app tokens, wherever they appear (a relay's path, say).
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxe-", "xapp-"]
+        .iter()
+        .any(|prefix| lower.contains(prefix))
+    {
+        return Some("a Slack token");
+    }
     let query = lower.split_once('?').map_or("", |(_, q)| q);
     let secret_keys = [
         "token",
@@ -292,11 +299,17 @@ pub(crate) fn credential_in_url(url: &str) -> Option<&'static str> {
         "sig",
         "signature",
         "auth",
+        "code", // Azure Functions keys
+        "pass",
+        "pwd",
+    ];
+    let secret_suffixes = [
+        "token", "secret", "password", "apikey", "api_key", "_key", "-key",
     ];
     query
         .split('&')
         .filter_map(|pair| pair.split_once('=').map(|(k, _)| k))
-        .any(|k| secret_keys.contains(&k))
+        .any(|k| secret_keys.contains(&k) || secret_suffixes.iter().any(|s| k.ends_with(s)))
         .then_some("a token in the query string")
 }
 
@@ -631,6 +644,11 @@ mod tests {
             ("https://example.com/hook?token=abc", true),
             ("https://example.com/hook?team=ops", false),
             ("https://x.webhook.office.com/webhookb2/abc", true),
+            ("https://example.com/hook?x=1&access_token=abc", true),
+            ("https://example.com/hook?client_secret=abc", true),
+            ("https://fn.azurewebsites.net/api/a?code=abc", true),
+            ("https://relay.example.com/xoxb-1-abc", true),
+            ("https://example.com/hook?monkey=1&keyboard=2", false),
         ];
         for (url, secret) in table {
             assert_eq!(credential_in_url(url).is_some(), secret, "{url}");

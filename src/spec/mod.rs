@@ -122,14 +122,25 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics)
 }
 
 fn read(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
     let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "file is {} bytes; specs are limited to {MAX_FILE_BYTES} bytes",
-            metadata.len()
-        ));
+    // A FIFO would block forever and a device such as /dev/zero never ends.
+    if !metadata.is_file() {
+        return Err(String::from("not a regular file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let too_big =
+        |len: u64| format!("file is {len} bytes; specs are limited to {MAX_FILE_BYTES} bytes");
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_big(metadata.len()));
+    }
+    // Bounded even if the file grows between the check and the read.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }

@@ -24,7 +24,7 @@ impl Dialect {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scalar {
     String(String),
     /// The literal as written, so `99.9` stays exactly `99.9`.

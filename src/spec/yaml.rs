@@ -208,6 +208,9 @@ impl<'a> Reader<'a> {
             Event::MappingStart(anchor, tag) => {
                 refuse_anchor_or_tag(span, anchor, tag.is_some())?;
                 let mut entries: Vec<(Value, Yaml)> = Vec::new();
+                // Key → index in `entries`: a linear search made a 32 MiB mapping quadratic.
+                let mut seen: std::collections::HashMap<Scalar, usize> =
+                    std::collections::HashMap::new();
                 loop {
                     let (event, key_span) = self.next()?;
                     if let Event::MappingEnd = event {
@@ -225,7 +228,7 @@ impl<'a> Reader<'a> {
                     };
                     let (event, value_span) = self.next()?;
                     let value = self.value(event, value_span, depth + 1)?;
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.scalar == key.scalar) {
+                    if let Some((first, _)) = seen.get(&key.scalar).map(|&i| &entries[i]) {
                         return fail(
                             Diagnostic::new(
                                 Code::DuplicateKey,
@@ -236,6 +239,7 @@ impl<'a> Reader<'a> {
                             .note(first.span, "first given here"),
                         );
                     }
+                    seen.insert(key.scalar.clone(), entries.len());
                     entries.push((key, value));
                 }
             }

@@ -85,8 +85,26 @@ fn severity(tier: &Tier) -> Option<(String, String)> {
         .then(|| (LABEL_SEVERITY.to_owned(), tier.severity.as_str().to_owned()))
 }
 
+/// `label=value`, or `label="value"` with `\\`, `"` and newlines escaped when the value
+/// holds anything amtool would not read back unquoted (spaces, quotes, backslashes…).
 fn label_args(labels: &BTreeMap<String, String>) -> Vec<String> {
-    labels.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    labels
+        .iter()
+        .map(|(k, v)| {
+            let plain = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+            if plain {
+                format!("{k}={v}")
+            } else {
+                let escaped = v
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', "\\n");
+                format!("{k}=\"{escaped}\"")
+            }
+        })
+        .collect()
 }
 
 /// Tab-separated: the expected receivers (comma-separated, in order), then one

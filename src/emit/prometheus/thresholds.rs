@@ -79,16 +79,18 @@ fn rule(model: &Model, alert: &Alert, expr: String, tier: &TierName) -> Rule {
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
-    annotations.insert("summary".to_owned(), alert.summary.clone());
+    // The summary is a static sentence: `{{` in it is text, not a Go template action.
+    let summary = literal(&alert.summary);
     annotations.insert(
         "description".to_owned(),
         alert.description.clone().unwrap_or_else(|| {
             format!(
                 "{} (value: {{{{ $value }}}}).",
-                alert.summary.trim_end_matches('.')
+                summary.trim_end_matches('.')
             )
         }),
     );
+    annotations.insert("summary".to_owned(), summary);
     annotations.insert(
         "runbook_url".to_owned(),
         runbook_url(
@@ -105,4 +107,9 @@ fn rule(model: &Model, alert: &Alert, expr: String, tier: &TierName) -> Rule {
         labels,
         annotations,
     }
+}
+
+/// Text that Prometheus's Go templating prints as written.
+fn literal(text: &str) -> String {
+    text.replace("{{", "{{\"{{\"}}")
 }
