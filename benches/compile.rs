@@ -82,6 +82,9 @@ fn synthetic_kdl(slos: usize) -> String {
         }
     }
     text.push_str("routing {\n    group-by alertname service slo\n");
+    for tier in ["page", "ticket", "info"] {
+        let _ = writeln!(text, "    route tier={tier} receiver=rcv0 continue=#true");
+    }
     for s in 0..services {
         let _ = writeln!(text, "    route service=svc{s} receiver=rcv{s}");
     }
