@@ -38,16 +38,23 @@ pub struct SourceFile {
     /// The path as the user wrote it (or as found in a folder), with `/` separators.
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, computed on first use so that placing thousands of
+    /// diagnostics stays linear instead of rescanning the file for each.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|start| *start <= offset);
+        let line_start = starts[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 }
@@ -71,6 +78,7 @@ impl Sources {
         self.files.push(SourceFile {
             name,
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         });
         id
     }
@@ -92,5 +100,31 @@ impl Sources {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sources;
+
+    #[test]
+    fn lines_and_columns() {
+        let mut sources = Sources::default();
+        let id = sources.add(String::from("a.kdl"), "ab\nçd\n\nx");
+        let file = sources.get(id);
+        let table = [
+            (0, (1, 1)),
+            (1, (1, 2)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (5, (2, 2)),
+            (7, (3, 1)),
+            (8, (4, 1)),
+            (9, (4, 2)),
+            (99, (4, 2)),
+        ];
+        for (offset, expected) in table {
+            assert_eq!(file.line_col(offset), expected, "offset {offset}");
+        }
     }
 }
