@@ -205,6 +205,16 @@ fn execute(name: &str, bytes: &[u8]) {
     } else {
         assert!(diagnostics.has_errors(), "no model and no error");
     }
+    for diagnostic in &diagnostics {
+        if let Some(span) = diagnostic.span {
+            let file = sources.get(span.file);
+            assert!(
+                span.end <= file.text.len(),
+                "span past the end for {}",
+                diagnostic.code
+            );
+        }
+    }
     let _ = report::human(
         &diagnostics,
         &sources,
