@@ -245,8 +245,11 @@ pub const LABEL_LONG_WINDOW: &str = "long";
 pub const LABEL_SHORT_WINDOW: &str = "short";
 
 /// The SLO catalog entry of an SLO (the anchor is the SLO's name).
-pub fn slo_catalog_url(slo: &str) -> String {
-    format!("{DOC_SLOS}#{slo}")
+pub fn slo_catalog_url(base: Option<&str>, slo: &str) -> String {
+    match base {
+        Some(base) => format!("{}/{DOC_SLOS}#{slo}", base.trim_end_matches('/')),
+        None => format!("{DOC_SLOS}#{slo}"),
+    }
 }
 
 /// Grafana outputs, relative to the output folder. Dashboards live in one folder per

@@ -230,3 +230,37 @@ fn every_generated_alert_has_a_runbook() {
     }
     assert!(alerts > 40, "only {alerts} alerts found");
 }
+
+#[test]
+fn dashboard_links_to_docs_resolve() {
+    let (_, artifacts) = flagship(&Options::default());
+    let paths: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let mut checked = 0;
+    for dashboard in artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("grafana/dashboards/"))
+    {
+        for line in dashboard.contents.lines() {
+            let Some(url) = line.trim().strip_prefix("\"url\": \"docs/") else {
+                continue;
+            };
+            let target = format!(
+                "docs/{}",
+                url.trim_end_matches([',', '"'])
+                    .split('#')
+                    .next()
+                    .unwrap_or_default()
+            );
+            assert!(
+                paths.contains(target.as_str()),
+                "{}: link to {target}, which is not generated",
+                dashboard.path
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 10,
+        "only {checked} dashboard links to docs checked"
+    );
+}

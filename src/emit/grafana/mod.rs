@@ -116,7 +116,12 @@ fn overview(
     slos: &[&Slo],
 ) -> Dashboard {
     let mut grid = Grid::default();
-    let panels = slo::overview(&mut grid, services, slos);
+    let panels = slo::overview(
+        &mut grid,
+        services,
+        slos,
+        context.model.settings.runbook_base_url.as_deref(),
+    );
     let (uid, title, scope) = match team {
         Some(team) => (
             dashboard_uid(UID_SLO_TEAM, team.as_str()),

@@ -95,6 +95,12 @@ impl PanelSpec {
         self
     }
 
+    /// Adds the links given (none, or one optional link).
+    pub(super) fn links(mut self, links: impl IntoIterator<Item = Link>) -> Self {
+        self.links.extend(links);
+        self
+    }
+
     pub(super) fn decimals(mut self, decimals: u32) -> Self {
         self.decimals = Some(decimals);
         self

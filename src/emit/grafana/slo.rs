@@ -56,7 +56,7 @@ fn at_risk_below(slo: &Slo) -> Decimal {
 }
 
 /// The headline of one SLO: five stats on one line.
-fn summary_line(grid: &mut Grid, slo: &Slo) -> Vec<Item> {
+fn summary_line(grid: &mut Grid, slo: &Slo, docs_base: Option<&str>) -> Vec<Item> {
     let select = selector(slo);
     let name = &slo.name;
     let period = window_text(slo.window);
@@ -66,8 +66,20 @@ fn summary_line(grid: &mut Grid, slo: &Slo) -> Vec<Item> {
     );
     let catalog = Link::document(
         format!("SLO catalog: {name}"),
-        conventions::slo_catalog_url(name.as_str()),
+        conventions::slo_catalog_url(docs_base, name.as_str()),
     );
+    // The page alert's runbook, when the SLO pages (the ticket's otherwise).
+    let runbook_alert = match (&slo.alerting.page, &slo.alerting.ticket) {
+        (Some(_), _) => Some(conventions::slo_alerts::page(name.as_str())),
+        (None, Some(_)) => Some(conventions::slo_alerts::ticket(name.as_str())),
+        (None, None) => None,
+    };
+    let runbook = runbook_alert.map(|alert| {
+        Link::document(
+            format!("Runbook: {alert}"),
+            conventions::runbook_url(docs_base, &alert),
+        )
+    });
     let objective = number(slo.objective.ratio());
     let breached = number(breached_below(slo));
     let at_risk = number(at_risk_below(slo));
@@ -87,6 +99,7 @@ fn summary_line(grid: &mut Grid, slo: &Slo) -> Vec<Item> {
         .query(format!("{SLO_OBJECTIVE_RULE}{select}"), "{{slo}}")
         .decimals(3)
         .link(catalog)
+        .links(runbook)
         .stat(grid, 4, 4),
         PanelSpec::new(
             format!("{name}: SLI over the period"),
@@ -144,7 +157,12 @@ fn summary_line(grid: &mut Grid, slo: &Slo) -> Vec<Item> {
 }
 
 /// The overview of `slos`, grouped by service.
-pub(super) fn overview(grid: &mut Grid, services: &[&Service], slos: &[&Slo]) -> Vec<Item> {
+pub(super) fn overview(
+    grid: &mut Grid,
+    services: &[&Service],
+    slos: &[&Slo],
+    docs_base: Option<&str>,
+) -> Vec<Item> {
     let mut items = Vec::new();
     for service in services {
         let owned: Vec<&&Slo> = slos.iter().filter(|s| s.service == service.name).collect();
@@ -153,7 +171,7 @@ pub(super) fn overview(grid: &mut Grid, services: &[&Service], slos: &[&Slo]) ->
         }
         items.push(grid.row(format!("{} SLOs", service.name)));
         for slo in owned {
-            items.extend(summary_line(grid, slo));
+            items.extend(summary_line(grid, slo, docs_base));
         }
     }
     items
