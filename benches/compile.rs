@@ -92,34 +92,85 @@ fn synthetic_kdl(slos: usize) -> String {
     text
 }
 
-/// The same spec in YAML, for the YAML loader's figures.
+/// The same spec in YAML (the two must compile to identical output; `measure` checks it).
 fn synthetic_yaml(slos: usize) -> String {
     let mut text = String::from(
-        "vigil: 1\ntiers:\n  page: {level: 1, severity: critical, page: true}\n  ticket: {level: 2, severity: warning}\nservices:\n",
+        "vigil: 1\ntiers:\n  page: {level: 1, severity: critical, page: true}\n  ticket: {level: 2, severity: warning}\n  info: {level: 3, severity: info}\n",
     );
-    for s in 0..slos.div_ceil(10) {
+    let services = slos.div_ceil(10);
+    text.push_str("services:\n");
+    for s in 0..services {
         let _ = writeln!(
             text,
             "  svc{s}: {{team: team{}, selector: {{job: svc{s}}}}}",
             s % 20
         );
     }
-    text.push_str("metrics:\n");
-    for i in 0..slos {
+    text.push_str("receivers:\n");
+    for s in 0..services {
         let _ = writeln!(
             text,
-            "  m{i}_requests_total: {{type: counter, service: svc{}, help: Requests, labels: {{code: [ok, error]}}}}",
-            i / 10
+            "  rcv{s}: {{webhook: {{url: 'http://127.0.0.1:9099/{s}'}}}}"
         );
     }
-    text.push_str("slos:\n");
+    let mut metrics = String::from("metrics:\n");
+    let mut objectives = String::from("slos:\n");
+    let mut alerts = String::from("alerts:\n");
     for i in 0..slos {
+        let s = i / 10;
+        let (metric, slo) = match i % 4 {
+            0 => (
+                format!(
+                    "  m{i}_requests_total: {{type: counter, service: svc{s}, help: Requests, labels: {{code: [ok, error], route: [a, b, c]}}}}"
+                ),
+                format!(
+                    "  slo{i}:\n    service: svc{s}\n    objective: 99.9\n    window: 30d\n    sli:\n      ratio: {{errors: 'm{i}_requests_total{{code=\"error\"}}', total: m{i}_requests_total}}"
+                ),
+            ),
+            1 => (
+                format!(
+                    "  m{i}_duration_seconds: {{type: histogram, unit: seconds, service: svc{s}, help: Latency, buckets: [0.05, 0.1, 0.25, 0.5, 1]}}"
+                ),
+                format!(
+                    "  slo{i}:\n    service: svc{s}\n    objective: 99\n    window: 28d\n    sli:\n      latency: {{metric: m{i}_duration_seconds, threshold: 250ms}}"
+                ),
+            ),
+            2 => (
+                format!("  m{i}_up: {{type: gauge, service: svc{s}, help: Up}}"),
+                format!(
+                    "  slo{i}:\n    service: svc{s}\n    objective: 99.5\n    window: {{calendar: month}}\n    sli:\n      availability: {{metric: m{i}_up}}"
+                ),
+            ),
+            _ => (
+                format!("  m{i}_jobs_total: {{type: counter, service: svc{s}, help: Jobs}}"),
+                format!(
+                    "  slo{i}:\n    service: svc{s}\n    objective: 99\n    window: 7d\n    sli:\n      query:\n        errors: 'sum(rate(m{i}_jobs_total{{result=\"fail\"}}[{{{{ window }}}}]))'\n        total: 'sum(rate(m{i}_jobs_total[{{{{ window }}}}]))'"
+                ),
+            ),
+        };
+        let _ = writeln!(metrics, "{metric}");
+        let _ = writeln!(objectives, "{slo}");
+        if i % 10 == 0 {
+            let _ = writeln!(
+                alerts,
+                "  Svc{s}Down:\n    service: svc{s}\n    tier: page\n    expr: 'up{{job=\"svc{s}\"}} == 0'\n    for: 1m\n    summary: A target is down."
+            );
+        }
+    }
+    text.push_str(&metrics);
+    text.push_str(&objectives);
+    text.push_str(&alerts);
+    text.push_str("routing:\n  group_by: [alertname, service, slo]\n  routes:\n");
+    for tier in ["page", "ticket", "info"] {
         let _ = writeln!(
             text,
-            "  slo{i}:\n    service: svc{}\n    objective: 99.9\n    window: 30d\n    sli:\n      ratio: {{errors: 'm{i}_requests_total{{code=\"error\"}}', total: m{i}_requests_total}}",
-            i / 10
+            "    - {{tier: {tier}, receiver: rcv0, continue: true}}"
         );
     }
+    for s in 0..services {
+        let _ = writeln!(text, "    - {{service: svc{s}, receiver: rcv{s}}}");
+    }
+    text.push_str("  default: rcv0\n");
     text
 }
 
@@ -134,7 +185,8 @@ fn millis(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-fn measure(label: &str, folder: &Path, slos: usize) {
+/// Times each stage on the spec in `folder` and returns what it emitted.
+fn measure(label: &str, folder: &Path, slos: usize) -> Vec<vigil::emit::Artifact> {
     let mut sources = Sources::default();
     let start = Instant::now();
     let (spec, load_diagnostics) = vigil::spec::load(&[folder.to_path_buf()], &mut sources);
@@ -150,6 +202,18 @@ fn measure(label: &str, folder: &Path, slos: usize) {
     let start = Instant::now();
     let artifacts = vigil::emit::emit(&model, &Options::default()).expect("emit");
     let emit = millis(start);
+    let mut backends = String::new();
+    for backend in vigil::emit::Backend::ALL {
+        let start = Instant::now();
+        let produced = backend.emit(&model, &Options::default()).expect("emit");
+        let _ = write!(
+            backends,
+            " {} {:.1} ms ({} files)",
+            backend.name(),
+            millis(start),
+            produced.len()
+        );
+    }
     let out = folder
         .parent()
         .expect("parent")
@@ -168,6 +232,8 @@ fn measure(label: &str, folder: &Path, slos: usize) {
         f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1_048_576.0,
         load + check + emit + write
     );
+    println!("      emit, one backend at a time:{backends}");
+    artifacts
 }
 
 fn main() {
@@ -191,6 +257,7 @@ fn main() {
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     for slos in sizes {
+        let mut outputs = Vec::new();
         for (label, text, file) in [
             ("kdl", synthetic_kdl(slos), "spec.kdl"),
             ("yaml", synthetic_yaml(slos), "spec.yaml"),
@@ -198,8 +265,13 @@ fn main() {
             let folder = root.join(format!("{slos}/{label}"));
             std::fs::create_dir_all(&folder).expect("folder");
             std::fs::write(folder.join(file), text).expect("spec");
-            measure(label, &folder, slos);
+            outputs.push(measure(label, &folder, slos));
         }
+        // The two forms are one spec: a difference means the generator drifted.
+        assert!(
+            outputs[0] == outputs[1],
+            "the KDL and YAML synthetic specs compiled differently"
+        );
     }
     if let Some(peak) = peak_rss_mib() {
         println!("peak RSS of the benchmark process: {peak:.1} MiB");

@@ -63,7 +63,18 @@ impl Backend {
         Backend::Retention,
     ];
 
-    fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Alertmanager => "alertmanager",
+            Backend::Docs => "docs",
+            Backend::Grafana => "grafana",
+            Backend::Prometheus => "prometheus",
+            Backend::Retention => "retention",
+        }
+    }
+
+    /// One backend's artefacts, in no particular order.
+    pub fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
         match self {
             Backend::Alertmanager => Ok(alertmanager::emit(model)),
             Backend::Docs => Ok(docs::emit(model, &options.templates)?),
@@ -74,12 +85,28 @@ impl Backend {
     }
 }
 
-/// Runs every backend; the result is sorted by path.
+/// Runs every backend, each on its own thread (they share nothing but the model, and a
+/// large spec's emission is CPU-bound); the result is sorted by path.
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
+    let outputs: Vec<Result<Vec<Artifact>, EmitError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = Backend::ALL
+            .iter()
+            .map(|backend| scope.spawn(move || backend.emit(model, options)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut artifacts = Vec::new();
-    for backend in Backend::ALL {
-        artifacts.extend(backend.emit(model, options)?);
+    for output in outputs {
+        artifacts.extend(output?);
     }
-    artifacts.sort();
+    // Paths are unique across backends; the stable sort keeps even a duplicate's order fixed.
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }
