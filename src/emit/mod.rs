@@ -11,7 +11,7 @@ pub mod yaml;
 use crate::model::Model;
 
 /// One output file, by its path relative to the output folder (`/`-separated).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Artifact {
     pub path: String,
     pub contents: String,
