@@ -306,7 +306,10 @@ fn alerts(cx: &Context<'_>) -> Vec<Change> {
                 &name,
                 format!(
                     "{shown} is removed: it {}; its condition no longer alerts anyone.",
-                    operations::delivery_words(&old.delivery, &cx.before.receivers)
+                    operations::past(&operations::delivery_words(
+                        &old.delivery,
+                        &cx.before.receivers
+                    ))
                 ),
             ),
             (Some(old), Some(new)) => {
@@ -427,7 +430,12 @@ fn alert_details(cx: &Context<'_>, old: &AlertView, new: &AlertView) -> Vec<Deta
         }
     }
     if let Some(says) = operations::delivery_change(cx, &old.delivery, &new.delivery) {
-        details.push(detail(Field::Delivery, None, None, says));
+        details.push(detail(
+            Field::Delivery,
+            Some(operations::delivery_names(&old.delivery)),
+            Some(operations::delivery_names(&new.delivery)),
+            says,
+        ));
     }
     details
 }

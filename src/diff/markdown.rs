@@ -124,7 +124,9 @@ fn bullet(out: &mut String, change: &Change) {
         let code = matches!(detail.field, Field::Expression | Field::Threshold);
         if code {
             diff_block(out, detail.before.as_deref(), detail.after.as_deref());
-        } else if !change.summary.contains(&detail.says) {
+        } else if !matches!(detail.field, Field::Name | Field::Integrations)
+            && !change.summary.contains(&detail.says)
+        {
             let _ = writeln!(out, "  - {}", detail.says);
         }
     }

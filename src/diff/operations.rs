@@ -60,6 +60,15 @@ pub(super) fn delivery_words(
     }
 }
 
+/// The receivers in order, comma-separated, or why there are none (for the JSON form).
+pub(super) fn delivery_names(delivery: &Delivery) -> String {
+    match delivery {
+        Delivery::Unrouted => String::from("(not routed)"),
+        Delivery::Silent => String::from("(nobody)"),
+        Delivery::To { receivers, .. } => receivers.join(","),
+    }
+}
+
 /// The sentence for a delivery that changed, or `None` when only receiver names changed
 /// by a rename (nobody new is notified).
 pub(super) fn delivery_change(cx: &Context<'_>, old: &Delivery, new: &Delivery) -> Option<String> {
@@ -99,6 +108,9 @@ pub(super) fn routes(cx: &Context<'_>) -> Vec<Change> {
                 let Some(says) = delivery_change(cx, &old.delivery, &new.delivery) else {
                     continue;
                 };
+                let says = says
+                    .strip_prefix("now ")
+                    .map_or_else(|| says.clone(), |rest| format!("now {}", plural_verb(rest)));
                 (new.who.clone(), format!("{} {says}.", capitalise(&new.who)))
             }
             (None, Some(new)) => (
@@ -146,11 +158,15 @@ fn plural_verb(words: &str) -> String {
     words.to_owned()
 }
 
-fn past(words: &str) -> String {
+/// "pages X" → "paged X", for both singular and plural subjects.
+pub(super) fn past(words: &str) -> String {
     for (present, past) in [
         ("page ", "paged "),
+        ("pages ", "paged "),
         ("notify ", "notified "),
+        ("notifies ", "notified "),
         ("are not", "were not"),
+        ("is not", "was not"),
     ] {
         if let Some(rest) = words.strip_prefix(present) {
             return format!("{past}{rest}");

@@ -256,7 +256,7 @@ fn who(labels: &BTreeMap<String, String>) -> String {
     let mut text = match (service, labels.get(LABEL_TEAM)) {
         (Some(service), Some(team)) => format!("alerts of `{service}` (team {team})"),
         (Some(service), None) => format!("alerts of `{service}`"),
-        (None, _) => String::from("alerts of no service"),
+        (None, _) => String::from("alerts without a `service` label"),
     };
     if let Some(tier) = labels.get(LABEL_TIER) {
         text.push_str(&format!(" at tier `{tier}`"));
