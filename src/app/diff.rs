@@ -11,15 +11,19 @@ use crate::source::Sources;
 /// One compiled version: its name in the report and its model, or the rendered reason
 /// it has none.
 struct Version {
+    /// `base` or `new version`.
+    role: &'static str,
     name: String,
     model: Result<Model, String>,
 }
 
 pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     let paths = &arguments.inputs.paths;
-    let head = version(shown(paths), context, |sources| compile(paths, sources));
+    let head = version("new version", shown(paths), context, |sources| {
+        compile(paths, sources)
+    });
     let base = if let Some(dir) = &arguments.base_dir {
-        version(dir.display().to_string(), context, |sources| {
+        version("base", dir.display().to_string(), context, |sources| {
             compile(std::slice::from_ref(dir), sources)
         })
     } else {
@@ -29,9 +33,12 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
             Ok(files) => {
                 let files: Vec<(String, String)> =
                     files.into_iter().map(|f| (f.name, f.text)).collect();
-                version(name, context, |sources| compile_texts(&files, sources))
+                version("base", name, context, |sources| {
+                    compile_texts(&files, sources)
+                })
             }
             Err(message) => Version {
+                role: "base",
                 name,
                 model: Err(format!("error: {message}\n")),
             },
@@ -63,6 +70,7 @@ fn shown(paths: &[PathBuf]) -> String {
 }
 
 fn version(
+    role: &'static str,
     name: String,
     context: &Context,
     run: impl FnOnce(&mut Sources) -> (Option<Model>, crate::diagnostic::Diagnostics),
@@ -74,7 +82,7 @@ fn version(
         Some(model) if !warnings_fail => Ok(model),
         _ => Err(render(&diagnostics, &sources, context)),
     };
-    Version { name, model }
+    Version { role, name, model }
 }
 
 /// Every version that did not compile is named and the exit code is 1. Human reports
@@ -96,8 +104,8 @@ fn failure(versions: &[&Version], context: &Context) -> Outcome {
             outcome.stdout.push_str(report);
         }
         outcome.stderr.push_str(&format!(
-            "{} does not compile; nothing to compare\n",
-            version.name
+            "the {} (`{}`) does not compile; nothing to compare\n",
+            version.role, version.name
         ));
     }
     outcome
