@@ -7,6 +7,7 @@
 //! renderers turn into Markdown for a pull-request comment or JSON
 //! (`schemas/diff.schema.json`). Pure: no I/O, no printing.
 
+mod alerts;
 mod budget;
 mod compare;
 mod json;

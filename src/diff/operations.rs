@@ -257,8 +257,7 @@ pub(super) fn recording(cx: &Context<'_>) -> Vec<Change> {
         };
         let mut change = change(Kind::RecordingRule, action, &rule, summary);
         if action == Action::Changed {
-            change.follows_slo =
-                slo_label(&rule).filter(|slo| super::compare::slo_changed(cx, slo));
+            change.follows_slo = slo_label(&rule).filter(|slo| super::alerts::slo_changed(cx, slo));
         }
         change.details.push(detail(
             Field::Expression,
