@@ -42,6 +42,10 @@ pub enum Command {
         #[arg(default_value = "specs")]
         paths: Vec<PathBuf>,
     },
+    /// Show what changes for operators between a base version of the spec and this one:
+    /// SLOs and error budgets, alerts, who is notified, receivers, recording rules and
+    /// dashboards (Markdown for a pull-request comment, or JSON).
+    Diff(DiffArguments),
     /// Write a commented starter spec that compiles (never overwrites a file).
     Init {
         /// The folder to create the spec in.
@@ -83,6 +87,34 @@ pub struct Build {
     /// in the repository's `templates/`); overrides `settings { templates "…" }`.
     #[arg(long)]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArguments {
+    /// The new version: spec files or folders.
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The base version: the same spec paths as they are at this git revision (read with
+    /// `git`, nothing is checked out). The default, when `--base-dir` is not given, is `HEAD`.
+    #[arg(long, value_name = "GIT_REV", conflicts_with = "base_dir")]
+    pub base: Option<String>,
+    /// The base version: spec files or a folder on disk.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+    /// How the changes are printed on stdout.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    pub format: DiffFormat,
+    /// Exit 1 when anything changed, like `git diff --exit-code` (spec errors exit 1 too).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Markdown fit for a pull-request comment.
+    Markdown,
+    /// One JSON document (`schemas/diff.schema.json`).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

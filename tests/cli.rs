@@ -175,3 +175,78 @@ fn fmt_is_idempotent_on_every_kdl_fixture() {
     }
     assert!(formatted > 20, "only {formatted} fixtures formatted");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=vigil",
+            "-c",
+            "user.email=vigil@example.invalid",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn diff_against_a_git_revision_reads_the_committed_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let case = root.join("tests/fixtures/diff/objective-change");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).expect("specs");
+    std::fs::copy(case.join("base/spec.kdl"), specs.join("spec.kdl")).expect("base");
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    std::fs::copy(case.join("head/spec.kdl"), specs.join("spec.kdl")).expect("head");
+
+    // The default base is HEAD; the working tree is the new version.
+    let output = vigil(dir.path(), &["diff"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout.contains("Comparing `HEAD:specs` → `specs`."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "objective 99.9% → 99.95%, so the error budget over 30d shrinks from 43m12s to 21m36s"
+        ),
+        "{stdout}"
+    );
+
+    // Run from a subfolder, paths are relative to it, as git's are.
+    let output = vigil(
+        &specs,
+        &["diff", "--base", "HEAD", "spec.kdl", "--exit-code"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    // Committed, nothing changes.
+    git(dir.path(), &["commit", "-q", "-am", "head"]);
+    let output = vigil(dir.path(), &["diff", "--base", "HEAD~1"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("43m12s to 21m36s"));
+    let output = vigil(dir.path(), &["diff", "--exit-code"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let output = vigil(dir.path(), &["diff", "--base", "no-such-revision"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`no-such-revision` is not a commit of this git repository"),
+        "{}",
+        stderr(&output)
+    );
+    let output = vigil(dir.path(), &["diff", "--base=--output=x"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!dir.path().join("x").exists());
+}

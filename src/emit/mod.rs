@@ -9,6 +9,7 @@ pub mod retention;
 pub mod yaml;
 
 use crate::model::Model;
+pub(crate) use alertmanager::Router;
 
 /// One output file, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -15,6 +15,41 @@ use crate::conventions::{
 use crate::model::{Model, Version};
 use config::Config;
 
+/// Where alerts go: the generated routing tree, evaluated the way Alertmanager does (for
+/// `vigil diff`, which compares who is notified before and after a change).
+pub(crate) struct Router {
+    root: config::Route,
+    cases: Vec<route_tests::Case>,
+}
+
+impl Router {
+    /// `None` when the spec declares no routing.
+    pub(crate) fn new(model: &Model) -> Option<Self> {
+        let routing = model.routing.as_ref()?;
+        let root = routes::root(model, routing);
+        let cases = route_tests::cases(model, routing, &root);
+        Some(Self { root, cases })
+    }
+
+    /// The receivers an alert with these labels reaches, in order.
+    pub(crate) fn receivers(
+        &self,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<String> {
+        self.root.receivers(labels)
+    }
+
+    /// The label sets the route tests check (tier × service, and routes on other labels)
+    /// with the receivers each reaches.
+    pub(crate) fn cases(
+        &self,
+    ) -> impl Iterator<Item = (&std::collections::BTreeMap<String, String>, &[String])> {
+        self.cases
+            .iter()
+            .map(|c| (&c.labels, c.receivers.as_slice()))
+    }
+}
+
 /// Nothing when the spec declares no routing: there is no tree to write.
 pub(super) fn emit(model: &Model) -> Vec<Artifact> {
     let Some(routing) = &model.routing else {

@@ -334,7 +334,7 @@ fn slo_entry(model: &Model, slo: &Slo) -> SloEntry {
     }
 }
 
-fn sli_words(sli: &Sli) -> String {
+pub(crate) fn sli_words(sli: &Sli) -> String {
     match sli {
         Sli::Ratio {
             events: Events::Errors(errors),

@@ -5,6 +5,8 @@
 
 mod catalog;
 mod oncall;
+pub(crate) use catalog::sli_words;
+pub(crate) use oncall::integration_words;
 mod runbooks;
 
 use std::collections::BTreeMap;

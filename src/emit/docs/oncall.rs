@@ -124,7 +124,7 @@ pub(super) fn context(model: &Model, header: &'static str) -> OnCallPage {
     }
 }
 
-fn integration_words(integration: &Integration) -> String {
+pub(crate) fn integration_words(integration: &Integration) -> String {
     match integration {
         Integration::Slack(s) => format!(
             "Slack {}",

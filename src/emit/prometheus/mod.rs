@@ -143,6 +143,13 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
     by_service
 }
 
+/// Every rule group of the spec, whatever the dialects (for `vigil diff`).
+pub(crate) fn rule_groups(model: &Model) -> Vec<RuleGroup> {
+    let mut groups: Vec<RuleGroup> = service_groups(model).into_values().flatten().collect();
+    groups.extend(thresholds::groups(model, None).into_iter().flat_map(split));
+    groups
+}
+
 /// Plain and Thanos files of the threshold alerts, one per service.
 fn alert_files(model: &Model) -> Vec<Artifact> {
     let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);

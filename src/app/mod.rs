@@ -1,5 +1,7 @@
 //! From a command line to text and an exit code. Nothing here prints: `main.rs` does.
 
+mod diff;
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -79,6 +81,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
+        Command::Diff(arguments) => diff::diff(arguments, &context),
     }
 }
 
@@ -98,7 +101,29 @@ struct Compiled {
 /// Load and check; the model survives only if there is no error (and no warning under
 /// `--deny-warnings`).
 pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diagnostics) {
-    let (spec, mut diagnostics) = crate::spec::load(paths, sources);
+    let (spec, diagnostics) = crate::spec::load(paths, sources);
+    finish(&spec, diagnostics)
+}
+
+/// [`compile`] for files already in memory: `(name, text)` pairs.
+pub fn compile_texts(
+    files: &[(String, String)],
+    sources: &mut Sources,
+) -> (Option<Model>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut spec = crate::spec::RawSpec::default();
+    for (name, text) in files {
+        if let Some(document) = crate::spec::parse_text(name, text, sources, &mut diagnostics) {
+            spec.documents.push(document);
+        }
+    }
+    finish(&spec, diagnostics)
+}
+
+fn finish(
+    spec: &crate::spec::RawSpec,
+    mut diagnostics: Diagnostics,
+) -> (Option<Model>, Diagnostics) {
     // A file that did not parse would make the checker report its declarations as
     // undefined elsewhere; shape errors inside parsed files do not, so checking goes on.
     let unparsed = diagnostics.iter().any(|d| {
@@ -112,7 +137,7 @@ pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diag
         diagnostics.sort();
         return (None, diagnostics);
     }
-    let (model, checked) = crate::check::check(&spec);
+    let (model, checked) = crate::check::check(spec);
     diagnostics.extend(checked);
     diagnostics.sort();
     (model, diagnostics)
@@ -123,16 +148,20 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     let (model, diagnostics) = compile(&inputs.paths, &mut sources);
     let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
     let failed = model.is_none() || warnings_fail;
-    let report = match context.format {
-        MessageFormat::Json => report::json(&diagnostics, &sources),
-        MessageFormat::Sarif => report::sarif(&diagnostics, &sources),
-        MessageFormat::Github => report::github(&diagnostics, &sources),
-        MessageFormat::Human => report::human(&diagnostics, &sources, context.style),
-    };
+    let report = render(&diagnostics, &sources, context);
     Compiled {
         model: if failed { None } else { model },
         report,
         failed,
+    }
+}
+
+fn render(diagnostics: &Diagnostics, sources: &Sources, context: &Context) -> String {
+    match context.format {
+        MessageFormat::Json => report::json(diagnostics, sources),
+        MessageFormat::Sarif => report::sarif(diagnostics, sources),
+        MessageFormat::Github => report::github(diagnostics, sources),
+        MessageFormat::Human => report::human(diagnostics, sources, context.style),
     }
 }
 

@@ -1,0 +1,112 @@
+//! `vigil diff`: compile the base and the new version, compare, render.
+
+use std::path::PathBuf;
+
+use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, compile, compile_texts, render};
+use crate::cli::{DiffArguments, DiffFormat, MessageFormat};
+use crate::diagnostic::Severity;
+use crate::model::Model;
+use crate::source::Sources;
+
+/// One compiled version: its name in the report and its model, or the rendered reason
+/// it has none.
+struct Version {
+    /// `base` or `new version`.
+    role: &'static str,
+    name: String,
+    model: Result<Model, String>,
+}
+
+pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
+    let paths = &arguments.inputs.paths;
+    let head = version("new version", shown(paths), context, |sources| {
+        compile(paths, sources)
+    });
+    let base = if let Some(dir) = &arguments.base_dir {
+        version("base", dir.display().to_string(), context, |sources| {
+            compile(std::slice::from_ref(dir), sources)
+        })
+    } else {
+        let revision = arguments.base.as_deref().unwrap_or("HEAD");
+        let name = format!("{revision}:{}", shown(paths));
+        match crate::revision::read(revision, paths) {
+            Ok(files) => {
+                let files: Vec<(String, String)> =
+                    files.into_iter().map(|f| (f.name, f.text)).collect();
+                version("base", name, context, |sources| {
+                    compile_texts(&files, sources)
+                })
+            }
+            Err(message) => Version {
+                role: "base",
+                name,
+                model: Err(format!("error: {message}\n")),
+            },
+        }
+    };
+    let (Ok(base_model), Ok(head_model)) = (&base.model, &head.model) else {
+        return failure(&[&base, &head], context);
+    };
+    let report = crate::diff::diff(base_model, head_model, &base.name, &head.name);
+    let stdout = match arguments.format {
+        DiffFormat::Markdown => crate::diff::markdown(&report),
+        DiffFormat::Json => crate::diff::json(&report),
+    };
+    let code = if arguments.exit_code && !report.is_empty() {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    };
+    Outcome {
+        stdout,
+        code,
+        ..Outcome::default()
+    }
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(" ")
+}
+
+fn version(
+    role: &'static str,
+    name: String,
+    context: &Context,
+    run: impl FnOnce(&mut Sources) -> (Option<Model>, crate::diagnostic::Diagnostics),
+) -> Version {
+    let mut sources = Sources::default();
+    let (model, diagnostics) = run(&mut sources);
+    let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
+    let model = match model {
+        Some(model) if !warnings_fail => Ok(model),
+        _ => Err(render(&diagnostics, &sources, context)),
+    };
+    Version { role, name, model }
+}
+
+/// Every version that did not compile is named and the exit code is 1. Human reports
+/// go to stderr; a machine report goes to stdout, one document only (the first failing
+/// version's), so that stdout stays parseable.
+fn failure(versions: &[&Version], context: &Context) -> Outcome {
+    let mut outcome = Outcome {
+        code: EXIT_FAILURE,
+        ..Outcome::default()
+    };
+    for version in versions {
+        let Err(report) = &version.model else {
+            continue;
+        };
+        let machine = context.format != MessageFormat::Human && !report.starts_with("error: ");
+        if !machine {
+            outcome.stderr.push_str(report);
+        } else if outcome.stdout.is_empty() {
+            outcome.stdout.push_str(report);
+        }
+        outcome.stderr.push_str(&format!(
+            "the {} (`{}`) does not compile; nothing to compare\n",
+            version.role, version.name
+        ));
+    }
+    outcome
+}

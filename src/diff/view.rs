@@ -1,0 +1,330 @@
+//! What an operator sees of one version of the spec: its SLOs, every alert rule with where
+//! it is delivered, the recording rules, receivers, who is notified for what, and the
+//! dashboards. Built from the model *and* from what the backends emit, so the diff sees
+//! exactly the rules, routes and panels that would be applied.
+
+use std::collections::BTreeMap;
+
+use crate::conventions::{
+    LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_SLO, LABEL_TEAM, LABEL_TIER, SILENT_RECEIVER,
+};
+use crate::emit::Router;
+use crate::emit::prometheus::rule_groups;
+use crate::model::{Decimal, Duration, Model, Objective, Window};
+
+pub(super) struct View {
+    pub(super) slos: BTreeMap<String, SloView>,
+    /// By alert name, then variant (rules sharing a name differ by window or tier).
+    pub(super) alerts: BTreeMap<(String, Option<String>), AlertView>,
+    /// `record{labels}` → expression.
+    pub(super) recording: BTreeMap<String, String>,
+    /// Receiver name → what each of its integrations delivers to, in words.
+    pub(super) receivers: BTreeMap<String, Vec<String>>,
+    /// A label set the routing tree is tested with (tier × service) → who it reaches.
+    pub(super) routes: BTreeMap<String, RouteCase>,
+    /// By dashboard uid.
+    pub(super) dashboards: BTreeMap<String, DashboardView>,
+}
+
+pub(super) struct SloView {
+    pub(super) service: String,
+    pub(super) objective: Objective,
+    pub(super) window: Window,
+    pub(super) sli: String,
+    pub(super) sli_kind: &'static str,
+    /// `page 1h/5m` → the alert and its error-ratio threshold.
+    pub(super) burn: BTreeMap<String, BurnView>,
+}
+
+pub(super) struct BurnView {
+    pub(super) alert: String,
+    pub(super) windows: String,
+    pub(super) threshold: Decimal,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct AlertView {
+    pub(super) service: Option<String>,
+    pub(super) slo: Option<String>,
+    pub(super) expr: String,
+    pub(super) for_duration: Option<Duration>,
+    pub(super) keep_firing_for: Option<Duration>,
+    pub(super) severity: Option<String>,
+    pub(super) tier: Option<String>,
+    pub(super) delivery: Delivery,
+}
+
+/// Where an alert's notifications go.
+#[derive(Clone, PartialEq, Eq)]
+pub(super) enum Delivery {
+    /// The spec declares no routing: no Alertmanager config is generated.
+    Unrouted,
+    /// The tier never notifies.
+    Silent,
+    /// Receivers in the order Alertmanager reaches them; `page` when the tier pages.
+    To { page: bool, receivers: Vec<String> },
+}
+
+pub(super) struct RouteCase {
+    /// The alerts concerned, in words: alerts of `erlmcp` (team platform) at tier `critical`.
+    pub(super) who: String,
+    pub(super) delivery: Delivery,
+}
+
+pub(super) struct DashboardView {
+    pub(super) title: String,
+    /// Panel title → what it shows (rows are left out: they only group panels).
+    pub(super) panels: BTreeMap<String, PanelView>,
+}
+
+#[derive(PartialEq, Eq)]
+pub(super) struct PanelView {
+    pub(super) queries: Vec<String>,
+    pub(super) unit: Option<String>,
+}
+
+pub(super) fn view(model: &Model) -> View {
+    let router = Router::new(model);
+    View {
+        slos: model
+            .slos
+            .iter()
+            .map(|slo| (slo.name.to_string(), slo_view(slo)))
+            .collect(),
+        alerts: alerts(model, router.as_ref()),
+        recording: recording(model),
+        receivers: model
+            .receivers
+            .iter()
+            .map(|r| {
+                let words = r
+                    .integrations
+                    .iter()
+                    .map(crate::emit::docs::integration_words)
+                    .collect();
+                (r.name.to_string(), words)
+            })
+            .collect(),
+        routes: routes(model, router.as_ref()),
+        dashboards: dashboards(model),
+    }
+}
+
+fn slo_view(slo: &crate::model::Slo) -> SloView {
+    let mut burn = BTreeMap::new();
+    for (kind, alert, name) in [
+        (
+            "page",
+            &slo.alerting.page,
+            crate::conventions::slo_alerts::page(slo.name.as_str()),
+        ),
+        (
+            "ticket",
+            &slo.alerting.ticket,
+            crate::conventions::slo_alerts::ticket(slo.name.as_str()),
+        ),
+    ] {
+        for window in alert.iter().flat_map(|a| &a.windows) {
+            let windows = format!("{}/{}", window.long, window.short);
+            burn.insert(
+                format!("{kind} {windows}"),
+                BurnView {
+                    alert: name.clone(),
+                    windows,
+                    threshold: slo.burn_threshold(window),
+                },
+            );
+        }
+    }
+    SloView {
+        service: slo.service.to_string(),
+        objective: slo.objective,
+        window: slo.window,
+        sli: crate::emit::docs::sli_words(&slo.sli),
+        sli_kind: slo.sli.kind(),
+        burn,
+    }
+}
+
+fn delivery(model: &Model, router: Option<&Router>, labels: &BTreeMap<String, String>) -> Delivery {
+    let tier = labels
+        .get(LABEL_TIER)
+        .and_then(|t| model.tiers.iter().find(|tier| tier.name.as_str() == t));
+    if tier.is_some_and(|t| !t.notify) {
+        return Delivery::Silent;
+    }
+    let Some(router) = router else {
+        return Delivery::Unrouted;
+    };
+    let receivers = router.receivers(labels);
+    if receivers.iter().all(|r| r == SILENT_RECEIVER) {
+        return Delivery::Silent;
+    }
+    Delivery::To {
+        page: tier.is_some_and(|t| t.page),
+        receivers,
+    }
+}
+
+fn alerts(model: &Model, router: Option<&Router>) -> BTreeMap<(String, Option<String>), AlertView> {
+    let rules: Vec<_> = rule_groups(model)
+        .into_iter()
+        .flat_map(|g| g.rules)
+        .filter(|r| r.alert.is_some())
+        .collect();
+    let windows =
+        |labels: &BTreeMap<String, String>| match (labels.get(LABEL_LONG), labels.get(LABEL_SHORT))
+        {
+            (Some(long), Some(short)) => Some(format!("{long}/{short}")),
+            _ => None,
+        };
+    let mut seen: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
+    for rule in &rules {
+        let key = (
+            rule.alert.clone().unwrap_or_default(),
+            windows(&rule.labels),
+        );
+        *seen.entry(key).or_default() += 1;
+    }
+    let mut out = BTreeMap::new();
+    for rule in rules {
+        let name = rule.alert.clone().unwrap_or_default();
+        let mut variant = windows(&rule.labels);
+        // Multi-level thresholds share a name; their tier tells them apart.
+        if seen
+            .get(&(name.clone(), variant.clone()))
+            .copied()
+            .unwrap_or(0)
+            > 1
+        {
+            let tier = rule.labels.get(LABEL_TIER).cloned().unwrap_or_default();
+            variant = Some(format!("tier {tier}"));
+        }
+        let mut labels = rule.labels.clone();
+        labels.insert(String::from("alertname"), name.clone());
+        let view = AlertView {
+            service: rule.labels.get(crate::conventions::LABEL_SERVICE).cloned(),
+            slo: rule.labels.get(LABEL_SLO).cloned(),
+            expr: rule.expr.clone(),
+            for_duration: rule.for_duration,
+            keep_firing_for: rule.keep_firing_for,
+            severity: rule.labels.get(LABEL_SEVERITY).cloned(),
+            tier: rule.labels.get(LABEL_TIER).cloned(),
+            delivery: delivery(model, router, &labels),
+        };
+        out.insert((name, variant), view);
+    }
+    out
+}
+
+fn recording(model: &Model) -> BTreeMap<String, String> {
+    rule_groups(model)
+        .into_iter()
+        .flat_map(|g| g.rules)
+        .filter_map(|rule| {
+            let record = rule.record?;
+            let labels: Vec<String> = rule
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{v}\""))
+                .collect();
+            Some((format!("{record}{{{}}}", labels.join(",")), rule.expr))
+        })
+        .collect()
+}
+
+fn routes(model: &Model, router: Option<&Router>) -> BTreeMap<String, RouteCase> {
+    let Some(router) = router else {
+        return BTreeMap::new();
+    };
+    router
+        .cases()
+        .map(|(labels, _)| {
+            let key: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let case = RouteCase {
+                who: who(labels),
+                delivery: delivery(model, Some(router), labels),
+            };
+            (key.join(","), case)
+        })
+        .collect()
+}
+
+/// The alerts a label set stands for, in words.
+fn who(labels: &BTreeMap<String, String>) -> String {
+    let service = labels.get(crate::conventions::LABEL_SERVICE);
+    let mut text = match (service, labels.get(LABEL_TEAM)) {
+        (Some(service), Some(team)) => format!("alerts of `{service}` (team {team})"),
+        (Some(service), None) => format!("alerts of `{service}`"),
+        (None, _) => String::from("alerts without a `service` label"),
+    };
+    if let Some(tier) = labels.get(LABEL_TIER) {
+        text.push_str(&format!(" at tier `{tier}`"));
+    }
+    let others: Vec<String> = labels
+        .iter()
+        .filter(|(k, _)| {
+            ![
+                crate::conventions::LABEL_SERVICE,
+                LABEL_TEAM,
+                LABEL_TIER,
+                LABEL_SEVERITY,
+            ]
+            .contains(&k.as_str())
+        })
+        .map(|(k, v)| format!("`{k}=\"{v}\"`"))
+        .collect();
+    if !others.is_empty() {
+        text.push_str(&format!(" with {}", others.join(", ")));
+    }
+    text
+}
+
+fn dashboards(model: &Model) -> BTreeMap<String, DashboardView> {
+    // Default templates cannot fail; only user templates can, and docs are not compared.
+    let artifacts = crate::emit::emit(model, &crate::emit::Options::default()).unwrap_or_default();
+    artifacts
+        .iter()
+        .filter(|a| {
+            a.path.starts_with("grafana/dashboards/")
+                && std::path::Path::new(&a.path)
+                    .extension()
+                    .is_some_and(|e| e == "json")
+        })
+        .filter_map(|a| serde_json::from_str::<serde_json::Value>(&a.contents).ok())
+        .map(|json| {
+            let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+            let mut panels = BTreeMap::new();
+            collect_panels(&json["panels"], &mut panels);
+            let uid = text(&json["uid"]);
+            let title = text(&json["title"]);
+            (uid, DashboardView { title, panels })
+        })
+        .collect()
+}
+
+fn collect_panels(list: &serde_json::Value, panels: &mut BTreeMap<String, PanelView>) {
+    for panel in list.as_array().into_iter().flatten() {
+        collect_panels(&panel["panels"], panels);
+        if panel["type"] == "row" {
+            continue;
+        }
+        let queries = panel["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["expr"].as_str().map(str::to_owned))
+            .collect();
+        let unit = panel["fieldConfig"]["defaults"]["unit"]
+            .as_str()
+            .map(str::to_owned);
+        let title = panel["title"].as_str().unwrap_or("(untitled)");
+        let mut key = title.to_owned();
+        let mut index = 1;
+        while panels.contains_key(&key) {
+            index += 1;
+            key = format!("{title} ({index})");
+        }
+        panels.insert(key, PanelView { queries, unit });
+    }
+}
