@@ -4,11 +4,17 @@
 //! Rule design, NaN handling and the calendar approach: `docs/slo-rules.md`.
 
 mod alerts;
+pub(crate) mod anomaly;
+pub(crate) mod cardinality;
 mod inputs;
+mod ops;
+mod ops_tests;
 mod rules;
 mod scenarios;
+mod scrape;
 mod sli;
 mod thresholds;
+pub(crate) mod trends;
 mod unit_tests;
 
 use std::collections::BTreeMap;
@@ -135,7 +141,7 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
             .extend(slo_groups(model, slo));
     }
     for service in &model.services {
-        let groups = thresholds::groups(model, Some(&service.name));
+        let groups = ops::groups(model, Some(&service.name));
         if !groups.is_empty() {
             by_service.entry(&service.name).or_default().extend(groups);
         }
@@ -143,12 +149,13 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
     by_service
 }
 
-/// Plain and Thanos files of the threshold alerts, one per service.
+/// Plain and Thanos files of the operational rules (thresholds, anomalies, regressions,
+/// capacity, cardinality), one per service.
 fn alert_files(model: &Model) -> Vec<Artifact> {
     let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
     let mut artifacts = Vec::new();
     for owner in owners {
-        let groups: Vec<RuleGroup> = thresholds::groups(model, owner)
+        let groups: Vec<RuleGroup> = ops::groups(model, owner)
             .into_iter()
             .flat_map(split)
             .collect();
@@ -230,6 +237,8 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     }
     artifacts.extend(alert_files(model));
     artifacts.extend(unit_tests::emit(model));
+    artifacts.extend(ops_tests::emit(model));
+    artifacts.extend(scrape::emit(model));
     artifacts
 }
 
