@@ -5,6 +5,7 @@
 
 mod catalog;
 mod oncall;
+mod ops_runbooks;
 mod runbooks;
 
 use std::collections::BTreeMap;
