@@ -8,9 +8,9 @@ use super::reader::{Cx, Reader};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{
-    CardinalityAlert, Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind, MetricLabel,
-    MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier,
-    TierName, TierSeverity, Timing, Unit, Version,
+    CardinalityAlert, Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind,
+    MetricLabel, MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets,
+    TeamName, Tier, TierName, TierSeverity, Timing, Unit, Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};

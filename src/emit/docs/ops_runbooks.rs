@@ -77,9 +77,7 @@ pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
                 format_decimal(trends::regression_threshold(item)),
                 item.for_duration
             ),
-            String::from(
-                "Check what changed since then: deployments, configuration, traffic mix.",
-            ),
+            String::from("Check what changed since then: deployments, configuration, traffic mix."),
         ];
         p.expr = Some(item.expr.to_string());
         pages.push(p);

@@ -148,7 +148,11 @@ fn dashboard_links(model: &Model, service: &str) -> Vec<LinkRow> {
         .collect()
 }
 
-pub(super) fn with_runbook(mut page: RunbookPage, runbook: &Runbook, default_impact: String) -> RunbookPage {
+pub(super) fn with_runbook(
+    mut page: RunbookPage,
+    runbook: &Runbook,
+    default_impact: String,
+) -> RunbookPage {
     page.impact = runbook.impact.clone().unwrap_or(default_impact);
     page.steps.clone_from(&runbook.steps);
     page.decisions = runbook

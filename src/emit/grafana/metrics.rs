@@ -282,7 +282,11 @@ pub(super) fn anomalies(grid: &mut Grid, anomalies: &[&Anomaly]) -> Vec<Item> {
         let service = anomaly.service.as_ref();
         let series = |rule: &str| recorded(rule, service, LABEL_ANOMALY, name);
         let k = format_decimal(anomaly.sensitivity);
-        let seasons: Vec<String> = anomaly.seasonality.iter().map(ToString::to_string).collect();
+        let seasons: Vec<String> = anomaly
+            .seasonality
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let seasonal = if seasons.is_empty() {
             String::new()
         } else {

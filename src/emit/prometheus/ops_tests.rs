@@ -24,8 +24,7 @@ use crate::conventions::{
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
 use crate::model::{
-    Anomaly, Capacity, Comparison, Decimal, Duration, Model, Regression, RuleDialect,
-    ServiceName,
+    Anomaly, Capacity, Comparison, Decimal, Duration, Model, Regression, RuleDialect, ServiceName,
 };
 
 #[derive(Serialize)]
@@ -90,7 +89,10 @@ fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<
     let mut annotations = BTreeMap::new();
     for (key, template) in &rule.annotations {
         let text = expand(template, series)
-            .replace("{{ $value | humanizePercentage }}", &format!("{}%", go_g4(value * 100.0)))
+            .replace(
+                "{{ $value | humanizePercentage }}",
+                &format!("{}%", go_g4(value * 100.0)),
+            )
             .replace("{{ $value | humanize }}", &humanize(value))
             .replace("{{ $value }}", &value.to_string());
         if text.contains("{{") {
@@ -280,7 +282,7 @@ fn capacity_tests(model: &Model, item: &Capacity) -> Vec<TestGroup> {
     let for_minutes = item.for_duration.as_secs().div_ceil(60);
     if let Some(headroom) = alerts.next() {
         let share = to_f64(item.headroom_percent) / 100.0;
-        let (below, above) = (share / 2.0, (share + 1.0) / 2.0);
+        let (below, above) = (share / 2.0, f64::midpoint(share, 1.0));
         let phase = (for_minutes.div_ceil(60) + 2) * 60;
         let input = InputSeries {
             series: series.clone(),

@@ -17,12 +17,8 @@
 
 use super::ops::{self, AlertSpec, item_labels, item_selector, record};
 use super::{Rule, RuleGroup};
-use crate::conventions::{
-    LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups,
-};
-use crate::model::{
-    Capacity, Comparison, Decimal, Model, Regression, ServiceName, format_decimal,
-};
+use crate::conventions::{LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups};
+use crate::model::{Capacity, Comparison, Decimal, Model, Regression, ServiceName, format_decimal};
 
 pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
     let rules: Vec<Rule> = model
@@ -31,7 +27,10 @@ pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) ->
         .filter(|r| r.service.as_ref() == service)
         .flat_map(|r| regression_rules(model, r))
         .collect();
-    group(rule_groups::regressions_of(service.map(ServiceName::as_str)), rules)
+    group(
+        rule_groups::regressions_of(service.map(ServiceName::as_str)),
+        rules,
+    )
 }
 
 pub(crate) fn capacity_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
@@ -41,7 +40,10 @@ pub(crate) fn capacity_groups(model: &Model, service: Option<&ServiceName>) -> V
         .filter(|c| c.service.as_ref() == service)
         .flat_map(|c| capacity_rules(model, c))
         .collect();
-    group(rule_groups::capacity_of(service.map(ServiceName::as_str)), rules)
+    group(
+        rule_groups::capacity_of(service.map(ServiceName::as_str)),
+        rules,
+    )
 }
 
 fn group(name: String, rules: Vec<Rule>) -> Vec<RuleGroup> {
@@ -130,9 +132,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
         record(ops_rules::CAPACITY_USAGE, share, &labels),
         record(
             ops_rules::CAPACITY_EXHAUSTION,
-            format!(
-                "(1 - predict_linear({fitted}, 0)) / (deriv({fitted}) > 0) / 86400"
-            ),
+            format!("(1 - predict_linear({fitted}, 0)) / (deriv({fitted}) > 0) / 86400"),
             &labels,
         ),
         ops::alert_rule(
