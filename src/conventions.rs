@@ -147,6 +147,77 @@ pub mod rule_groups {
     pub fn alerts_of(service: Option<&str>) -> String {
         format!("alerts-{}", service.unwrap_or("unowned"))
     }
+    /// One group per anomaly: its rules read each other within one evaluation.
+    pub fn anomaly(item: &str) -> String {
+        format!("anomaly-{item}")
+    }
+    pub fn regressions_of(service: Option<&str>) -> String {
+        format!("regressions-{}", service.unwrap_or("unowned"))
+    }
+    pub fn capacity_of(service: Option<&str>) -> String {
+        format!("capacity-{}", service.unwrap_or("unowned"))
+    }
+    pub fn cardinality_of(service: Option<&str>) -> String {
+        format!("cardinality-{}", service.unwrap_or("unowned"))
+    }
+}
+
+/// Labels naming the spec item a generated operational series belongs to.
+pub const LABEL_ANOMALY: &str = "anomaly";
+pub const LABEL_REGRESSION: &str = "regression";
+pub const LABEL_CAPACITY: &str = "capacity";
+/// The metric a cardinality alert is about.
+pub const LABEL_METRIC: &str = "metric";
+
+/// Recording rules of `anomaly`, `regression` and `capacity` nodes. Each series carries
+/// the item's label ([`LABEL_ANOMALY`]…) and `service`, so one name serves every item
+/// and dashboards select by label.
+pub mod ops_rules {
+    /// The watched expression, recorded once so the windows below read cheap samples.
+    pub const ANOMALY_VALUE: &str = "anomaly:value";
+    /// The short-term mean that is compared with the band.
+    pub const ANOMALY_LEVEL: &str = "anomaly:level";
+    /// What the level is expected to be: the recent median, plus the seasonal shape.
+    pub const ANOMALY_BASELINE: &str = "anomaly:baseline";
+    /// Level minus baseline; its spread over a day is the deviation.
+    pub const ANOMALY_RESIDUAL: &str = "anomaly:residual";
+    /// Robust standard deviation of the residual (interquartile range / 1.349).
+    pub const ANOMALY_DEVIATION: &str = "anomaly:deviation";
+    pub const ANOMALY_UPPER: &str = "anomaly:upper_band";
+    pub const ANOMALY_LOWER: &str = "anomaly:lower_band";
+    /// A regression's watched expression, recorded so the baseline reads it back.
+    pub const REGRESSION_VALUE: &str = "regression:value";
+    /// Current value divided by the value one baseline period earlier.
+    pub const REGRESSION_RATIO: &str = "regression:ratio_baseline";
+    /// Usage as a share of the limit (headroom is 1 minus this).
+    pub const CAPACITY_USAGE: &str = "capacity:usage:ratio";
+    /// Days until the linear trend of the usage share reaches 1; absent when flat or falling.
+    pub const CAPACITY_EXHAUSTION: &str = "capacity:exhaustion:days";
+}
+
+/// Alert names of `anomaly`, `regression` and `capacity` nodes and of the cardinality
+/// alert: the service and item name in CamelCase, then what happened.
+pub mod ops_alerts {
+    use super::{alert_name, camel_case};
+
+    fn stem(service: Option<&str>, item: &str) -> String {
+        format!("{}{}", camel_case(service.unwrap_or("")), camel_case(item))
+    }
+    pub fn anomaly(service: Option<&str>, item: &str) -> String {
+        alert_name(&stem(service, item), "Anomaly")
+    }
+    pub fn regression(service: Option<&str>, item: &str) -> String {
+        alert_name(&stem(service, item), "Regression")
+    }
+    pub fn headroom(service: Option<&str>, item: &str) -> String {
+        alert_name(&stem(service, item), "HeadroomLow")
+    }
+    pub fn exhaustion(service: Option<&str>, item: &str) -> String {
+        alert_name(&stem(service, item), "ExhaustionForecast")
+    }
+    pub fn cardinality(service: Option<&str>) -> String {
+        alert_name(&camel_case(service.unwrap_or("")), "SeriesOverBudget")
+    }
 }
 
 /// Output paths of the Prometheus backend.
@@ -173,6 +244,27 @@ pub mod prometheus_paths {
     }
     pub fn thanos_alerts(service: Option<&str>) -> String {
         format!("thanos/rules/alerts-{}.yaml", service.unwrap_or("unowned"))
+    }
+    /// promtool test file of one service's operational alerts (`None`: no service).
+    pub fn alerts_test(service: Option<&str>) -> String {
+        format!(
+            "prometheus/tests/alerts-{}.yaml",
+            service.unwrap_or("unowned")
+        )
+    }
+    /// The same service's tests that span days, evaluated hourly.
+    pub fn alerts_hourly_test(service: Option<&str>) -> String {
+        format!(
+            "prometheus/tests/alerts-{}-hourly.yaml",
+            service.unwrap_or("unowned")
+        )
+    }
+    pub fn alerts_from_test(service: Option<&str>) -> String {
+        format!("../rules/alerts-{}.yaml", service.unwrap_or("unowned"))
+    }
+    /// A scrape-config snippet per service: limits and the optional metric allow-list.
+    pub fn scrape(service: &str) -> String {
+        format!("prometheus/scrape/{service}.yaml")
     }
     /// promtool test file of one SLO, beside the rules.
     pub fn test(slo: &str) -> String {

@@ -209,6 +209,18 @@ pub struct Settings {
     pub labels: Option<BTreeMap<String, LabelValue>>,
     /// Global budget of series per target across all declared metrics.
     pub series_budget: Option<u64>,
+    /// The runtime alert on metrics with more live series than their budget.
+    pub cardinality_alert: Option<CardinalityAlert>,
+}
+
+/// Fires when a declared metric has more live series per target than its budget.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CardinalityAlert {
+    pub tier: String,
+    /// Default 15m.
+    #[schemars(rename = "for")]
+    pub for_duration: Option<Duration>,
 }
 
 #[derive(JsonSchema)]
@@ -263,6 +275,8 @@ pub struct Service {
     pub description: Option<String>,
     /// Label matchers selecting the service's series, e.g. `{job: erlmcp}`.
     pub selector: Option<Matchers>,
+    /// The scrape snippet keeps only the declared metrics (default false).
+    pub drop_undeclared_metrics: Option<bool>,
 }
 
 /// A metric in the catalog.
@@ -545,11 +559,16 @@ pub struct Anomaly {
     pub sensitivity: Option<f64>,
     /// Minimum band half-width, in the value's unit.
     pub min_band: Option<f64>,
-    /// Default 1h.
+    /// Window of the running median the band is centred on; seasons must be longer
+    /// (default 1h).
     pub window: Option<Duration>,
     /// Default 10m.
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
+    /// Extra labels on the alert.
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations on the alert.
+    pub annotations: Option<BTreeMap<String, String>>,
     pub runbook: Option<Runbook>,
 }
 
@@ -569,6 +588,10 @@ pub struct Regression {
     /// Default 15m.
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
+    /// Extra labels on the alert.
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations on the alert.
+    pub annotations: Option<BTreeMap<String, String>>,
     pub runbook: Option<Runbook>,
 }
 
@@ -598,6 +621,10 @@ pub struct Capacity {
     /// Default 15m.
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
+    /// Extra labels on the alert.
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations on the alert.
+    pub annotations: Option<BTreeMap<String, String>>,
     pub runbook: Option<Runbook>,
 }
 

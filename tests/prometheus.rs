@@ -202,3 +202,61 @@ fn burn_thresholds_are_exact() {
     assert!(lead_time.contains("> 0.0933333333333)"));
     assert!(!availability.contains("0000000001"), "float noise");
 }
+
+/// The scrape snippets, embedded in a complete `prometheus.yml` beside a job of the
+/// operator's own, pass `promtool check config`; the flagship's allow-list keeps exactly
+/// the declared metrics.
+#[test]
+fn scrape_snippets_pass_promtool_check_config() {
+    let artifacts = compile("specs");
+    let snippets: Vec<_> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prometheus/scrape/"))
+        .collect();
+    assert!(!snippets.is_empty(), "no scrape snippets");
+    for snippet in snippets {
+        let document: Value = serde_saphyr::from_str(&snippet.contents).expect("YAML");
+        let mut jobs = document["scrape_configs"].as_array().expect("jobs").clone();
+        for job in &mut jobs {
+            job["static_configs"] = serde_json::json!([{"targets": ["127.0.0.1:9100"]}]);
+            assert!(job["label_limit"].as_u64().is_some(), "{}", snippet.path);
+            assert!(job["label_value_length_limit"].as_u64().is_some());
+        }
+        jobs.push(serde_json::json!({"job_name": "node", "static_configs": [{"targets": ["127.0.0.1:9100"]}]}));
+        let config = serde_json::json!({
+            "global": {"scrape_interval": "15s"},
+            "scrape_configs": jobs,
+        });
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("prometheus.yml");
+        std::fs::write(&file, config.to_string()).expect("write");
+        let output = promtool()
+            .args(["check", "config"])
+            .arg(&file)
+            .output()
+            .expect("run promtool");
+        assert!(
+            output.status.success(),
+            "{}: promtool check config failed:\n{}{}",
+            snippet.path,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let erlmcp = artifacts
+        .iter()
+        .find(|a| a.path == "prometheus/scrape/erlmcp.yaml")
+        .expect("erlmcp snippet");
+    let document: Value = serde_saphyr::from_str(&erlmcp.contents).expect("YAML");
+    let job = &document["scrape_configs"][0];
+    assert_eq!(job["job_name"], "erlmcp");
+    assert!(job["sample_limit"].as_u64().is_some());
+    let keep = job["metric_relabel_configs"][0]["regex"]
+        .as_str()
+        .expect("regex");
+    assert!(keep.contains("erlmcp_requests_total|"), "{keep}");
+    assert!(
+        keep.contains("erlmcp_server_operation_duration_seconds_bucket"),
+        "{keep}"
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::catalog::{label_name, service_ref, tier_ref, user_labels};
 use super::names::valid_alert_name;
 use super::promql;
-use super::reader::Reader;
+use super::reader::{Cx, Reader};
 use super::{Scope, runbook};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -13,6 +13,7 @@ use crate::model::{
     Alert, AlertName, Anomaly, Capacity, Comparison, Condition, Decimal, Duration, LabelName,
     Regression, RuleName, Threshold, Version,
 };
+use crate::source::Span;
 use crate::spec::Node;
 
 const KEEP_FIRING_FOR: Version = Version::new(2, 42);
@@ -225,11 +226,11 @@ pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
     let expr = r
         .required("expr", "the PromQL value to watch")
         .and_then(|v| promql::expr(cx, v));
-    let seasonality = r
+    let seasons: Vec<(Duration, Span)> = r
         .list("seasonality")
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|v| r.as_duration(v))
+        .filter_map(|v| Some((r.as_duration(v)?, v.span)))
         .collect();
     let sensitivity = r
         .decimal("sensitivity")
@@ -239,8 +240,11 @@ pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
         .positive_duration("window")
         .unwrap_or(Duration::from_secs(3600));
     let for_duration = r.duration("for").unwrap_or(Duration::from_secs(600));
+    let labels = user_labels(&r, "label");
+    let annotations = annotations(&r);
     let runbook = runbook(&r);
     r.finish();
+    let seasonality = seasons_beyond_window(cx, seasons, window)?;
     Some(Anomaly {
         name: name?,
         service,
@@ -251,8 +255,35 @@ pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
         min_band,
         window,
         for_duration,
+        labels,
+        annotations,
         runbook,
     })
+}
+
+/// A season is compared through a window centred on the same time one season ago, so it
+/// must be longer than the window (else the window would reach into the future).
+fn seasons_beyond_window(
+    cx: &Cx,
+    seasons: Vec<(Duration, Span)>,
+    window: Duration,
+) -> Option<Vec<Duration>> {
+    let mut ok = true;
+    for (season, span) in &seasons {
+        if *season <= window {
+            ok = false;
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    *span,
+                    format!("a season of {season} is not longer than the window ({window})"),
+                )
+                .label("too short")
+                .help("seasons compare with the same time of day or week: use `1d` or `7d`, or shorten `window`"),
+            );
+        }
+    }
+    ok.then(|| seasons.into_iter().map(|(season, _)| season).collect())
 }
 
 pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
@@ -289,6 +320,8 @@ pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
         }
     };
     let for_duration = r.duration("for").unwrap_or(Duration::from_secs(900));
+    let labels = user_labels(&r, "label");
+    let annotations = annotations(&r);
     let runbook = runbook(&r);
     r.finish();
     Some(Regression {
@@ -300,6 +333,8 @@ pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
         tolerance_percent: tolerance_percent?,
         worse: worse?,
         for_duration,
+        labels,
+        annotations,
         runbook,
     })
 }
@@ -326,6 +361,8 @@ pub(crate) fn capacity(node: &Node, scope: &Scope<'_>) -> Option<Capacity> {
         .positive_duration("lookback")
         .unwrap_or(Duration::from_secs(6 * 3600));
     let for_duration = r.duration("for").unwrap_or(Duration::from_secs(900));
+    let labels = user_labels(&r, "label");
+    let annotations = annotations(&r);
     let runbook = runbook(&r);
     r.finish();
     Some(Capacity {
@@ -338,6 +375,8 @@ pub(crate) fn capacity(node: &Node, scope: &Scope<'_>) -> Option<Capacity> {
         forecast,
         lookback,
         for_duration,
+        labels,
+        annotations,
         runbook,
     })
 }

@@ -8,9 +8,9 @@ use super::reader::{Cx, Reader};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{
-    Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind, MetricLabel,
-    MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets, TeamName, Tier,
-    TierName, TierSeverity, Timing, Unit, Version,
+    CardinalityAlert, Decimal, Downsample, Duration, LabelName, LabelValues, Metric, MetricKind,
+    MetricLabel, MetricName, Retention, RuleDialect, Service, ServiceName, Settings, Targets,
+    TeamName, Tier, TierName, TierSeverity, Timing, Unit, Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -102,6 +102,16 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
     };
     let labels = user_labels(&r, "label");
     let series_budget = r.count("series-budget");
+    let cardinality_alert = r.child("cardinality-alert").and_then(|node| {
+        let c = Reader::new(node, scope.cx);
+        let tier = tier_ref(&c, scope, "the tier the cardinality alert fires at");
+        let for_duration = c.duration("for").unwrap_or(Duration::from_secs(900));
+        c.finish();
+        Some(CardinalityAlert {
+            tier: tier?,
+            for_duration,
+        })
+    });
     r.finish();
     Settings {
         runbook_base_url,
@@ -110,6 +120,7 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
         compat_sloth,
         labels,
         series_budget,
+        cardinality_alert,
     }
 }
 
@@ -252,6 +263,7 @@ pub(crate) fn service(node: &Node, scope: &Scope<'_>) -> Option<Service> {
         check_identifier(scope.cx, &team, span, "team").then(|| TeamName::new(team))
     });
     let description = r.string("description").map(|(s, _)| s);
+    let drop_undeclared = r.bool("drop-undeclared-metrics").unwrap_or(false);
     let mut selector = BTreeMap::new();
     for (key, key_span, value, _) in r.map("selector").unwrap_or_default() {
         if let Some(label) = label_name(scope.cx, &key, key_span, false) {
@@ -266,6 +278,7 @@ pub(crate) fn service(node: &Node, scope: &Scope<'_>) -> Option<Service> {
         team,
         description,
         selector,
+        drop_undeclared,
     })
 }
 

@@ -70,9 +70,13 @@ pub struct Anomaly {
     pub sensitivity: Decimal,
     /// Minimum band half-width, in the metric's own unit, so flat series do not flap.
     pub min_band: Option<Decimal>,
-    /// The short-term window the level and deviation are computed over.
+    /// The window of the running median the band is centred on (and the width of the
+    /// seasonal windows).
     pub window: Duration,
     pub for_duration: Duration,
+    /// Extra labels and annotations on the alert.
+    pub labels: BTreeMap<LabelName, String>,
+    pub annotations: BTreeMap<LabelName, String>,
     pub runbook: Runbook,
 }
 
@@ -89,6 +93,9 @@ pub struct Regression {
     /// Which way is worse.
     pub worse: Comparison,
     pub for_duration: Duration,
+    /// Extra labels and annotations on the alert.
+    pub labels: BTreeMap<LabelName, String>,
+    pub annotations: BTreeMap<LabelName, String>,
     pub runbook: Runbook,
 }
 
@@ -107,5 +114,8 @@ pub struct Capacity {
     /// History the forecast is fitted on.
     pub lookback: Duration,
     pub for_duration: Duration,
+    /// Extra labels and annotations on the alert.
+    pub labels: BTreeMap<LabelName, String>,
+    pub annotations: BTreeMap<LabelName, String>,
     pub runbook: Runbook,
 }

@@ -52,6 +52,8 @@ pub struct Service {
     pub description: Option<String>,
     /// Label matchers that select this service's series (`job="erlmcp"`).
     pub selector: BTreeMap<LabelName, String>,
+    /// The scrape snippet keeps only the declared metrics (`metric_relabel_configs`).
+    pub drop_undeclared: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

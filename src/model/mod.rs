@@ -138,6 +138,16 @@ pub struct Settings {
     pub labels: BTreeMap<LabelName, String>,
     /// Global budget of series per target across all declared metrics.
     pub series_budget: Option<u64>,
+    /// The runtime alert on metrics whose live series exceed their budget; off when `None`.
+    pub cardinality_alert: Option<CardinalityAlert>,
+}
+
+/// Fires when a declared metric has more live series per target than its budget
+/// (`max-series`, else the compile-time estimate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardinalityAlert {
+    pub tier: TierName,
+    pub for_duration: Duration,
 }
 
 /// How long data is kept, and at which resolution.

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod oncall;
+mod ops_runbooks;
 pub(crate) use catalog::sli_words;
 pub(crate) use oncall::integration_words;
 mod runbooks;

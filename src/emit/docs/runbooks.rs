@@ -22,15 +22,15 @@ pub(super) struct RunbookPage {
     pub(super) kind: &'static str,
     slo: Option<String>,
     slo_anchor: String,
-    what: Vec<String>,
+    pub(super) what: Vec<String>,
     windows: Vec<WindowRow>,
-    expr: Option<String>,
+    pub(super) expr: Option<String>,
     impact: String,
     steps: Vec<String>,
     decisions: Vec<DecisionRow>,
     links: Vec<LinkRow>,
     escalation: Vec<String>,
-    related: Vec<String>,
+    pub(super) related: Vec<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -76,11 +76,12 @@ pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
     for alert in &model.alerts {
         pages.push(alert_page(model, alert, header));
     }
+    pages.extend(super::ops_runbooks::pages(model, header));
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     pages
 }
 
-fn blank(
+pub(super) fn blank(
     model: &Model,
     header: &'static str,
     name: String,
@@ -147,7 +148,11 @@ fn dashboard_links(model: &Model, service: &str) -> Vec<LinkRow> {
         .collect()
 }
 
-fn with_runbook(mut page: RunbookPage, runbook: &Runbook, default_impact: String) -> RunbookPage {
+pub(super) fn with_runbook(
+    mut page: RunbookPage,
+    runbook: &Runbook,
+    default_impact: String,
+) -> RunbookPage {
     page.impact = runbook.impact.clone().unwrap_or(default_impact);
     page.steps.clone_from(&runbook.steps);
     page.decisions = runbook

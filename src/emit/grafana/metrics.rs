@@ -4,9 +4,10 @@
 use super::Context;
 use super::dashboard::{Grid, Item};
 use super::panels::{PanelSpec, number, rate_unit, severity_color, value_unit};
+use crate::conventions::{LABEL_ANOMALY, LABEL_CAPACITY, LABEL_SERVICE, matcher_equal, ops_rules};
 use crate::model::{
     Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, Service,
-    TierName, TierSeverity, format_decimal,
+    ServiceName, TierName, TierSeverity, format_decimal,
 };
 
 /// The matchers every raw query of a service carries: its selector plus the dashboard's
@@ -198,6 +199,17 @@ pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> V
     items
 }
 
+/// `{capacity="memory",service="erlmcp"}`: the recorded series of one item.
+fn recorded(rule: &str, service: Option<&ServiceName>, kind: &str, item: &str) -> String {
+    let mut matchers = vec![matcher_equal(kind, item)];
+    if let Some(service) = service {
+        matchers.push(matcher_equal(LABEL_SERVICE, service.as_str()));
+    }
+    format!("{rule}{{{}}}", matchers.join(", "))
+}
+
+/// The capacity rules' own recorded series: the usage share and the days to exhaustion,
+/// so panel and alert agree.
 pub(super) fn capacities(
     context: &Context,
     grid: &mut Grid,
@@ -209,74 +221,89 @@ pub(super) fn capacities(
             items.push(grid.row("Capacity"));
         }
         let (usage, limit) = (capacity.usage.as_str(), capacity.limit.as_str());
+        let name = capacity.name.as_str();
+        let service = capacity.service.as_ref();
         let headroom = number(capacity.headroom_percent) / 100.0;
         items.push(
             PanelSpec::new(
                 format!("{}: usage of limit", capacity.name),
                 format!(
-                    "`{usage}` as a share of `{limit}`; the dashed line is the {} % headroom threshold.",
+                    "`{usage}` as a share of `{limit}` (`{}`); the dashed line is the {} % headroom threshold.",
+                    ops_rules::CAPACITY_USAGE,
                     format_decimal(capacity.headroom_percent)
                 ),
                 "percentunit",
             )
-            .query(format!("({usage}) / ({limit})"), "{{instance}}")
+            .query(
+                recorded(ops_rules::CAPACITY_USAGE, service, LABEL_CAPACITY, name),
+                "{{instance}}",
+            )
             .thresholds("green", vec![(headroom, tier_color(context, &capacity.tier))])
             .timeseries(grid, 12, 8, true),
         );
         items.push(
             PanelSpec::new(
-                format!("{}: time to exhaustion", capacity.name),
+                format!("{}: days to exhaustion", capacity.name),
                 format!(
-                    "Time until usage reaches the limit at the trend of the last {}; empty when usage is flat or falling.",
-                    capacity.lookback
+                    "Days until usage reaches the limit at the trend of the last {} (`{}`); empty when usage is flat or falling.",
+                    capacity.lookback,
+                    ops_rules::CAPACITY_EXHAUSTION
                 ),
-                "s",
+                "d",
             )
             .query(
-                format!(
-                    "(({limit}) - ({usage})) / (deriv(({usage})[{}:5m]) > 0)",
-                    capacity.lookback
-                ),
+                recorded(ops_rules::CAPACITY_EXHAUSTION, service, LABEL_CAPACITY, name),
                 "{{instance}}",
             )
-            .thresholds("red", vec![(capacity.forecast.map_or(0.0, |f| number(f.as_decimal_secs())), "green")])
+            .thresholds(
+                "red",
+                vec![(
+                    capacity
+                        .forecast
+                        .map_or(0.0, |f| number(f.as_decimal_secs()) / 86_400.0),
+                    "green",
+                )],
+            )
             .stat(grid, 12, 8),
         );
     }
     items
 }
 
+/// The anomaly rules' recorded level and band, so the panel shows exactly what the
+/// alert compares.
 pub(super) fn anomalies(grid: &mut Grid, anomalies: &[&Anomaly]) -> Vec<Item> {
     let mut items = Vec::new();
     for anomaly in anomalies {
         if items.is_empty() {
             items.push(grid.row("Anomalies"));
         }
-        let expr = anomaly.expr.as_str();
-        let window = anomaly.window;
+        let name = anomaly.name.as_str();
+        let service = anomaly.service.as_ref();
+        let series = |rule: &str| recorded(rule, service, LABEL_ANOMALY, name);
         let k = format_decimal(anomaly.sensitivity);
-        let mut panel = PanelSpec::new(
-            format!("{}: value and band", anomaly.name),
+        let seasons: Vec<String> = anomaly
+            .seasonality
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let seasonal = if seasons.is_empty() {
+            String::new()
+        } else {
+            format!(", shaped like the same time {} ago", seasons.join(" and "))
+        };
+        let panel = PanelSpec::new(
+            format!("{}: level and band", anomaly.name),
             format!(
-                "`{expr}` with its band: mean ± {k} standard deviations over {window}, and the same time one season ago."
+                "`{}`: its 5-minute level against the band the alert uses — the median of the last {}{seasonal}, ± {k} robust standard deviations.",
+                anomaly.expr, anomaly.window
             ),
             "short",
         )
-        .query(expr, "value")
-        .query(
-            format!("avg_over_time(({expr})[{window}:]) + {k} * stddev_over_time(({expr})[{window}:])"),
-            "upper band",
-        )
-        .query(
-            format!("avg_over_time(({expr})[{window}:]) - {k} * stddev_over_time(({expr})[{window}:])"),
-            "lower band",
-        );
-        for season in &anomaly.seasonality {
-            panel = panel.query(
-                format!("last_over_time(({expr})[{window}:] offset {season})"),
-                format!("{season} ago"),
-            );
-        }
+        .query(series(ops_rules::ANOMALY_LEVEL), "level")
+        .query(series(ops_rules::ANOMALY_BASELINE), "expected")
+        .query(series(ops_rules::ANOMALY_UPPER), "upper band")
+        .query(series(ops_rules::ANOMALY_LOWER), "lower band");
         items.push(panel.timeseries(grid, 24, 8, false));
     }
     items

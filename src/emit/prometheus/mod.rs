@@ -4,11 +4,17 @@
 //! Rule design, NaN handling and the calendar approach: `docs/slo-rules.md`.
 
 mod alerts;
+pub(crate) mod anomaly;
+pub(crate) mod cardinality;
 mod inputs;
+mod ops;
+mod ops_tests;
 mod rules;
 mod scenarios;
+mod scrape;
 mod sli;
 mod thresholds;
+pub(crate) mod trends;
 mod unit_tests;
 
 use std::collections::BTreeMap;
@@ -135,7 +141,7 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
             .extend(slo_groups(model, slo));
     }
     for service in &model.services {
-        let groups = thresholds::groups(model, Some(&service.name));
+        let groups = ops::groups(model, Some(&service.name));
         if !groups.is_empty() {
             by_service.entry(&service.name).or_default().extend(groups);
         }
@@ -146,16 +152,17 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
 /// Every rule group of the spec, whatever the dialects (for `vigil diff`).
 pub(crate) fn rule_groups(model: &Model) -> Vec<RuleGroup> {
     let mut groups: Vec<RuleGroup> = service_groups(model).into_values().flatten().collect();
-    groups.extend(thresholds::groups(model, None).into_iter().flat_map(split));
+    groups.extend(ops::groups(model, None).into_iter().flat_map(split));
     groups
 }
 
-/// Plain and Thanos files of the threshold alerts, one per service.
+/// Plain and Thanos files of the operational rules (thresholds, anomalies, regressions,
+/// capacity, cardinality), one per service.
 fn alert_files(model: &Model) -> Vec<Artifact> {
     let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
     let mut artifacts = Vec::new();
     for owner in owners {
-        let groups: Vec<RuleGroup> = thresholds::groups(model, owner)
+        let groups: Vec<RuleGroup> = ops::groups(model, owner)
             .into_iter()
             .flat_map(split)
             .collect();
@@ -184,6 +191,17 @@ fn alert_files(model: &Model) -> Vec<Artifact> {
         }
     }
     artifacts
+}
+
+/// The summary of every operational alert vigil generates (anomaly, regression,
+/// capacity, cardinality), by alert name: the runbooks quote the rules' own words.
+pub(crate) fn operational_summaries(model: &Model) -> BTreeMap<String, String> {
+    let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
+    owners
+        .flat_map(|owner| ops::groups(model, owner))
+        .flat_map(|group| group.rules)
+        .filter_map(|rule| Some((rule.alert?, rule.annotations.get("summary")?.clone())))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -237,6 +255,8 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     }
     artifacts.extend(alert_files(model));
     artifacts.extend(unit_tests::emit(model));
+    artifacts.extend(ops_tests::emit(model));
+    artifacts.extend(scrape::emit(model));
     artifacts
 }
 

@@ -1,0 +1,149 @@
+//! Runbook pages of the operational alerts the rules backend derives from `anomaly`,
+//! `regression` and `capacity` nodes and from `settings { cardinality-alert }`. The
+//! summaries are read from the generated rules, so page and alert say the same thing.
+
+use std::collections::BTreeMap;
+
+use super::runbooks::{RunbookPage, blank, with_runbook};
+use crate::conventions::{ops_alerts, ops_rules};
+use crate::emit::prometheus::{anomaly, cardinality, operational_summaries, trends};
+use crate::model::{Comparison, Model, Runbook, ServiceName, TierName, format_decimal};
+
+pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
+    let summaries = operational_summaries(model);
+    let page = |name: String, service: Option<&ServiceName>, tier: &TierName, kind, runbook| {
+        let summary = summaries.get(&name).cloned().unwrap_or_default();
+        let service = service.map_or("—", ServiceName::as_str);
+        let mut page = with_runbook(
+            blank(model, header, name, tier, service, kind),
+            runbook,
+            summary.clone(),
+        );
+        page.summary = summary;
+        page
+    };
+    let mut pages = Vec::new();
+    for item in &model.anomalies {
+        let service = item.service.as_ref();
+        let name = ops_alerts::anomaly(service.map(ServiceName::as_str), item.name.as_str());
+        let mut p = page(name, service, &item.tier, "anomaly", &item.runbook);
+        let seasons: Vec<String> = item.seasonality.iter().map(ToString::to_string).collect();
+        p.what = vec![
+            format!(
+                "The level (mean of the last {}) left the band `{}` ± max({} × `{}`{}) for {}.",
+                anomaly::LEVEL_WINDOW.min(item.window),
+                ops_rules::ANOMALY_BASELINE,
+                format_decimal(item.sensitivity),
+                ops_rules::ANOMALY_DEVIATION,
+                item.min_band
+                    .map(|m| format!(", {}", format_decimal(m)))
+                    .unwrap_or_default(),
+                item.for_duration
+            ),
+            if seasons.is_empty() {
+                format!("The baseline is the median of the last {}.", item.window)
+            } else {
+                format!(
+                    "The baseline is the median of the last {}, shifted by how this time of day compared with its own median {} ago.",
+                    item.window,
+                    seasons.join(" and ")
+                )
+            },
+            format!(
+                "The deviation is the spread of level minus baseline over the last {} (interquartile range / 1.349). Compare `{}`, `{}` and `{}` on the service metrics dashboard.",
+                anomaly::DEVIATION_WINDOW,
+                ops_rules::ANOMALY_LEVEL,
+                ops_rules::ANOMALY_UPPER,
+                ops_rules::ANOMALY_LOWER
+            ),
+        ];
+        p.expr = Some(item.expr.to_string());
+        pages.push(p);
+    }
+    for item in &model.regressions {
+        let service = item.service.as_ref();
+        let name = ops_alerts::regression(service.map(ServiceName::as_str), item.name.as_str());
+        let mut p = page(name, service, &item.tier, "regression", &item.runbook);
+        let (direction, operator) = match item.worse {
+            Comparison::Above => ("higher", "above"),
+            Comparison::Below => ("lower", "below"),
+        };
+        p.what = vec![
+            format!(
+                "The value is more than {} % {direction} than the same time {} earlier: `{}` stayed {operator} {} for {}.",
+                format_decimal(item.tolerance_percent),
+                item.baseline,
+                ops_rules::REGRESSION_RATIO,
+                format_decimal(trends::regression_threshold(item)),
+                item.for_duration
+            ),
+            String::from("Check what changed since then: deployments, configuration, traffic mix."),
+        ];
+        p.expr = Some(item.expr.to_string());
+        pages.push(p);
+    }
+    for item in &model.capacities {
+        let service = item.service.as_ref();
+        let owner = service.map(ServiceName::as_str);
+        let mut p = page(
+            ops_alerts::headroom(owner, item.name.as_str()),
+            service,
+            &item.tier,
+            "capacity",
+            &item.runbook,
+        );
+        p.what = vec![format!(
+            "Usage `{}` stayed above {} % of the limit `{}` for {}. `{}` on the service metrics dashboard shows the share; `{}` how soon the trend reaches the limit.",
+            item.usage,
+            format_decimal(item.headroom_percent),
+            item.limit,
+            item.for_duration,
+            ops_rules::CAPACITY_USAGE,
+            ops_rules::CAPACITY_EXHAUSTION
+        )];
+        pages.push(p);
+        if let Some(horizon) = item.forecast {
+            let mut p = page(
+                ops_alerts::exhaustion(owner, item.name.as_str()),
+                service,
+                &item.tier,
+                "capacity forecast",
+                &item.runbook,
+            );
+            p.what = vec![format!(
+                "A straight line fitted to the usage share over the last {} reaches 100 % within {horizon} (`{}`). Add capacity or find what grows before the headroom alert fires.",
+                item.lookback,
+                ops_rules::CAPACITY_EXHAUSTION
+            )];
+            pages.push(p);
+        }
+    }
+    if let Some(alert) = &model.settings.cardinality_alert {
+        let no_runbook = Runbook::default();
+        let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
+        for owner in owners {
+            let budgets: BTreeMap<&str, u64> = model
+                .metrics
+                .iter()
+                .filter(|m| m.service.as_ref() == owner)
+                .filter_map(|m| Some((m.name.as_str(), cardinality::budget(m)?)))
+                .collect();
+            if budgets.is_empty() {
+                continue;
+            }
+            let name = ops_alerts::cardinality(owner.map(ServiceName::as_str));
+            let mut p = page(name, owner, &alert.tier, "cardinality", &no_runbook);
+            p.what = vec![
+                format!(
+                    "A declared metric has more live series on one target than its budget (`max-series`, else the estimate from its declared label values) for {}. The `metric` label names it.",
+                    alert.for_duration
+                ),
+                String::from(
+                    "Usually a label took values the spec does not declare (an ID, a path, an error message): find them with `count by (LABEL) (METRIC)` and fix the instrumentation, or declare the values and raise the budget.",
+                ),
+            ];
+            pages.push(p);
+        }
+    }
+    pages
+}

@@ -1,0 +1,365 @@
+//! Generated `promtool test rules` files for the operational alerts of each service:
+//! every anomaly fires on a step and stays quiet on steady data; every regression fires
+//! when the value is twice the tolerance worse than one baseline earlier and stays quiet
+//! at half the tolerance; every capacity item fires above its headroom and stays quiet
+//! below it, and its forecast fires on a rising usage share and stays quiet on a flat one.
+//!
+//! The inputs are the recorded series the alerts read (`anomaly:value`,
+//! `regression:value`, `capacity:usage:ratio`): the user's raw metrics are absent, so
+//! the first recording rule of each item records nothing and the input stands in for it.
+//! Everything downstream — bands, baselines, ratios, the forecast fit, `for`, labels and
+//! annotations — is what promtool evaluates. An alert whose annotations use a template
+//! vigil cannot predict gets no test rather than a wrong one.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::inputs::{InputSeries, render};
+use super::unit_tests::{AlertTest, ExpectedAlert, TestGroup, expand};
+use super::{Rule, anomaly, ops, trends};
+use crate::conventions::{
+    LABEL_ANOMALY, LABEL_CAPACITY, LABEL_REGRESSION, ops_rules, prometheus_paths,
+};
+use crate::emit::Artifact;
+use crate::emit::yaml::to_yaml;
+use crate::model::{
+    Anomaly, Capacity, Comparison, Decimal, Duration, Model, Regression, RuleDialect, ServiceName,
+};
+
+#[derive(Serialize)]
+struct TestFile {
+    rule_files: Vec<String>,
+    evaluation_interval: Duration,
+    tests: Vec<TestGroup>,
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Anomaly tests need minute resolution over a few hours; regression and capacity tests
+/// span a baseline or a lookback, so they run in a second file evaluated hourly (promtool
+/// evaluates every rule of the file at every step from zero).
+const HOUR: Duration = Duration::from_secs(3600);
+
+pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+    if !model.targets.rules.contains(&RuleDialect::Prometheus) {
+        return Vec::new();
+    }
+    let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
+    let mut artifacts = Vec::new();
+    for owner in owners {
+        let name = owner.map(ServiceName::as_str);
+        let mine = |service: Option<&ServiceName>| service == owner;
+        let minutely: Vec<TestGroup> = model
+            .anomalies
+            .iter()
+            .filter(|a| mine(a.service.as_ref()))
+            .filter_map(|a| anomaly_test(model, a))
+            .collect();
+        let mut hourly: Vec<TestGroup> = model
+            .regressions
+            .iter()
+            .filter(|r| mine(r.service.as_ref()))
+            .filter_map(|r| regression_test(model, r))
+            .collect();
+        for item in model.capacities.iter().filter(|c| mine(c.service.as_ref())) {
+            hourly.extend(capacity_tests(model, item));
+        }
+        for (tests, interval, path) in [
+            (minutely, MINUTE, prometheus_paths::alerts_test(name)),
+            (hourly, HOUR, prometheus_paths::alerts_hourly_test(name)),
+        ] {
+            if tests.is_empty() {
+                continue;
+            }
+            let file = TestFile {
+                rule_files: vec![prometheus_paths::alerts_from_test(name)],
+                evaluation_interval: interval,
+                tests,
+            };
+            artifacts.push(Artifact::new(path, to_yaml(&file)));
+        }
+    }
+    artifacts
+}
+
+/// The alert `rule` raises on a series labelled `series`, with `$value` printed as
+/// `value`; `None` when an annotation uses a template this cannot expand.
+fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<ExpectedAlert> {
+    let mut annotations = BTreeMap::new();
+    for (key, template) in &rule.annotations {
+        let text = expand(template, series)
+            .replace(
+                "{{ $value | humanizePercentage }}",
+                &format!("{}%", go_g4(value * 100.0)),
+            )
+            .replace("{{ $value | humanize }}", &humanize(value))
+            .replace("{{ $value }}", &value.to_string());
+        if text.contains("{{") {
+            return None;
+        }
+        annotations.insert(key.clone(), text);
+    }
+    let mut labels = series.clone();
+    labels.extend(rule.labels.clone());
+    Some(ExpectedAlert {
+        exp_labels: labels,
+        exp_annotations: annotations,
+    })
+}
+
+/// Prometheus' `humanize`: SI prefixes, then Go's `%.4g`.
+fn humanize(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return go_g4(value);
+    }
+    let mut v = value;
+    let mut prefix = "";
+    if v.abs() >= 1.0 {
+        for p in ["k", "M", "G", "T", "P", "E", "Z", "Y"] {
+            if v.abs() < 1000.0 {
+                break;
+            }
+            prefix = p;
+            v /= 1000.0;
+        }
+    } else {
+        for p in ["m", "u", "n", "p", "f", "a", "z", "y"] {
+            if v.abs() >= 1.0 {
+                break;
+            }
+            prefix = p;
+            v *= 1000.0;
+        }
+    }
+    format!("{}{prefix}", go_g4(v))
+}
+
+/// Go's `%.4g`: four significant digits, trailing zeros dropped, exponent form outside
+/// 1e-4 to 1e4.
+fn go_g4(value: f64) -> String {
+    let magnitude = value.abs();
+    let decimals = [1000.0, 100.0, 10.0, 1.0, 0.1, 0.01, 0.001, 0.0001]
+        .iter()
+        .position(|bound| magnitude >= *bound);
+    match decimals {
+        Some(decimals) if magnitude < 10_000.0 && value != 0.0 => {
+            trim_zeros(&format!("{value:.decimals$}"))
+        }
+        _ if value == 0.0 => String::from("0"),
+        _ => {
+            let text = format!("{value:.3e}");
+            let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+            let exp: i32 = exp.parse().unwrap_or(0);
+            let sign = if exp < 0 { '-' } else { '+' };
+            format!("{}e{sign}{:02}", trim_zeros(mantissa), exp.abs())
+        }
+    }
+}
+
+fn trim_zeros(text: &str) -> String {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+fn check(at: Duration, rule: &Rule, expected: Vec<ExpectedAlert>) -> AlertTest {
+    AlertTest {
+        eval_time: at,
+        alertname: rule.alert.clone().unwrap_or_default(),
+        exp_alerts: expected,
+    }
+}
+
+fn minutes(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+fn group(name: String, input: InputSeries, checks: Vec<AlertTest>) -> TestGroup {
+    TestGroup {
+        name,
+        interval: MINUTE,
+        input_series: vec![input],
+        alert_rule_test: checks,
+        promql_expr_test: Vec::new(),
+    }
+}
+
+/// Steady at `base` for two hours, then doubled: quiet before, firing once `for` has
+/// passed. Skipped when the running median would absorb the step before the alert fires
+/// (`for` plus the level window reaching half the window).
+fn anomaly_test(model: &Model, item: &Anomaly) -> Option<TestGroup> {
+    let settle = anomaly::LEVEL_WINDOW.as_secs() / 60 + 1;
+    let for_minutes = item.for_duration.as_secs().div_ceil(60);
+    if (for_minutes + settle) * 60 * 2 >= item.window.as_secs() {
+        return None;
+    }
+    let rules = anomaly::rules(model, item);
+    let alert = rules.iter().find(|r| r.alert.is_some())?;
+    let labels = ops::item_labels(
+        model,
+        item.service.as_ref(),
+        LABEL_ANOMALY,
+        item.name.as_str(),
+    );
+    let base = item
+        .min_band
+        .map_or(100.0, |m| (to_f64(m) * 4.0).max(100.0).ceil());
+    let steady = 120;
+    let after = for_minutes + settle;
+    let input = InputSeries {
+        series: render(ops_rules::ANOMALY_VALUE, &labels),
+        values: format!("{base}+0x{steady} {}+0x{}", base * 2.0, after + 10),
+    };
+    let checks = vec![
+        check(minutes(steady - 5), alert, Vec::new()),
+        check(
+            minutes(steady + after),
+            alert,
+            vec![expect(alert, &labels, base * 2.0)?],
+        ),
+    ];
+    Some(group(format!("anomaly {}", item.name), input, checks))
+}
+
+/// One baseline of steady values, then half the tolerance worse (quiet), then twice the
+/// tolerance worse (firing after `for`). Inputs every five minutes (within the lookback
+/// of an instant selector) keep the file short.
+fn regression_test(model: &Model, item: &Regression) -> Option<TestGroup> {
+    let rules: Vec<Rule> = trends::regression_rules(model, item);
+    let alert = rules.iter().find(|r| r.alert.is_some())?;
+    let labels = ops::item_labels(
+        model,
+        item.service.as_ref(),
+        LABEL_REGRESSION,
+        item.name.as_str(),
+    );
+    let tolerance = to_f64(item.tolerance_percent) / 100.0;
+    let (quiet, worse) = match item.worse {
+        Comparison::Above => (1.0 + tolerance / 2.0, 1.0 + tolerance * 2.0),
+        Comparison::Below => (1.0 - tolerance / 2.0, (1.0 - tolerance) / 2.0),
+    };
+    let step = 5;
+    let baseline_steps = item.baseline.as_secs() / 60 / step;
+    // Whole hours (checks fall on evaluations), long enough for `for` plus two
+    // evaluations.
+    let phase_hours = item.for_duration.as_secs().div_ceil(3600) + 2;
+    let phase = phase_hours * 60 / step;
+    let input = InputSeries {
+        series: render(ops_rules::REGRESSION_VALUE, &labels),
+        values: format!(
+            "100+0x{baseline_steps} {}+0x{phase} {}+0x{phase}",
+            100.0 * quiet,
+            100.0 * worse
+        ),
+    };
+    let start = item.baseline.as_secs().div_ceil(3600) * 60;
+    let quiet_at = minutes(start + phase_hours * 60);
+    let worse_at = minutes(start + 2 * phase_hours * 60);
+    let checks = vec![
+        check(quiet_at, alert, Vec::new()),
+        check(worse_at, alert, vec![expect(alert, &labels, worse)?]),
+    ];
+    Some(TestGroup {
+        interval: minutes(step),
+        ..group(format!("regression {}", item.name), input, checks)
+    })
+}
+
+fn capacity_tests(model: &Model, item: &Capacity) -> Vec<TestGroup> {
+    let rules = trends::capacity_rules(model, item);
+    let mut alerts = rules.iter().filter(|r| r.alert.is_some());
+    let labels = ops::item_labels(
+        model,
+        item.service.as_ref(),
+        LABEL_CAPACITY,
+        item.name.as_str(),
+    );
+    let series = render(ops_rules::CAPACITY_USAGE, &labels);
+    let mut tests = Vec::new();
+    let for_minutes = item.for_duration.as_secs().div_ceil(60);
+    if let Some(headroom) = alerts.next() {
+        let share = to_f64(item.headroom_percent) / 100.0;
+        let (below, above) = (share / 2.0, f64::midpoint(share, 1.0));
+        let phase = (for_minutes.div_ceil(60) + 2) * 60;
+        let input = InputSeries {
+            series: series.clone(),
+            values: format!("{below}+0x{phase} {above}+0x{phase}"),
+        };
+        if let Some(expected) = expect(headroom, &labels, above) {
+            tests.push(group(
+                format!("capacity {} headroom", item.name),
+                input,
+                vec![
+                    check(minutes(phase - 60), headroom, Vec::new()),
+                    check(minutes(2 * phase), headroom, vec![expected]),
+                ],
+            ));
+        }
+    }
+    if let Some(forecast) = alerts.next() {
+        tests.extend(forecast_test(item, forecast, &series, &labels));
+    }
+    tests
+}
+
+/// Flat at 10 % for a lookback (no trend: quiet), then rising by 0.01 % a minute: the
+/// fit sees a straight line and the forecast gives the exact days to 100 %.
+fn forecast_test(
+    item: &Capacity,
+    forecast: &Rule,
+    series: &str,
+    labels: &BTreeMap<String, String>,
+) -> Option<TestGroup> {
+    let lookback = item.lookback.as_secs().div_ceil(3600) * 60;
+    let for_minutes = item.for_duration.as_secs().div_ceil(60);
+    let rising = (lookback + for_minutes).div_ceil(60) * 60 + 120;
+    let slope = 0.0001;
+    // The rising part starts one input step after the flat one, at 10 % again.
+    let end = 0.1 + slope * to_f64_u(rising - 1);
+    let days = (1.0 - end) / (slope / 60.0) / 86_400.0;
+    let horizon = to_f64_u(item.forecast?.as_secs()) / 86_400.0;
+    if days >= horizon {
+        return None;
+    }
+    let input = InputSeries {
+        series: series.to_owned(),
+        values: format!("0.1+0x{lookback} 0.1+{slope}x{rising}"),
+    };
+    let checks = vec![
+        check(minutes(lookback), forecast, Vec::new()),
+        check(
+            minutes(lookback + rising),
+            forecast,
+            vec![expect(forecast, labels, days)?],
+        ),
+    ];
+    Some(group(
+        format!("capacity {} forecast", item.name),
+        input,
+        checks,
+    ))
+}
+
+fn to_f64(value: Decimal) -> f64 {
+    value.to_string().parse().unwrap_or(0.0)
+}
+
+fn to_f64_u(value: u64) -> f64 {
+    value.to_string().parse().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn humanize_matches_prometheus() {
+        assert_eq!(super::humanize(200.0), "200");
+        assert_eq!(super::humanize(2400.0), "2.4k");
+        assert_eq!(super::humanize(0.25), "250m");
+        assert_eq!(super::humanize(3.472_222_2), "3.472");
+        assert_eq!(super::go_g4(1.2 * 100.0), "120");
+        assert_eq!(super::go_g4(123_456.0), "1.235e+05");
+    }
+}
