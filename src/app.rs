@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Parser as _;
 
-use crate::cli::{Build, Cli, Color, Command, Inputs, MessageFormat};
+use crate::cli::{
+    Build, Cli, Color, Command, Import, ImportOptions, Inputs, MessageFormat, SpecFormat,
+};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::model::Model;
@@ -77,6 +79,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Explain { code, paths } => explain(code, paths),
         Command::Init { dir } => init(dir),
         Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
+        Command::Import(import) => import_command(import, &context),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
     }
@@ -123,12 +126,7 @@ fn compile_and_report(inputs: &Inputs, context: &Context) -> Compiled {
     let (model, diagnostics) = compile(&inputs.paths, &mut sources);
     let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
     let failed = model.is_none() || warnings_fail;
-    let report = match context.format {
-        MessageFormat::Json => report::json(&diagnostics, &sources),
-        MessageFormat::Sarif => report::sarif(&diagnostics, &sources),
-        MessageFormat::Github => report::github(&diagnostics, &sources),
-        MessageFormat::Human => report::human(&diagnostics, &sources, context.style),
-    };
+    let report = render_report(&diagnostics, &sources, context);
     Compiled {
         model: if failed { None } else { model },
         report,
@@ -408,6 +406,93 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
         outcome.stderr.push_str("all KDL specs are formatted\n");
     }
     outcome
+}
+
+/// `vigil import sloth|openslo`: convert, report, then print the spec or write it.
+fn import_command(import: &Import, context: &Context) -> Outcome {
+    let options = match import {
+        Import::Sloth { options, .. } | Import::Openslo { options } => options,
+    };
+    let mut sources = Sources::default();
+    let (files, mut diagnostics) = crate::spec::load_import_inputs(&options.paths, &mut sources);
+    let format = match options.to {
+        SpecFormat::Kdl => crate::import::Format::Kdl,
+        SpecFormat::Yaml => crate::import::Format::Yaml,
+    };
+    let imported = match import {
+        Import::Sloth { period, .. } => {
+            let period = match crate::model::Duration::parse(period) {
+                Ok(period) => period,
+                Err(message) => {
+                    return Outcome {
+                        stderr: format!("error: --period {period}: {message}\n"),
+                        code: EXIT_USAGE,
+                        ..Outcome::default()
+                    };
+                }
+            };
+            let sloth = crate::import::SlothOptions {
+                period: Some(period),
+            };
+            crate::import::sloth(&sources, &files, &sloth, format)
+        }
+        Import::Openslo { .. } => crate::import::openslo(&sources, &files, format),
+    };
+    diagnostics.extend(imported.diagnostics);
+    diagnostics.sort();
+    let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
+    let spec = imported
+        .spec
+        .filter(|_| !diagnostics.has_errors() && !warnings_fail);
+    let compiled = Compiled {
+        failed: spec.is_none(),
+        model: None,
+        report: render_report(&diagnostics, &sources, context),
+    };
+    let Some(spec) = spec else {
+        let mut outcome = diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+        if context.format == MessageFormat::Human {
+            outcome.stderr.push_str("nothing was imported\n");
+        }
+        return outcome;
+    };
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    write_import(options, format, &spec, imported.slos, &mut outcome);
+    outcome
+}
+
+fn write_import(
+    options: &ImportOptions,
+    format: crate::import::Format,
+    spec: &str,
+    slos: usize,
+    outcome: &mut Outcome,
+) {
+    let Some(out) = &options.out else {
+        outcome.stdout.push_str(spec);
+        return;
+    };
+    let path = out.join(format.file_name());
+    match crate::write::replace_file(&path, spec) {
+        Ok(()) => outcome.stderr.push_str(&format!(
+            "imported {} into {}\n",
+            plural(slos, "SLO"),
+            path.display()
+        )),
+        Err(error) => {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        }
+    }
+}
+
+fn render_report(diagnostics: &Diagnostics, sources: &Sources, context: &Context) -> String {
+    match context.format {
+        MessageFormat::Json => report::json(diagnostics, sources),
+        MessageFormat::Sarif => report::sarif(diagnostics, sources),
+        MessageFormat::Github => report::github(diagnostics, sources),
+        MessageFormat::Human => report::human(diagnostics, sources, context.style),
+    }
 }
 
 fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {

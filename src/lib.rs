@@ -13,6 +13,7 @@ pub mod conventions;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
+pub mod import;
 pub mod model;
 pub mod report;
 pub mod scaffold;
