@@ -72,9 +72,15 @@ impl Document<'_> {
                 .map_or_else(|| self.head(), |l| self.span(&l));
             let message = error.to_string();
             let first = message.lines().next().unwrap_or("invalid YAML").to_owned();
+            // Valid YAML of the wrong shape breaks the format's own schema.
+            if serde_saphyr::from_str::<serde_json::Value>(self.text).is_ok() {
+                return Diagnostic::new(Code::ImportInvalid, span, first)
+                    .label("not what the format allows here")
+                    .help("the document does not follow its format's schema; fix it upstream");
+            }
             Diagnostic::new(Code::Syntax, span, first)
                 .label("cannot read this")
-                .help("fix the document so that it matches the format it declares")
+                .help("fix the YAML syntax at the marked position")
         })
     }
 }

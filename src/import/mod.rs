@@ -9,9 +9,12 @@
 mod calendar;
 mod documents;
 mod openslo;
+mod openslo_alerts;
 mod openslo_map;
+mod openslo_window;
 mod render;
 mod sloth;
+mod sloth_convert;
 
 use std::collections::{BTreeMap, BTreeSet};
 

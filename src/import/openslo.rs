@@ -210,7 +210,21 @@ pub(crate) fn import_documents(
     for located in objects {
         if let Some(kind) = accept(&located, diagnostics) {
             let name = located.object.metadata.name.clone().unwrap_or_default();
-            pool.by_kind.entry(kind).or_default().insert(name, located);
+            let objects = pool.by_kind.entry(kind.clone()).or_default();
+            if let Some(first) = objects.get(&name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportInvalid,
+                        located.span,
+                        format!("{kind} `{name}` is declared twice"),
+                    )
+                    .label("second declaration")
+                    .note(first.span, "first declared here")
+                    .help("names are unique per kind; remove or rename one"),
+                );
+                continue;
+            }
+            objects.insert(name, located);
         }
     }
     let slos: Vec<&Located> = pool

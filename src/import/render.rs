@@ -79,9 +79,11 @@ pub(crate) fn kdl(header: &[String], nodes: &[Node]) -> String {
     crate::format::format_kdl(&out).unwrap_or(out)
 }
 
+/// Comment lines at an indentation (`//` and four spaces for KDL, `#` and two for YAML).
 fn push_comment(out: &mut String, marker: &str, line: &str, depth: usize) {
+    let unit = if marker == "#" { "  " } else { "    " };
     for part in line.lines() {
-        let _ = writeln!(out, "{}{marker} {part}", "    ".repeat(depth));
+        let _ = writeln!(out, "{}{marker} {part}", unit.repeat(depth));
     }
 }
 

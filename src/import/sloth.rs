@@ -8,17 +8,15 @@
 //! else from Sloth's built-in Google catalogs, which are vigil's defaults.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::Draft;
 use super::documents::{Document, documents};
-use super::{BurnDraft, Draft, SliDraft, SloDraft, origin, promql_template};
-use crate::check::RESERVED_LABELS;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{BurnWindow, Decimal, Duration, Window};
+use crate::model::{BurnWindow, Duration};
 use crate::source::{FileId, Sources, Span};
 
 /// Options matching Sloth's command line.
@@ -30,127 +28,127 @@ pub struct SlothOptions {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Header {
-    version: Option<Spanned<String>>,
-    api_version: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
+pub(super) struct Header {
+    pub(super) version: Option<Spanned<String>>,
+    pub(super) api_version: Option<Spanned<String>>,
+    pub(super) kind: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
-struct PromSpec {
-    service: String,
+pub(super) struct PromSpec {
+    pub(super) service: String,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    pub(super) labels: BTreeMap<String, String>,
     #[serde(default, alias = "sloPlugins")]
-    slo_plugins: Option<Plugins>,
+    pub(super) slo_plugins: Option<Plugins>,
     #[serde(default)]
-    slos: Vec<Spanned<PromSlo>>,
+    pub(super) slos: Vec<Spanned<PromSlo>>,
 }
 
 #[derive(Deserialize)]
-struct K8sResource {
-    spec: PromSpec,
+pub(super) struct K8sResource {
+    pub(super) spec: PromSpec,
 }
 
 #[derive(Deserialize)]
-struct PromSlo {
-    name: String,
-    objective: f64,
-    description: Option<String>,
+pub(super) struct PromSlo {
+    pub(super) name: String,
+    pub(super) objective: f64,
+    pub(super) description: Option<String>,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
-    sli: PromSli,
+    pub(super) labels: BTreeMap<String, String>,
+    pub(super) sli: PromSli,
     #[serde(default)]
-    alerting: PromAlerting,
-    plugins: Option<Plugins>,
+    pub(super) alerting: PromAlerting,
+    pub(super) plugins: Option<Plugins>,
 }
 
 #[derive(Deserialize)]
-struct Plugins {
+pub(super) struct Plugins {
     #[serde(default)]
-    chain: Vec<PluginRef>,
+    pub(super) chain: Vec<PluginRef>,
 }
 
 #[derive(Deserialize)]
-struct PluginRef {
-    id: Spanned<String>,
+pub(super) struct PluginRef {
+    pub(super) id: Spanned<String>,
 }
 
 #[derive(Deserialize)]
-struct PromSli {
-    raw: Option<RawSli>,
-    events: Option<EventsSli>,
-    plugin: Option<PluginRef>,
+pub(super) struct PromSli {
+    pub(super) raw: Option<RawSli>,
+    pub(super) events: Option<EventsSli>,
+    pub(super) plugin: Option<PluginRef>,
 }
 
 #[derive(Deserialize)]
-struct RawSli {
+pub(super) struct RawSli {
     #[serde(alias = "errorRatioQuery")]
-    error_ratio_query: String,
+    pub(super) error_ratio_query: String,
 }
 
 #[derive(Deserialize)]
-struct EventsSli {
+pub(super) struct EventsSli {
     #[serde(alias = "errorQuery")]
-    error_query: String,
+    pub(super) error_query: String,
     #[serde(alias = "totalQuery")]
-    total_query: String,
+    pub(super) total_query: String,
 }
 
 #[derive(Deserialize, Default)]
-struct PromAlerting {
-    name: Option<String>,
+pub(super) struct PromAlerting {
+    pub(super) name: Option<String>,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    pub(super) labels: BTreeMap<String, String>,
     #[serde(default)]
-    annotations: BTreeMap<String, String>,
+    pub(super) annotations: BTreeMap<String, String>,
     #[serde(default, alias = "pageAlert")]
-    page_alert: AlertSpec,
+    pub(super) page_alert: AlertSpec,
     #[serde(default, alias = "ticketAlert")]
-    ticket_alert: AlertSpec,
+    pub(super) ticket_alert: AlertSpec,
 }
 
 #[derive(Deserialize, Default)]
-struct AlertSpec {
+pub(super) struct AlertSpec {
     #[serde(default)]
-    disable: bool,
+    pub(super) disable: bool,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    pub(super) labels: BTreeMap<String, String>,
     #[serde(default)]
-    annotations: BTreeMap<String, String>,
+    pub(super) annotations: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
-struct AlertWindows {
-    spec: Spanned<WindowsSpec>,
+pub(super) struct AlertWindows {
+    pub(super) spec: Spanned<WindowsSpec>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WindowsSpec {
-    slo_period: String,
-    page: WindowPair,
-    ticket: WindowPair,
+pub(super) struct WindowsSpec {
+    pub(super) slo_period: String,
+    pub(super) page: WindowPair,
+    pub(super) ticket: WindowPair,
 }
 
 #[derive(Deserialize)]
-struct WindowPair {
-    quick: WindowSpec,
-    slow: WindowSpec,
+pub(super) struct WindowPair {
+    pub(super) quick: WindowSpec,
+    pub(super) slow: WindowSpec,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WindowSpec {
-    error_budget_percent: f64,
-    short_window: String,
-    long_window: String,
+pub(super) struct WindowSpec {
+    pub(super) error_budget_percent: f64,
+    pub(super) short_window: String,
+    pub(super) long_window: String,
 }
 
 /// Burn windows of one period: page then ticket, fast then slow.
-struct Catalog {
-    page: Vec<BurnWindow>,
-    ticket: Vec<BurnWindow>,
+pub(super) struct Catalog {
+    pub(super) page: Vec<BurnWindow>,
+    pub(super) ticket: Vec<BurnWindow>,
 }
 
 pub(crate) fn import(
@@ -186,7 +184,7 @@ pub(crate) fn import(
                 ),
                 Kind::Windows => match doc.parse::<AlertWindows>() {
                     Ok(windows) => {
-                        if let Some((period, catalog)) = catalog(&windows, &doc, diagnostics) {
+                        if let Some((period, catalog)) = super::sloth_convert::catalog(&windows, &doc, diagnostics) {
                             catalogs.insert(period, catalog);
                         }
                     }
@@ -203,9 +201,34 @@ pub(crate) fn import(
     }
     let period = options.period.unwrap_or(Duration::from_days(30));
     let windows = catalogs.remove(&period);
+    let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
     for (spec, doc) in specs {
+        if spec.service.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::new(Code::ImportInvalid, doc.head(), "the spec has no `service`")
+                    .label("this document")
+                    .help("Sloth requires a service name"),
+            );
+            continue;
+        }
         for slo in &spec.slos {
-            if let Some(slo) = convert(
+            let span = doc.span_of(slo);
+            let key = (spec.service.clone(), slo.value.name.clone());
+            if let Some(first) = seen.get(&key) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportInvalid,
+                        span,
+                        format!("SLO `{}` of service `{}` is declared twice", key.1, key.0),
+                    )
+                    .label("second declaration")
+                    .note(*first, "first declared here")
+                    .help("Sloth refuses duplicate SLOs; remove or rename one"),
+                );
+                continue;
+            }
+            seen.insert(key, span);
+            if let Some(slo) = super::sloth_convert::convert(
                 sources,
                 &spec,
                 slo,
@@ -222,7 +245,7 @@ pub(crate) fn import(
     draft
 }
 
-enum Kind {
+pub(super) enum Kind {
     Prometheus,
     Kubernetes,
     Windows,
@@ -273,7 +296,7 @@ fn collect<'a>(
     }
 }
 
-fn report_plugins(
+pub(super) fn report_plugins(
     plugins: &Plugins,
     doc: &Document<'_>,
     what: &str,
@@ -289,251 +312,11 @@ fn report_plugins(
     !plugins.chain.is_empty()
 }
 
-fn plugin_diagnostic(span: Span, id: &str, what: &str) -> Diagnostic {
+pub(super) fn plugin_diagnostic(span: Span, id: &str, what: &str) -> Diagnostic {
     Diagnostic::new(
         Code::ImportPlugin,
         span,
         format!("{what} `{id}` is Go code vigil cannot convert"),
     )
     .label("plugin")
-}
-
-fn convert(
-    sources: &Sources,
-    spec: &PromSpec,
-    slo: &Spanned<PromSlo>,
-    doc: &Document<'_>,
-    period: Duration,
-    catalog: Option<&Catalog>,
-    diagnostics: &mut Diagnostics,
-) -> Option<SloDraft> {
-    let span = doc.span_of(slo);
-    let slo_ref = &slo.value;
-    let mut plugin = false;
-    if let Some(plugins) = &slo_ref.plugins {
-        plugin |= report_plugins(plugins, doc, "the SLO plugin", diagnostics);
-    }
-    if spec
-        .slo_plugins
-        .as_ref()
-        .is_some_and(|p| !p.chain.is_empty())
-    {
-        plugin = true;
-    }
-    let sli = match (&slo_ref.sli.events, &slo_ref.sli.raw, &slo_ref.sli.plugin) {
-        (_, _, Some(p)) => {
-            diagnostics.push(plugin_diagnostic(
-                doc.span_of(&p.id),
-                &p.id.value,
-                "the SLI plugin",
-            ));
-            return None;
-        }
-        (Some(events), None, None) => SliDraft {
-            errors: promql_template(&events.error_query),
-            total: promql_template(&events.total_query),
-        },
-        (None, Some(raw), None) => raw_sli(&raw.error_ratio_query),
-        _ => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::ImportInvalid,
-                    span,
-                    format!("SLO `{}` needs exactly one SLI kind", slo_ref.name),
-                )
-                .label("this SLO")
-                .help("give the SLI as `events`, `raw` or `plugin`"),
-            );
-            return None;
-        }
-    };
-    if plugin {
-        return None;
-    }
-    let Some(objective) = decimal(slo_ref.objective) else {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::ImportInvalid,
-                span,
-                format!("SLO `{}` has no usable objective", slo_ref.name),
-            )
-            .label("this SLO"),
-        );
-        return None;
-    };
-    let mut notes = Vec::new();
-    let labels = labels(spec, slo_ref, span, &mut notes, diagnostics);
-    let (page, ticket) = alerting(slo_ref, catalog, span, &mut notes, diagnostics);
-    if catalog.is_none() && ![30, 28].contains(&(period.as_millis() / 86_400_000)) {
-        notes.push(format!("Sloth has no built-in windows for {period}: vigil's default shares of the budget are used"));
-    }
-    Some(SloDraft {
-        name: slo_ref.name.clone(),
-        service: spec.service.clone(),
-        origin: origin(sources, span),
-        description: slo_ref.description.clone(),
-        objective,
-        window: Window::Rolling(period),
-        sli,
-        labels,
-        page,
-        ticket,
-        notes,
-    })
-}
-
-/// A raw error ratio over `{{ window }}`: recorded as the 5m ratio over a total of one per
-/// evaluation, so windows average the 5m ratios (Sloth's own period SLI); a NaN ratio
-/// (no traffic) is dropped instead of poisoning every window that contains it.
-fn raw_sli(query: &str) -> SliDraft {
-    let ratio = promql_template(query);
-    SliDraft {
-        errors: format!("({ratio}) >= 0"),
-        total: format!("(({ratio}) >= 0) * 0 + 1"),
-    }
-}
-
-fn decimal(value: f64) -> Option<Decimal> {
-    Decimal::from_str(&value.to_string()).ok()
-}
-
-fn labels(
-    spec: &PromSpec,
-    slo: &PromSlo,
-    span: Span,
-    notes: &mut Vec<String>,
-    diagnostics: &mut Diagnostics,
-) -> BTreeMap<String, String> {
-    let mut labels = spec.labels.clone();
-    labels.extend(slo.labels.clone());
-    let reserved: Vec<String> = labels
-        .keys()
-        .filter(|k| RESERVED_LABELS.contains(&k.as_str()))
-        .cloned()
-        .collect();
-    for key in &reserved {
-        let value = labels.remove(key).unwrap_or_default();
-        notes.push(format!(
-            "label {key}={value:?} dropped: vigil sets `{key}` itself"
-        ));
-    }
-    if !reserved.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::ImportDropped,
-                span,
-                format!(
-                    "SLO `{}`: reserved label {} not carried over",
-                    slo.name,
-                    quoted(&reserved)
-                ),
-            )
-            .label("this SLO")
-            .help("vigil sets these labels itself; rename the label in the source to keep it"),
-        );
-    }
-    labels
-}
-
-fn quoted(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn alerting(
-    slo: &PromSlo,
-    catalog: Option<&Catalog>,
-    span: Span,
-    notes: &mut Vec<String>,
-    diagnostics: &mut Diagnostics,
-) -> (Option<BurnDraft>, Option<BurnDraft>) {
-    let a = &slo.alerting;
-    let burn = |spec: &AlertSpec, windows: Option<&Vec<BurnWindow>>| {
-        (!spec.disable).then(|| BurnDraft {
-            windows: windows.cloned(),
-            for_duration: None,
-        })
-    };
-    let page = burn(&a.page_alert, catalog.map(|c| &c.page));
-    let ticket = burn(&a.ticket_alert, catalog.map(|c| &c.ticket));
-    let mut dropped = Vec::new();
-    if page.is_some() || ticket.is_some() {
-        if let Some(name) = &a.name {
-            notes.push(format!("Sloth alert name {name}: vigil names the alerts <Slo>BurnRatePage and <Slo>BurnRateTicket"));
-            dropped.push(String::from("alert name"));
-        }
-        for (what, map) in [
-            ("alert label", &a.labels),
-            ("alert annotation", &a.annotations),
-            ("page alert label", &a.page_alert.labels),
-            ("page alert annotation", &a.page_alert.annotations),
-            ("ticket alert label", &a.ticket_alert.labels),
-            ("ticket alert annotation", &a.ticket_alert.annotations),
-        ] {
-            for (key, value) in map {
-                notes.push(format!("{what} {key}={value:?} not carried over"));
-            }
-            if !map.is_empty() {
-                dropped.push(format!("{what}s"));
-            }
-        }
-    }
-    if !dropped.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::ImportDropped,
-                span,
-                format!("SLO `{}`: {} not carried over", slo.name, dropped.join(", ")),
-            )
-            .label("this SLO")
-            .help("vigil names its alerts and routes them by tier; the values are kept as comments in the spec"),
-        );
-    }
-    (page, ticket)
-}
-
-fn catalog(
-    windows: &AlertWindows,
-    doc: &Document<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Option<(Duration, Catalog)> {
-    let span = doc.span_of(&windows.spec);
-    let spec = &windows.spec.value;
-    let invalid = |what: &str| {
-        Diagnostic::new(Code::ImportInvalid, span, format!("alert windows: {what}"))
-            .label("this catalog")
-            .help("durations are Prometheus durations (`5m`, `1h`, `30d`); budget percents are above 0")
-    };
-    let Ok(period) = Duration::parse(&spec.slo_period) else {
-        diagnostics.push(invalid(&format!("`{}` is not a duration", spec.slo_period)));
-        return None;
-    };
-    let window = |w: &WindowSpec| -> Option<BurnWindow> {
-        let long = Duration::parse(&w.long_window).ok()?;
-        let short = Duration::parse(&w.short_window).ok()?;
-        let budget = decimal(w.error_budget_percent).filter(|b| *b > Decimal::ZERO)?;
-        Some(BurnWindow::new(long, short, budget))
-    };
-    let all = [
-        &spec.page.quick,
-        &spec.page.slow,
-        &spec.ticket.quick,
-        &spec.ticket.slow,
-    ];
-    let parsed: Option<Vec<BurnWindow>> = all.into_iter().map(window).collect();
-    let Some(mut parsed) = parsed else {
-        diagnostics.push(invalid("a window has an invalid duration or budget"));
-        return None;
-    };
-    let ticket = parsed.split_off(2);
-    Some((
-        period,
-        Catalog {
-            page: parsed,
-            ticket,
-        },
-    ))
 }
