@@ -54,9 +54,16 @@ fn sloth_specs_import_as_idiomatic_kdl_and_yaml_that_compile_to_the_same_model()
         "sloth/raw-home-wifi.yml",
     ] {
         let path = relative(fixture(name));
-        let kdl = imports_and_compiles(&[path.clone()], &Kind::Sloth { period: None }, Format::Kdl);
-        let yaml =
-            imports_and_compiles(&[path.clone()], &Kind::Sloth { period: None }, Format::Yaml);
+        let kdl = imports_and_compiles(
+            std::slice::from_ref(&path),
+            &Kind::Sloth { period: None },
+            Format::Kdl,
+        );
+        let yaml = imports_and_compiles(
+            std::slice::from_ref(&path),
+            &Kind::Sloth { period: None },
+            Format::Yaml,
+        );
         let (kdl_model, ..) = compile("imported.kdl", &kdl);
         let (yaml_model, ..) = compile("imported.yaml", &yaml);
         assert_eq!(kdl_model, yaml_model, "{name}: KDL and YAML imports differ");
@@ -88,7 +95,11 @@ fn openslo_objects_import_with_references_and_alert_policies() {
 #[test]
 fn import_is_deterministic_and_generation_is_too() {
     let path = relative(fixture("sloth/k8s-multifile.yml"));
-    let once = imports_and_compiles(&[path.clone()], &Kind::Sloth { period: None }, Format::Kdl);
+    let once = imports_and_compiles(
+        std::slice::from_ref(&path),
+        &Kind::Sloth { period: None },
+        Format::Kdl,
+    );
     let twice = imports_and_compiles(&[path], &Kind::Sloth { period: None }, Format::Kdl);
     assert_eq!(once, twice);
     let emit = |text: &str| {

@@ -86,13 +86,13 @@ fn cases() -> Vec<Case> {
 /// One phase of a scenario: minutes, share of failed requests, clients (of 10) with a bad
 /// Wi-Fi satisfaction, and whether there is traffic at all.
 struct Phase {
-    minutes: u64,
+    minutes: u32,
     failed: f64,
     bad_clients: usize,
     traffic: bool,
 }
 
-fn phase(minutes: u64, failed: f64, bad_clients: usize) -> Phase {
+fn phase(minutes: u32, failed: f64, bad_clients: usize) -> Phase {
     Phase {
         minutes,
         failed,
@@ -131,7 +131,7 @@ fn counter(phases: &[Phase], per_minute: impl Fn(&Phase) -> f64) -> String {
     for p in phases {
         let step = if p.traffic { per_minute(p) } else { 0.0 };
         parts.push(format!("{}+{}x{}", value + step, step, p.minutes - 1));
-        value += step * p.minutes as f64;
+        value += step * f64::from(p.minutes);
     }
     parts.join(" ")
 }
@@ -211,7 +211,7 @@ fn test_file(rules: &[String], groups: &[String], by: &str, step: u64) -> String
             );
         }
         out.push_str("    promql_expr_test:\n");
-        let total: u64 = phases.iter().map(|p| p.minutes).sum();
+        let total: u64 = phases.iter().map(|p| u64::from(p.minutes)).sum();
         for minute in (step..total).step_by(usize::try_from(step).unwrap_or(1)) {
             let expr = format!(
                 "label_replace(group by ({by}) (ALERTS{{alertstate=\"firing\"}}), \"scenario\", \"{name}\", \"\", \"\")"
@@ -349,12 +349,18 @@ fn firing(root: &Path, case: &Case, dir: &Path) -> (Firing, Firing, usize) {
         test_file(&rules, &vigil_groups, "service, slo, tier", step),
     )
     .expect("vigil test");
-    let sloth = run(
-        dir,
-        "sloth-test.yaml",
-        ["sloth_service", "sloth_slo", "sloth_severity"],
-    );
-    let vigil = run(dir, "vigil-test.yaml", ["service", "slo", "tier"]);
+    // The two promtool runs are independent: run them side by side.
+    let (sloth, vigil) = std::thread::scope(|scope| {
+        let sloth = scope.spawn(|| {
+            run(
+                dir,
+                "sloth-test.yaml",
+                ["sloth_service", "sloth_slo", "sloth_severity"],
+            )
+        });
+        let vigil = run(dir, "vigil-test.yaml", ["service", "slo", "tier"]);
+        (sloth.join().expect("sloth run"), vigil)
+    });
     let vigil = normalise(vigil, &sloth);
     (sloth, vigil, model.slos.len())
 }
@@ -491,10 +497,10 @@ fn sloth_golden_rules_and_vigil_rules_fire_at_the_same_minutes() {
                     );
                 }
                 Verdict::Later(delay) => {
-                    mismatches.push(format!("{}: {what}: {delay}m later", case.golden))
+                    mismatches.push(format!("{}: {what}: {delay}m later", case.golden));
                 }
                 Verdict::Mismatch(text) => {
-                    mismatches.push(format!("{}: {what}: {text}", case.golden))
+                    mismatches.push(format!("{}: {what}: {text}", case.golden));
                 }
             }
         }

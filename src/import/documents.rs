@@ -65,6 +65,10 @@ impl Document<'_> {
     }
 
     /// Deserialises the document; a failure is a syntax diagnostic at its position.
+    #[allow(
+        clippy::result_large_err,
+        reason = "one diagnostic per failed document, never on a hot path"
+    )]
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         serde_saphyr::from_str::<T>(self.text).map_err(|error| {
             let span = error

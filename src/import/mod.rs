@@ -63,17 +63,17 @@ pub fn sloth(
 ) -> Imported {
     let mut diagnostics = Diagnostics::default();
     let draft = sloth::import(sources, files, options, &mut diagnostics);
-    finish(draft, diagnostics, format)
+    finish(&draft, diagnostics, format)
 }
 
 /// Imports OpenSLO v1 and v1alpha documents.
 pub fn openslo(sources: &Sources, files: &[FileId], format: Format) -> Imported {
     let mut diagnostics = Diagnostics::default();
     let draft = openslo::import(sources, files, &mut diagnostics);
-    finish(draft, diagnostics, format)
+    finish(&draft, diagnostics, format)
 }
 
-fn finish(draft: Draft, mut diagnostics: Diagnostics, format: Format) -> Imported {
+fn finish(draft: &Draft, mut diagnostics: Diagnostics, format: Format) -> Imported {
     diagnostics.sort();
     let slos = draft.slos.len();
     let spec = (slos > 0).then(|| draft.render(format));
@@ -147,7 +147,7 @@ impl Draft {
                 .map(|s| Node::new("service").arg(Value::Text(s))),
         );
         for (slo, name) in self.slos.iter().zip(names) {
-            nodes.push(slo.node(name));
+            nodes.push(slo.node(&name));
         }
         match format {
             Format::Kdl => render::kdl(&self.header, &nodes),
@@ -185,9 +185,9 @@ impl Draft {
 }
 
 impl SloDraft {
-    fn node(&self, name: String) -> Node {
+    fn node(&self, name: &str) -> Node {
         let mut node = Node::new("slo")
-            .arg(Value::text(name.clone()))
+            .arg(Value::text(name))
             .prop("service", Value::text(identifier(&self.service)))
             .comment(format!("from {}", self.origin));
         if name != self.name {

@@ -1,5 +1,5 @@
-//! OpenSLO v1 and v1alpha: Service, SLI, SLO, AlertPolicy, AlertCondition,
-//! AlertNotificationTarget and DataSource objects, inline or referenced by name across
+//! OpenSLO v1 and v1alpha: `Service`, `SLI`, `SLO`, `AlertPolicy`, `AlertCondition`,
+//! `AlertNotificationTarget` and `DataSource` objects, inline or referenced by name across
 //! all input files. Only what has an exact vigil meaning is imported (Prometheus queries,
 //! Occurrences budgeting, rolling windows and UTC calendar weeks and months, burn-rate
 //! conditions); everything else is a coded diagnostic, never a guess.
@@ -132,7 +132,8 @@ pub(super) struct MetricHolder {
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct MetricSource {
-    pub(super) metric_source_ref: Option<String>,
+    #[serde(rename = "metricSourceRef")]
+    pub(super) reference: Option<String>,
     #[serde(rename = "type")]
     pub(super) source_type: Option<String>,
     pub(super) spec: Option<SourceSpec>,

@@ -274,7 +274,7 @@ fn query(pool: &Pool, metric: &MetricHolder) -> Result<String> {
     let (source_type, query) = match &metric.metric_source {
         Some(source) => {
             let by_ref = source
-                .metric_source_ref
+                .reference
                 .as_ref()
                 .and_then(|r| pool.get("DataSource", r))
                 .and_then(|d| d.object.spec.as_ref()?.source_type.clone());
