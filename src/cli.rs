@@ -60,6 +60,9 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// Convert Sloth or OpenSLO documents into a vigil spec (printed, or written to --out).
+    #[command(subcommand)]
+    Import(Import),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -67,6 +70,45 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Sloth `prometheus/v1` specs, `PrometheusServiceLevel` resources and `AlertWindows`
+    /// catalogs (and the `openslo/v1alpha` SLOs Sloth reads).
+    Sloth {
+        #[command(flatten)]
+        options: ImportOptions,
+        /// The SLO period, as Sloth's `--default-slo-period` (an `AlertWindows` catalog
+        /// among the inputs supplies its burn windows).
+        #[arg(long, default_value = "30d")]
+        period: String,
+    },
+    /// OpenSLO v1 and v1alpha documents (references resolve across all inputs).
+    Openslo {
+        #[command(flatten)]
+        options: ImportOptions,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOptions {
+    /// Files or folders (`.yaml`, `.yml`, `.json`), read in name order.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The syntax of the written spec.
+    #[arg(long, value_enum, default_value_t = SpecFormat::Kdl)]
+    pub to: SpecFormat,
+    /// Write the spec into this folder (as `imported.kdl` or `imported.yaml`) instead of
+    /// printing it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpecFormat {
+    Kdl,
+    Yaml,
 }
 
 #[derive(Debug, Args)]

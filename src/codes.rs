@@ -178,4 +178,22 @@ codes! {
     ThanosResolution = "vigil::retention::thanos_resolution", Warning,
         "use `resolution=\"5m\"` or `resolution=\"1h\"`, or accept that Thanos keeps this tier at the next resolution it has",
         "Thanos' compactor downsamples to exactly two resolutions, 5m and 1h. A downsample tier at any other resolution (such as 1d) is mapped to the coarsest Thanos resolution not finer than it, which is kept for the longest period asked of either, so the generated compactor flags may keep more data than the tier suggests.";
+    ImportPlugin = "vigil::import::plugin", Error,
+        "replace the plugin by the PromQL it generates (an `events` or `raw` SLI), then import again",
+        "A Sloth SLI plugin or SLO plugin is Go code that Sloth interprets while generating; vigil cannot know the rules it would produce, so the SLO is not imported. The diagnostic names the plugin id.";
+    ImportBudgeting = "vigil::import::unsupported_budgeting", Error,
+        "use `Occurrences` budgeting, or keep this SLO outside vigil",
+        "vigil's SLOs count good and bad events over the window (OpenSLO `Occurrences`). `Timeslices` and `RatioTimeslices` judge each time slice against a second target, which changes when alerts fire; vigil refuses rather than approximates.";
+    ImportSource = "vigil::import::unsupported_source", Error,
+        "vigil compiles to Prometheus rules; only Prometheus queries can be imported",
+        "The SLI reads a data source other than Prometheus (Datadog, AppDynamics, ...). vigil generates Prometheus rules, so the query cannot be carried over.";
+    ImportUnsupported = "vigil::import::unsupported", Error,
+        "see the message: the feature has no exact vigil equivalent",
+        "The imported document uses something vigil cannot express exactly (a calendar window in a time zone other than UTC, an alert policy with several conditions, an unknown document version). vigil reports it instead of guessing.";
+    ImportInvalid = "vigil::import::invalid_upstream", Error,
+        "the document does not follow its own specification; fix it at the source",
+        "The imported document is invalid by the rules of its own format: a required field is missing, a reference names an object that is not among the inputs, `op` is set on a ratio objective, or a window such as `1m` (one minute) was clearly meant as a month (`1M`). vigil reports it rather than guessing what was meant.";
+    ImportDropped = "vigil::import::dropped", Warning,
+        "the values are kept as comments in the written spec; vigil names, labels and routes alerts itself",
+        "Something in the imported document has no place in a vigil spec and is kept only as a comment: Sloth's alert names, alert labels and annotations (vigil names alerts `<Slo>BurnRatePage`/`Ticket` and routes by tier), and user labels vigil reserves (`tier`, `severity`, ...).";
 }

@@ -29,6 +29,47 @@ fn compile(path: &Path) -> (Option<vigil::model::Model>, Diagnostics, Sources) {
     (model, diagnostics, sources)
 }
 
+/// Import error fixtures live in `fixtures/import-err/<sloth|openslo>/`: the folder names
+/// the importer.
+fn import(path: &Path) -> (Diagnostics, Sources) {
+    let mut sources = Sources::default();
+    let (files, mut diagnostics) = vigil::spec::load_import_inputs(&[relative(path)], &mut sources);
+    let format = vigil::import::Format::Kdl;
+    let imported = if path.to_string_lossy().contains("/sloth/") {
+        vigil::import::sloth(
+            &sources,
+            &files,
+            &vigil::import::SlothOptions::default(),
+            format,
+        )
+    } else {
+        vigil::import::openslo(&sources, &files, format)
+    };
+    diagnostics.extend(imported.diagnostics);
+    (diagnostics, sources)
+}
+
+#[test]
+fn import_error_fixtures() {
+    insta::glob!("fixtures/import-err/*/*", |path| {
+        let (diagnostics, sources) = import(path);
+        assert!(
+            !diagnostics.is_empty(),
+            "{} produced no diagnostic",
+            path.display()
+        );
+        for diagnostic in &diagnostics {
+            assert!(
+                diagnostic.span.is_some(),
+                "{}: {} has no span",
+                path.display(),
+                diagnostic.code
+            );
+        }
+        insta::assert_snapshot!(report::human(&diagnostics, &sources, STYLE));
+    });
+}
+
 #[test]
 fn error_fixtures() {
     insta::glob!("fixtures/err/*", |path| {
@@ -120,9 +161,20 @@ fn examples() -> BTreeMap<Code, String> {
         .map(|e| e.expect("entry").path())
         .collect();
     entries.sort();
-    let mut examples = BTreeMap::new();
-    for path in entries {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import-err");
+    let mut imports: Vec<PathBuf> = ["sloth", "openslo"]
+        .iter()
+        .flat_map(|kind| std::fs::read_dir(root.join(kind)).expect("import fixtures"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    imports.sort();
+    let compiled = entries.into_iter().map(|path| {
         let (_, diagnostics, sources) = compile(&path);
+        (diagnostics, sources)
+    });
+    let imported = imports.into_iter().map(|path| import(&path));
+    let mut examples = BTreeMap::new();
+    for (diagnostics, sources) in compiled.chain(imported) {
         for diagnostic in &diagnostics {
             examples.entry(diagnostic.code).or_insert_with(|| {
                 let mut one = Diagnostics::default();

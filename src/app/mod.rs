@@ -1,6 +1,7 @@
 //! From a command line to text and an exit code. Nothing here prints: `main.rs` does.
 
 mod diff;
+mod import;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -79,6 +80,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Explain { code, paths } => explain(code, paths),
         Command::Init { dir } => init(dir),
         Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
+        Command::Import(import) => import::import(import, &context),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
         Command::Diff(arguments) => diff::diff(arguments, &context),

@@ -10,6 +10,8 @@ mod reader;
 mod routing_lint;
 mod slo;
 
+pub(crate) use catalog::RESERVED_LABELS;
+
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Decision, Link, Model, Runbook};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::Sources;
+use crate::source::{FileId, Sources};
 pub use tree::{Dialect, Document, Node, Property, Scalar, Value};
 
 /// Files larger than this are refused before parsing, so a runaway input cannot exhaust memory.
@@ -53,11 +53,41 @@ pub fn spec_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     for path in paths {
-        collect(path, &mut files, &mut diagnostics);
+        collect(path, is_spec, &mut files, &mut diagnostics);
     }
     files.sort();
     files.dedup();
     (files, diagnostics)
+}
+
+/// Reads the documents an importer converts (`.yaml`, `.yml`, `.json`; folders walked in
+/// name order) into `sources`, with the same limits as spec files.
+pub fn load_import_inputs(paths: &[PathBuf], sources: &mut Sources) -> (Vec<FileId>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, is_import_input, &mut files, &mut diagnostics);
+    }
+    files.sort();
+    files.dedup();
+    let mut ids = Vec::new();
+    for path in files {
+        let name = path.to_string_lossy().replace('\\', "/");
+        match read(&path) {
+            Ok(text) => ids.push(sources.add(
+                name,
+                text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned(),
+            )),
+            Err(message) => {
+                diagnostics.push(Diagnostic::unplaced(Code::Io, format!("{name}: {message}")));
+            }
+        }
+    }
+    (ids, diagnostics)
+}
+
+fn is_import_input(path: &Path) -> bool {
+    is_yaml(path) || path.extension().and_then(|e| e.to_str()) == Some("json")
 }
 
 /// Loads files and folders (see [`spec_files`]) into raw trees.
@@ -80,7 +110,12 @@ pub fn load(paths: &[PathBuf], sources: &mut Sources) -> (RawSpec, Diagnostics) 
     (spec, diagnostics)
 }
 
-fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics) {
+fn collect(
+    path: &Path,
+    accept: fn(&Path) -> bool,
+    files: &mut Vec<PathBuf>,
+    diagnostics: &mut Diagnostics,
+) {
     let shown = path.display();
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
@@ -99,7 +134,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics)
         .sort_by_file_name()
     {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_spec(entry.path()) => {
+            Ok(entry) if entry.file_type().is_file() && accept(entry.path()) => {
                 files.push(entry.path().to_path_buf());
             }
             Ok(_) => {}

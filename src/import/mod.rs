@@ -1,0 +1,337 @@
+//! Importers: Sloth and OpenSLO documents → one vigil spec text plus diagnostics.
+//!
+//! Import is a pure function of the input texts (already loaded into [`Sources`], so
+//! diagnostics point into them); the app layer reads the files and writes the result.
+//! Each importer reads its format with serde into typed structs, maps what vigil can
+//! express onto a [`Draft`], and reports everything else with a coded diagnostic instead
+//! of guessing. The draft renders as KDL or YAML (`render.rs`).
+
+mod calendar;
+mod documents;
+mod openslo;
+mod openslo_alerts;
+mod openslo_map;
+mod openslo_window;
+mod render;
+mod sloth;
+mod sloth_convert;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{BurnWindow, CalendarPeriod, Decimal, Duration, Window, format_decimal};
+use crate::source::{FileId, Sources};
+use render::{Node, Value};
+
+pub use sloth::SlothOptions;
+
+/// The syntax of the written spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Kdl,
+    Yaml,
+}
+
+impl Format {
+    /// The file name the spec is written to under `--out`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Kdl => "imported.kdl",
+            Format::Yaml => "imported.yaml",
+        }
+    }
+}
+
+/// The result of an import: the spec text (absent when nothing could be imported) and
+/// every problem found.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub spec: Option<String>,
+    pub diagnostics: Diagnostics,
+    /// How many SLOs the spec holds.
+    pub slos: usize,
+}
+
+/// Imports Sloth specs (`prometheus/v1`, `PrometheusServiceLevel`, `AlertWindows`, and the
+/// `openslo/v1alpha` SLOs Sloth reads).
+pub fn sloth(
+    sources: &Sources,
+    files: &[FileId],
+    options: &SlothOptions,
+    format: Format,
+) -> Imported {
+    let mut diagnostics = Diagnostics::default();
+    let draft = sloth::import(sources, files, options, &mut diagnostics);
+    finish(&draft, diagnostics, format)
+}
+
+/// Imports OpenSLO v1 and v1alpha documents.
+pub fn openslo(sources: &Sources, files: &[FileId], format: Format) -> Imported {
+    let mut diagnostics = Diagnostics::default();
+    let draft = openslo::import(sources, files, &mut diagnostics);
+    finish(&draft, diagnostics, format)
+}
+
+fn finish(draft: &Draft, mut diagnostics: Diagnostics, format: Format) -> Imported {
+    diagnostics.sort();
+    let slos = draft.slos.len();
+    let spec = (slos > 0).then(|| draft.render(format));
+    Imported {
+        spec,
+        diagnostics,
+        slos,
+    }
+}
+
+/// What an importer found that vigil can express, before it is written out.
+#[derive(Debug, Default)]
+pub(crate) struct Draft {
+    pub(crate) header: Vec<String>,
+    pub(crate) slos: Vec<SloDraft>,
+}
+
+#[derive(Debug)]
+pub(crate) struct SloDraft {
+    /// The name as the source gave it; made unique and valid when rendering.
+    pub(crate) name: String,
+    pub(crate) service: String,
+    /// `file:line` of the source object.
+    pub(crate) origin: String,
+    pub(crate) description: Option<String>,
+    pub(crate) objective: Decimal,
+    pub(crate) window: Window,
+    pub(crate) sli: SliDraft,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) page: Option<BurnDraft>,
+    pub(crate) ticket: Option<BurnDraft>,
+    /// Comment lines: what the source said that the spec does not carry.
+    pub(crate) notes: Vec<String>,
+}
+
+/// The SLI, as `PromQL` templates over `{{ window }}` for errors and for all events.
+#[derive(Debug)]
+pub(crate) struct SliDraft {
+    pub(crate) errors: String,
+    pub(crate) total: String,
+}
+
+/// A burn-rate alert: `None` windows keep vigil's defaults (which equal Sloth's for 30d).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct BurnDraft {
+    pub(crate) windows: Option<Vec<BurnWindow>>,
+    pub(crate) for_duration: Option<Duration>,
+}
+
+const PAGE_TIER: &str = "page";
+const TICKET_TIER: &str = "ticket";
+
+impl Draft {
+    fn render(&self, format: Format) -> String {
+        let mut nodes = vec![
+            Node::new("tier")
+                .arg(Value::text(PAGE_TIER))
+                .prop("level", Value::Number("1".into()))
+                .prop("severity", Value::text("critical"))
+                .prop("page", Value::Bool(true)),
+            Node::new("tier")
+                .arg(Value::text(TICKET_TIER))
+                .prop("level", Value::Number("2".into()))
+                .prop("severity", Value::text("warning")),
+        ];
+        let names = self.names();
+        let services: BTreeSet<String> = self.slos.iter().map(|s| identifier(&s.service)).collect();
+        nodes.extend(
+            services
+                .into_iter()
+                .map(|s| Node::new("service").arg(Value::Text(s))),
+        );
+        for (slo, name) in self.slos.iter().zip(names) {
+            nodes.push(slo.node(&name));
+        }
+        match format {
+            Format::Kdl => render::kdl(&self.header, &nodes),
+            Format::Yaml => render::yaml(&self.header, &nodes),
+        }
+    }
+
+    /// Valid, unique SLO names: the source name, or `service-name` where two services
+    /// share one (vigil has one namespace; Sloth and OpenSLO scope SLOs by service).
+    fn names(&self) -> Vec<String> {
+        let mut count: BTreeMap<String, usize> = BTreeMap::new();
+        for slo in &self.slos {
+            *count.entry(identifier(&slo.name)).or_default() += 1;
+        }
+        let mut seen = BTreeSet::new();
+        self.slos
+            .iter()
+            .map(|slo| {
+                let plain = identifier(&slo.name);
+                let mut name = if count[&plain] > 1 {
+                    identifier(&format!("{}-{}", slo.service, slo.name))
+                } else {
+                    plain
+                };
+                let base = name.clone();
+                let mut n = 2;
+                while !seen.insert(name.clone()) {
+                    name = format!("{base}-{n}");
+                    n += 1;
+                }
+                name
+            })
+            .collect()
+    }
+}
+
+impl SloDraft {
+    fn node(&self, name: &str) -> Node {
+        let mut node = Node::new("slo")
+            .arg(Value::text(name))
+            .prop("service", Value::text(identifier(&self.service)))
+            .comment(format!("from {}", self.origin));
+        if name != self.name {
+            node = node.comment(format!("named `{}` there", self.name));
+        }
+        for note in &self.notes {
+            node = node.comment(note.clone());
+        }
+        if let Some(description) = &self.description {
+            node = node.child(Node::new("description").arg(Value::text(description.trim())));
+        }
+        node = node
+            .child(Node::new("objective").arg(Value::Number(format_decimal(self.objective))))
+            .child(window_node(self.window));
+        for (label, value) in &self.labels {
+            node = node.child(
+                Node::new("label")
+                    .arg(Value::text(label.clone()))
+                    .arg(Value::text(value.clone())),
+            );
+        }
+        let query = Node::new("query")
+            .prop("errors", Value::text(self.sli.errors.clone()))
+            .prop("total", Value::text(self.sli.total.clone()));
+        node = node.child(Node::new("sli").child(query));
+        node.child(self.alerting())
+    }
+
+    fn alerting(&self) -> Node {
+        let mut alerting = Node::new("alerting");
+        for (kind, tier, burn) in [
+            ("page", PAGE_TIER, &self.page),
+            ("ticket", TICKET_TIER, &self.ticket),
+        ] {
+            let Some(burn) = burn else { continue };
+            let mut node = Node::new(kind).prop("tier", Value::text(tier));
+            if let Some(duration) = burn.for_duration {
+                node = node.prop("for", Value::Text(duration.to_string()));
+            }
+            for w in burn.windows.iter().flatten() {
+                node = node.child(
+                    Node::new("window")
+                        .prop("long", Value::Text(w.long.to_string()))
+                        .prop("short", Value::Text(w.short.to_string()))
+                        .prop("budget", Value::Number(format_decimal(w.budget_percent))),
+                );
+            }
+            alerting = alerting.child(node);
+        }
+        // The source has no absent alert: adding one would change what fires.
+        alerting.child(Node::new("absent").prop("enabled", Value::Bool(false)))
+    }
+}
+
+fn window_node(window: Window) -> Node {
+    match window {
+        Window::Rolling(duration) => Node::new("window").arg(Value::Text(duration.to_string())),
+        Window::Calendar(period) => Node::new("window").prop(
+            "calendar",
+            Value::text(match period {
+                CalendarPeriod::Month => "month",
+                CalendarPeriod::Week => "week",
+            }),
+        ),
+    }
+}
+
+/// A vigil identifier from a foreign name: invalid characters become `-`, a leading
+/// non-letter gets a prefix, and the result is cut to 63 characters.
+pub(crate) fn identifier(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert_str(0, "x-");
+    }
+    out.truncate(63);
+    out
+}
+
+/// `PromQL` with runs of whitespace outside string literals collapsed to one space, and
+/// Sloth's `{{.window}}` spelled as vigil's `{{ window }}`.
+pub(crate) fn promql_template(text: &str) -> String {
+    let text = crate::model::substitute_window(text, "{{ window }}");
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut space = false;
+    for c in text.trim().chars() {
+        if let Some(q) = quote {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if matches!(c, '"' | '\'' | '`') {
+            quote = Some(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `file:line` of a span, for origin comments.
+pub(crate) fn origin(sources: &Sources, span: crate::source::Span) -> String {
+    let file = sources.get(span.file);
+    format!("{}:{}", file.name, file.line_col(span.start).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{identifier, promql_template};
+
+    #[test]
+    fn templates_are_normalised() {
+        assert_eq!(
+            promql_template("sum(\n  rate(x{a=\"b  c\"}[{{.window}}])\n)\n"),
+            "sum( rate(x{a=\"b  c\"}[{{ window }}]) )"
+        );
+    }
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(identifier("requests.availability"), "requests-availability");
+        assert_eq!(identifier("9lives"), "x-9lives");
+    }
+}

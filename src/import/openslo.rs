@@ -1,0 +1,295 @@
+//! OpenSLO v1 and v1alpha: `Service`, `SLI`, `SLO`, `AlertPolicy`, `AlertCondition`,
+//! `AlertNotificationTarget` and `DataSource` objects, inline or referenced by name across
+//! all input files. Only what has an exact vigil meaning is imported (Prometheus queries,
+//! Occurrences budgeting, rolling windows and UTC calendar weeks and months, burn-rate
+//! conditions); everything else is a coded diagnostic, never a guess.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::documents::{Document, documents};
+use super::openslo_map::{self as map, Pool};
+use super::{Draft, origin};
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Sources, Span};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Object {
+    pub(super) api_version: Option<String>,
+    pub(super) kind: Option<String>,
+    #[serde(default)]
+    pub(super) metadata: Metadata,
+    pub(super) spec: Option<Box<Spec>>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Metadata {
+    pub(super) name: Option<String>,
+}
+
+/// The union of the fields of every kind's `spec` that the importer reads.
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Spec {
+    pub(super) description: Option<String>,
+    // SLO
+    pub(super) service: Option<String>,
+    pub(super) indicator: Option<Indicator>,
+    pub(super) indicator_ref: Option<String>,
+    #[serde(default)]
+    pub(super) time_window: Vec<TimeWindow>,
+    #[serde(default)]
+    pub(super) time_windows: Vec<TimeWindow>,
+    pub(super) budgeting_method: Option<String>,
+    #[serde(default)]
+    pub(super) objectives: Vec<Objective>,
+    #[serde(default)]
+    pub(super) alert_policies: Vec<Item>,
+    // SLI
+    pub(super) ratio_metric: Option<RatioMetric>,
+    pub(super) threshold_metric: Option<MetricHolder>,
+    // AlertPolicy
+    #[serde(default)]
+    pub(super) conditions: Vec<Item>,
+    // AlertCondition
+    pub(super) severity: Option<String>,
+    pub(super) condition: Option<Condition>,
+    // DataSource
+    #[serde(rename = "type")]
+    pub(super) source_type: Option<String>,
+}
+
+/// An inline object or a reference (`alertPolicyRef`, `conditionRef`).
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Item {
+    pub(super) alert_policy_ref: Option<String>,
+    pub(super) condition_ref: Option<String>,
+    pub(super) spec: Option<Box<Spec>>,
+}
+
+/// An SLO's inline SLI: `{metadata, spec}` in v1, the metric itself in v1alpha.
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Indicator {
+    pub(super) spec: Option<Box<Spec>>,
+    pub(super) threshold_metric: Option<MetricHolder>,
+    pub(super) ratio_metric: Option<RatioMetric>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct TimeWindow {
+    pub(super) duration: Option<String>,
+    pub(super) count: Option<u64>,
+    pub(super) unit: Option<String>,
+    pub(super) is_rolling: Option<bool>,
+    pub(super) calendar: Option<Calendar>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Calendar {
+    pub(super) start_time: Option<String>,
+    pub(super) time_zone: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Objective {
+    pub(super) display_name: Option<String>,
+    pub(super) op: Option<String>,
+    pub(super) value: Option<f64>,
+    pub(super) target: Option<f64>,
+    pub(super) target_percent: Option<f64>,
+    pub(super) ratio_metrics: Option<RatioMetric>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RatioMetric {
+    pub(super) counter: Option<bool>,
+    pub(super) incremental: Option<bool>,
+    pub(super) good: Option<MetricHolder>,
+    pub(super) bad: Option<MetricHolder>,
+    pub(super) total: Option<MetricHolder>,
+    pub(super) raw: Option<MetricHolder>,
+    pub(super) raw_type: Option<String>,
+}
+
+/// A query: v1 `metricSource {type, spec: {query}}` or v1alpha `{source, query}`.
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MetricHolder {
+    pub(super) metric_source: Option<MetricSource>,
+    pub(super) source: Option<String>,
+    pub(super) query: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MetricSource {
+    #[serde(rename = "metricSourceRef")]
+    pub(super) reference: Option<String>,
+    #[serde(rename = "type")]
+    pub(super) source_type: Option<String>,
+    pub(super) spec: Option<SourceSpec>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct SourceSpec {
+    pub(super) query: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Condition {
+    pub(super) kind: Option<String>,
+    pub(super) op: Option<String>,
+    pub(super) threshold: Option<f64>,
+    pub(super) lookback_window: Option<String>,
+    pub(super) alert_after: Option<String>,
+}
+
+/// One object with where it came from.
+pub(super) struct Located {
+    pub(super) object: Object,
+    pub(super) span: Span,
+}
+
+const KINDS: &[&str] = &[
+    "Service",
+    "SLI",
+    "SLO",
+    "AlertPolicy",
+    "AlertCondition",
+    "AlertNotificationTarget",
+    "DataSource",
+];
+
+pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diagnostics) -> Draft {
+    let mut draft = Draft::default();
+    let mut docs = Vec::new();
+    for &file in files {
+        let source = sources.get(file);
+        draft
+            .header
+            .push(format!("imported from {} (OpenSLO)", source.name));
+        docs.extend(documents(file, &source.text));
+    }
+    import_documents(sources, &docs, &mut draft, diagnostics);
+    draft
+}
+
+/// Reads every object of `docs` into one pool (references resolve across files), then
+/// maps each SLO.
+pub(crate) fn import_documents(
+    sources: &Sources,
+    docs: &[Document<'_>],
+    draft: &mut Draft,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut objects = Vec::new();
+    for doc in docs {
+        let parsed = if doc.is_sequence() {
+            doc.parse::<Vec<Spanned<Object>>>()
+        } else {
+            doc.parse::<Spanned<Object>>().map(|o| vec![o])
+        };
+        match parsed {
+            Ok(list) => objects.extend(list.into_iter().map(|o| Located {
+                span: doc.span_of(&o),
+                object: o.value,
+            })),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    let mut pool = Pool::default();
+    for located in objects {
+        if let Some(kind) = accept(&located, diagnostics) {
+            let name = located.object.metadata.name.clone().unwrap_or_default();
+            let objects = pool.by_kind.entry(kind.clone()).or_default();
+            if let Some(first) = objects.get(&name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportInvalid,
+                        located.span,
+                        format!("{kind} `{name}` is declared twice"),
+                    )
+                    .label("second declaration")
+                    .note(first.span, "first declared here")
+                    .help("names are unique per kind; remove or rename one"),
+                );
+                continue;
+            }
+            objects.insert(name, located);
+        }
+    }
+    let slos: Vec<&Located> = pool
+        .by_kind
+        .get("SLO")
+        .map(|m| m.values().collect())
+        .unwrap_or_default();
+    for slo in slos {
+        let converted = map::slo(&pool, slo, diagnostics);
+        for mut draft_slo in converted {
+            draft_slo.origin = origin(sources, slo.span);
+            draft.slos.push(draft_slo);
+        }
+    }
+}
+
+/// Checks the version and kind; returns the kind of an object the importer keeps.
+fn accept(located: &Located, diagnostics: &mut Diagnostics) -> Option<String> {
+    let object = &located.object;
+    let (Some(api), Some(kind)) = (&object.api_version, &object.kind) else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                located.span,
+                "an OpenSLO object needs `apiVersion` and `kind`",
+            )
+            .label("this object"),
+        );
+        return None;
+    };
+    if api != "openslo/v1" && api != "openslo/v1alpha" {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportUnsupported,
+                located.span,
+                format!("apiVersion `{api}` is not supported"),
+            )
+            .label("this object")
+            .help("vigil imports `openslo/v1` and `openslo/v1alpha`"),
+        );
+        return None;
+    }
+    if !KINDS.contains(&kind.as_str()) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                located.span,
+                format!("`{kind}` is not an OpenSLO kind"),
+            )
+            .label("this object")
+            .help(format!("the kinds are {}", KINDS.join(", "))),
+        );
+        return None;
+    }
+    if object.metadata.name.as_deref().is_none_or(str::is_empty) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                located.span,
+                format!("the {kind} has no `metadata.name`"),
+            )
+            .label("this object"),
+        );
+        return None;
+    }
+    Some(kind.clone())
+}

@@ -1,0 +1,337 @@
+//! Renders an imported spec, held as a small node tree, as KDL or YAML text. The tree
+//! mirrors vigil's own spec tree (name, arguments, properties, children), so the YAML form
+//! follows the same fixed mapping `spec/yaml.rs` reads back: scalars become properties,
+//! lists arguments, blocks mappings, and named declarations plural collections.
+
+use std::fmt::Write as _;
+
+/// One scalar of the written spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Text(String),
+    /// A number, written exactly as given (`99.9`).
+    Number(String),
+    Bool(bool),
+}
+
+impl Value {
+    pub(crate) fn text(text: impl Into<String>) -> Self {
+        Value::Text(text.into())
+    }
+}
+
+/// One node of the written spec, with the comment lines written above it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) args: Vec<Value>,
+    pub(crate) props: Vec<(String, Value)>,
+    pub(crate) children: Vec<Node>,
+    pub(crate) comments: Vec<String>,
+}
+
+impl Node {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub(crate) fn arg(mut self, value: Value) -> Self {
+        self.args.push(value);
+        self
+    }
+
+    #[must_use]
+    pub(crate) fn prop(mut self, key: &str, value: Value) -> Self {
+        self.props.push((key.to_owned(), value));
+        self
+    }
+
+    #[must_use]
+    pub(crate) fn child(mut self, child: Node) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    #[must_use]
+    pub(crate) fn comment(mut self, line: impl Into<String>) -> Self {
+        self.comments.push(line.into());
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// KDL
+
+pub(crate) fn kdl(header: &[String], nodes: &[Node]) -> String {
+    let mut out = String::new();
+    for line in header {
+        push_comment(&mut out, "//", line, 0);
+    }
+    out.push_str("vigil 1\n");
+    for node in nodes {
+        out.push('\n');
+        kdl_node(&mut out, node, 0);
+    }
+    crate::format::format_kdl(&out).unwrap_or(out)
+}
+
+/// Comment lines at an indentation (`//` and four spaces for KDL, `#` and two for YAML).
+fn push_comment(out: &mut String, marker: &str, line: &str, depth: usize) {
+    let unit = if marker == "#" { "  " } else { "    " };
+    for part in line.lines() {
+        let _ = writeln!(out, "{}{marker} {part}", unit.repeat(depth));
+    }
+}
+
+fn kdl_node(out: &mut String, node: &Node, depth: usize) {
+    for line in &node.comments {
+        push_comment(out, "//", line, depth);
+    }
+    out.push_str(&"    ".repeat(depth));
+    out.push_str(&node.name);
+    for arg in &node.args {
+        out.push(' ');
+        out.push_str(&kdl_value(arg));
+    }
+    for (key, value) in &node.props {
+        let _ = write!(out, " {key}={}", kdl_value(value));
+    }
+    if node.children.is_empty() {
+        out.push('\n');
+        return;
+    }
+    out.push_str(" {\n");
+    for child in &node.children {
+        kdl_node(out, child, depth + 1);
+    }
+    out.push_str(&"    ".repeat(depth));
+    out.push_str("}\n");
+}
+
+fn kdl_value(value: &Value) -> String {
+    match value {
+        Value::Number(number) => number.clone(),
+        Value::Bool(true) => String::from("#true"),
+        Value::Bool(false) => String::from("#false"),
+        Value::Text(text) if is_bare_kdl(text) => text.clone(),
+        Value::Text(text) => quote(text),
+    }
+}
+
+/// Identifiers that KDL 2 reads as strings without quotes.
+fn is_bare_kdl(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(text, "true" | "false" | "null" | "inf" | "nan")
+}
+
+/// A double-quoted string with JSON-compatible escapes (valid in KDL 2 and YAML).
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// YAML
+
+/// Declarations and repeated children that YAML writes as plural collections: named
+/// ones as a mapping name → body, unnamed ones as a list of bodies.
+const NAMED: &[(&str, &str)] = &[
+    ("tier", "tiers"),
+    ("service", "services"),
+    ("slo", "slos"),
+    ("label", "labels"),
+];
+/// (parent, child, plural): `window` children of a burn alert are a list.
+const UNNAMED: &[(&str, &str, &str)] = &[
+    ("page", "window", "windows"),
+    ("ticket", "window", "windows"),
+];
+
+pub(crate) fn yaml(header: &[String], nodes: &[Node]) -> String {
+    let mut out = String::new();
+    for line in header {
+        push_comment(&mut out, "#", line, 0);
+    }
+    out.push_str("vigil: 1\n");
+    yaml_children(&mut out, "", nodes, 0);
+    out
+}
+
+fn yaml_key(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
+    let indent = "  ".repeat(depth);
+    let mut index = 0;
+    while index < nodes.len() {
+        let node = &nodes[index];
+        let same = nodes[index..]
+            .iter()
+            .take_while(|n| n.name == node.name)
+            .count();
+        let group = &nodes[index..index + same];
+        index += same;
+        if let Some((_, plural)) = NAMED.iter().find(|(n, _)| *n == node.name) {
+            let _ = writeln!(out, "{indent}{plural}:");
+            for item in group {
+                for line in &item.comments {
+                    push_comment(out, "#", line, depth + 1);
+                }
+                let mut args = item.args.iter();
+                let name = args.next().map_or_else(String::new, yaml_scalar);
+                let rest = Node {
+                    args: args.cloned().collect(),
+                    comments: Vec::new(),
+                    ..item.clone()
+                };
+                yaml_entry(out, &name, &rest, depth + 1);
+            }
+            continue;
+        }
+        let unnamed = UNNAMED
+            .iter()
+            .find(|(p, n, _)| *p == parent && *n == node.name);
+        if let Some((_, _, plural)) = unnamed {
+            let _ = writeln!(out, "{indent}{plural}:");
+            for item in group {
+                let _ = writeln!(out, "{indent}  - {}", yaml_flow(item));
+            }
+            continue;
+        }
+        for item in group {
+            for line in &item.comments {
+                push_comment(out, "#", line, depth);
+            }
+            yaml_entry(out, &yaml_key(&item.name), item, depth);
+        }
+    }
+}
+
+/// `key: …` for one node: a scalar, a list, or a block mapping of its properties and
+/// children (`match`-like maps and labels included).
+fn yaml_entry(out: &mut String, key: &str, node: &Node, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let body_empty = node.props.is_empty() && node.children.is_empty();
+    match node.args.as_slice() {
+        [one] if body_empty => {
+            let _ = writeln!(out, "{indent}{key}: {}", yaml_scalar(one));
+            return;
+        }
+        [] | [_] if body_empty => {
+            let _ = writeln!(out, "{indent}{key}: {{}}");
+            return;
+        }
+        [] => {}
+        args => {
+            let list: Vec<String> = args.iter().map(yaml_scalar).collect();
+            let _ = writeln!(out, "{indent}{key}: [{}]", list.join(", "));
+            return;
+        }
+    }
+    let _ = writeln!(out, "{indent}{key}:");
+    for (prop, value) in &node.props {
+        let _ = writeln!(out, "{indent}  {}: {}", yaml_key(prop), yaml_scalar(value));
+    }
+    yaml_children(out, &node.name, &node.children, depth + 1);
+}
+
+fn yaml_flow(node: &Node) -> String {
+    let fields: Vec<String> = node
+        .props
+        .iter()
+        .map(|(key, value)| format!("{}: {}", yaml_key(key), yaml_scalar(value)))
+        .collect();
+    format!("{{{}}}", fields.join(", "))
+}
+
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        Value::Number(number) => number.clone(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Text(text) if is_plain_yaml(text) => text.clone(),
+        Value::Text(text) => quote(text),
+    }
+}
+
+/// Strings YAML 1.2 reads back as the same string when written without quotes.
+fn is_plain_yaml(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    first.is_ascii_alphabetic()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Node, Value, kdl, yaml};
+
+    fn sample() -> Vec<Node> {
+        vec![
+            Node::new("tier")
+                .arg(Value::text("page"))
+                .prop("level", Value::Number("1".into()))
+                .prop("page", Value::Bool(true)),
+            Node::new("slo")
+                .arg(Value::text("a-b"))
+                .comment("from x.yml:3")
+                .prop("service", Value::text("svc"))
+                .child(Node::new("objective").arg(Value::Number("99.9".into())))
+                .child(Node::new("window").arg(Value::text("30d")))
+                .child(
+                    Node::new("sli").child(
+                        Node::new("query")
+                            .prop("errors", Value::text("sum(rate(x{a=\"b\"}[{{ window }}]))"))
+                            .prop("total", Value::text("1")),
+                    ),
+                )
+                .child(
+                    Node::new("alerting").child(
+                        Node::new("page").prop("tier", Value::text("page")).child(
+                            Node::new("window")
+                                .prop("long", Value::text("1h"))
+                                .prop("budget", Value::Number("2".into())),
+                        ),
+                    ),
+                ),
+        ]
+    }
+
+    #[test]
+    fn kdl_text() {
+        insta::assert_snapshot!(kdl(&["header".into()], &sample()));
+    }
+
+    #[test]
+    fn yaml_text() {
+        insta::assert_snapshot!(yaml(&["header".into()], &sample()));
+    }
+}

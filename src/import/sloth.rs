@@ -1,0 +1,322 @@
+//! Sloth specs: `prometheus/v1` files (several documents allowed), Kubernetes
+//! `PrometheusServiceLevel` resources, `AlertWindows` catalogs, and the `openslo/v1alpha`
+//! SLOs Sloth also reads (handed to the OpenSLO importer).
+//!
+//! Sloth's SLIs are `PromQL` templates over `{{.window}}`, so they become vigil `query`
+//! SLIs with the same expressions. One period applies to the whole import, as in Sloth
+//! (`--default-slo-period`); its burn windows come from a catalog given among the inputs,
+//! else from Sloth's built-in Google catalogs, which are vigil's defaults.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::Draft;
+use super::documents::{Document, documents};
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{BurnWindow, Duration};
+use crate::source::{FileId, Sources, Span};
+
+/// Options matching Sloth's command line.
+#[derive(Debug, Clone, Default)]
+pub struct SlothOptions {
+    /// Sloth's `--default-slo-period` (30d when absent).
+    pub period: Option<Duration>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Header {
+    pub(super) version: Option<Spanned<String>>,
+    pub(super) api_version: Option<Spanned<String>>,
+    pub(super) kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PromSpec {
+    pub(super) service: String,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+    #[serde(default, alias = "sloPlugins")]
+    pub(super) slo_plugins: Option<Plugins>,
+    #[serde(default)]
+    pub(super) slos: Vec<Spanned<PromSlo>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct K8sResource {
+    pub(super) spec: PromSpec,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PromSlo {
+    pub(super) name: String,
+    pub(super) objective: f64,
+    pub(super) description: Option<String>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+    pub(super) sli: PromSli,
+    #[serde(default)]
+    pub(super) alerting: PromAlerting,
+    pub(super) plugins: Option<Plugins>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Plugins {
+    #[serde(default)]
+    pub(super) chain: Vec<PluginRef>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PluginRef {
+    pub(super) id: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PromSli {
+    pub(super) raw: Option<RawSli>,
+    pub(super) events: Option<EventsSli>,
+    pub(super) plugin: Option<PluginRef>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawSli {
+    #[serde(alias = "errorRatioQuery")]
+    pub(super) error_ratio_query: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct EventsSli {
+    #[serde(alias = "errorQuery")]
+    pub(super) error_query: String,
+    #[serde(alias = "totalQuery")]
+    pub(super) total_query: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct PromAlerting {
+    pub(super) name: Option<String>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(super) annotations: BTreeMap<String, String>,
+    #[serde(default, alias = "pageAlert")]
+    pub(super) page_alert: AlertSpec,
+    #[serde(default, alias = "ticketAlert")]
+    pub(super) ticket_alert: AlertSpec,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct AlertSpec {
+    #[serde(default)]
+    pub(super) disable: bool,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(super) annotations: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct AlertWindows {
+    pub(super) spec: Spanned<WindowsSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WindowsSpec {
+    pub(super) slo_period: String,
+    pub(super) page: WindowPair,
+    pub(super) ticket: WindowPair,
+}
+
+#[derive(Deserialize)]
+pub(super) struct WindowPair {
+    pub(super) quick: WindowSpec,
+    pub(super) slow: WindowSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WindowSpec {
+    pub(super) error_budget_percent: f64,
+    pub(super) short_window: String,
+    pub(super) long_window: String,
+}
+
+/// Burn windows of one period: page then ticket, fast then slow.
+pub(super) struct Catalog {
+    pub(super) page: Vec<BurnWindow>,
+    pub(super) ticket: Vec<BurnWindow>,
+}
+
+pub(crate) fn import(
+    sources: &Sources,
+    files: &[FileId],
+    options: &SlothOptions,
+    diagnostics: &mut Diagnostics,
+) -> Draft {
+    let mut draft = Draft::default();
+    let mut specs = Vec::new();
+    let mut catalogs: BTreeMap<Duration, Catalog> = BTreeMap::new();
+    let mut openslo = Vec::new();
+    for &file in files {
+        let source = sources.get(file);
+        draft
+            .header
+            .push(format!("imported from {} (Sloth)", source.name));
+        for doc in documents(file, &source.text) {
+            let header = match doc.parse::<Header>() {
+                Ok(header) => header,
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            match classify(&header) {
+                Kind::Prometheus => collect(doc.parse::<PromSpec>(), doc, &mut specs, diagnostics),
+                Kind::Kubernetes => collect(
+                    doc.parse::<K8sResource>().map(|k| k.spec),
+                    doc,
+                    &mut specs,
+                    diagnostics,
+                ),
+                Kind::Windows => match doc.parse::<AlertWindows>() {
+                    Ok(windows) => {
+                        if let Some((period, catalog)) = super::sloth_convert::catalog(&windows, &doc, diagnostics) {
+                            catalogs.insert(period, catalog);
+                        }
+                    }
+                    Err(diagnostic) => diagnostics.push(diagnostic),
+                },
+                Kind::OpenSlo => openslo.push(doc),
+                Kind::Unknown(what) => diagnostics.push(
+                    Diagnostic::new(Code::ImportUnsupported, doc.head(), format!("not a Sloth spec: {what}"))
+                        .label("unknown document")
+                        .help("Sloth reads `version: prometheus/v1`, `kind: PrometheusServiceLevel` (sloth.slok.dev/v1), `kind: AlertWindows` and `openslo/v1alpha` SLOs"),
+                ),
+            }
+        }
+    }
+    let period = options.period.unwrap_or(Duration::from_days(30));
+    let windows = catalogs.remove(&period);
+    let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+    for (spec, doc) in specs {
+        if spec.service.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::new(Code::ImportInvalid, doc.head(), "the spec has no `service`")
+                    .label("this document")
+                    .help("Sloth requires a service name"),
+            );
+            continue;
+        }
+        for slo in &spec.slos {
+            let span = doc.span_of(slo);
+            let key = (spec.service.clone(), slo.value.name.clone());
+            if let Some(first) = seen.get(&key) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportInvalid,
+                        span,
+                        format!("SLO `{}` of service `{}` is declared twice", key.1, key.0),
+                    )
+                    .label("second declaration")
+                    .note(*first, "first declared here")
+                    .help("Sloth refuses duplicate SLOs; remove or rename one"),
+                );
+                continue;
+            }
+            seen.insert(key, span);
+            if let Some(slo) = super::sloth_convert::convert(
+                sources,
+                &spec,
+                slo,
+                &doc,
+                period,
+                windows.as_ref(),
+                diagnostics,
+            ) {
+                draft.slos.push(slo);
+            }
+        }
+    }
+    super::openslo::import_documents(sources, &openslo, &mut draft, diagnostics);
+    draft
+}
+
+pub(super) enum Kind {
+    Prometheus,
+    Kubernetes,
+    Windows,
+    OpenSlo,
+    Unknown(String),
+}
+
+fn classify(header: &Header) -> Kind {
+    let value = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone());
+    match (
+        value(&header.version),
+        value(&header.api_version),
+        value(&header.kind),
+    ) {
+        (Some(v), _, _) if v == "prometheus/v1" => Kind::Prometheus,
+        (_, Some(api), Some(kind))
+            if api == "sloth.slok.dev/v1" && kind == "PrometheusServiceLevel" =>
+        {
+            Kind::Kubernetes
+        }
+        (_, Some(api), Some(kind)) if api == "sloth.slok.dev/v1" && kind == "AlertWindows" => {
+            Kind::Windows
+        }
+        (_, Some(api), _) if api.starts_with("openslo/") => Kind::OpenSlo,
+        (Some(v), _, _) => Kind::Unknown(format!("version `{v}`")),
+        (_, api, kind) => Kind::Unknown(format!(
+            "apiVersion `{}`, kind `{}`",
+            api.unwrap_or_default(),
+            kind.unwrap_or_default()
+        )),
+    }
+}
+
+fn collect<'a>(
+    parsed: Result<PromSpec, Diagnostic>,
+    doc: Document<'a>,
+    specs: &mut Vec<(PromSpec, Document<'a>)>,
+    diagnostics: &mut Diagnostics,
+) {
+    match parsed {
+        Ok(spec) => {
+            if let Some(plugins) = &spec.slo_plugins {
+                report_plugins(plugins, &doc, "the service's SLO plugin", diagnostics);
+            }
+            specs.push((spec, doc));
+        }
+        Err(diagnostic) => diagnostics.push(diagnostic),
+    }
+}
+
+pub(super) fn report_plugins(
+    plugins: &Plugins,
+    doc: &Document<'_>,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    for plugin in &plugins.chain {
+        diagnostics.push(plugin_diagnostic(
+            doc.span_of(&plugin.id),
+            &plugin.id.value,
+            what,
+        ));
+    }
+    !plugins.chain.is_empty()
+}
+
+pub(super) fn plugin_diagnostic(span: Span, id: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ImportPlugin,
+        span,
+        format!("{what} `{id}` is Go code vigil cannot convert"),
+    )
+    .label("plugin")
+}

@@ -1,0 +1,263 @@
+//! One Sloth SLO onto a vigil draft: its SLI templates, labels, alerts and the burn
+//! windows of the period's catalog.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use super::documents::Document;
+use super::sloth::{
+    AlertSpec, AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic,
+    report_plugins,
+};
+use super::{BurnDraft, SliDraft, SloDraft, origin, promql_template};
+use crate::check::RESERVED_LABELS;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{BurnWindow, Decimal, Duration, Window};
+use crate::source::{Sources, Span};
+use serde_saphyr::Spanned;
+
+pub(super) fn convert(
+    sources: &Sources,
+    spec: &PromSpec,
+    slo: &Spanned<PromSlo>,
+    doc: &Document<'_>,
+    period: Duration,
+    catalog: Option<&Catalog>,
+    diagnostics: &mut Diagnostics,
+) -> Option<SloDraft> {
+    let span = doc.span_of(slo);
+    let slo_ref = &slo.value;
+    let mut plugin = false;
+    if let Some(plugins) = &slo_ref.plugins {
+        plugin |= report_plugins(plugins, doc, "the SLO plugin", diagnostics);
+    }
+    if spec
+        .slo_plugins
+        .as_ref()
+        .is_some_and(|p| !p.chain.is_empty())
+    {
+        plugin = true;
+    }
+    let sli = match (&slo_ref.sli.events, &slo_ref.sli.raw, &slo_ref.sli.plugin) {
+        (_, _, Some(p)) => {
+            diagnostics.push(plugin_diagnostic(
+                doc.span_of(&p.id),
+                &p.id.value,
+                "the SLI plugin",
+            ));
+            return None;
+        }
+        (Some(events), None, None) => SliDraft {
+            errors: promql_template(&events.error_query),
+            total: promql_template(&events.total_query),
+        },
+        (None, Some(raw), None) => raw_sli(&raw.error_ratio_query),
+        _ => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ImportInvalid,
+                    span,
+                    format!("SLO `{}` needs exactly one SLI kind", slo_ref.name),
+                )
+                .label("this SLO")
+                .help("give the SLI as `events`, `raw` or `plugin`"),
+            );
+            return None;
+        }
+    };
+    if plugin {
+        return None;
+    }
+    let Some(objective) =
+        decimal(slo_ref.objective).filter(|o| *o > Decimal::ZERO && *o < Decimal::ONE_HUNDRED)
+    else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                span,
+                format!(
+                    "SLO `{}`: objective {} is not strictly between 0 and 100",
+                    slo_ref.name, slo_ref.objective
+                ),
+            )
+            .label("this SLO"),
+        );
+        return None;
+    };
+    let mut notes = Vec::new();
+    let labels = labels(spec, slo_ref, span, &mut notes, diagnostics);
+    let (page, ticket) = alerting(slo_ref, catalog, span, &mut notes, diagnostics);
+    if catalog.is_none() && ![30, 28].contains(&(period.as_millis() / 86_400_000)) {
+        notes.push(format!("Sloth has no built-in windows for {period}: vigil's default shares of the budget are used"));
+    }
+    Some(SloDraft {
+        name: slo_ref.name.clone(),
+        service: spec.service.clone(),
+        origin: origin(sources, span),
+        description: slo_ref.description.clone(),
+        objective,
+        window: Window::Rolling(period),
+        sli,
+        labels,
+        page,
+        ticket,
+        notes,
+    })
+}
+
+/// A raw error ratio over `{{ window }}`: recorded as the 5m ratio over a total of one per
+/// evaluation, so windows average the 5m ratios (Sloth's own period SLI); a NaN ratio
+/// (no traffic) is dropped instead of poisoning every window that contains it.
+fn raw_sli(query: &str) -> SliDraft {
+    let ratio = promql_template(query);
+    SliDraft {
+        errors: format!("({ratio}) >= 0"),
+        total: format!("(({ratio}) >= 0) * 0 + 1"),
+    }
+}
+
+fn decimal(value: f64) -> Option<Decimal> {
+    Decimal::from_str(&value.to_string()).ok()
+}
+
+fn labels(
+    spec: &PromSpec,
+    slo: &PromSlo,
+    span: Span,
+    notes: &mut Vec<String>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    let mut labels = spec.labels.clone();
+    labels.extend(slo.labels.clone());
+    let reserved: Vec<String> = labels
+        .keys()
+        .filter(|k| RESERVED_LABELS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for key in &reserved {
+        let value = labels.remove(key).unwrap_or_default();
+        notes.push(format!(
+            "label {key}={value:?} dropped: vigil sets `{key}` itself"
+        ));
+    }
+    if !reserved.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportDropped,
+                span,
+                format!(
+                    "SLO `{}`: reserved label {} not carried over",
+                    slo.name,
+                    quoted(&reserved)
+                ),
+            )
+            .label("this SLO")
+            .help("vigil sets these labels itself; rename the label in the source to keep it"),
+        );
+    }
+    labels
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn alerting(
+    slo: &PromSlo,
+    catalog: Option<&Catalog>,
+    span: Span,
+    notes: &mut Vec<String>,
+    diagnostics: &mut Diagnostics,
+) -> (Option<BurnDraft>, Option<BurnDraft>) {
+    let a = &slo.alerting;
+    let burn = |spec: &AlertSpec, windows: Option<&Vec<BurnWindow>>| {
+        (!spec.disable).then(|| BurnDraft {
+            windows: windows.cloned(),
+            for_duration: None,
+        })
+    };
+    let page = burn(&a.page_alert, catalog.map(|c| &c.page));
+    let ticket = burn(&a.ticket_alert, catalog.map(|c| &c.ticket));
+    let mut dropped = Vec::new();
+    if page.is_some() || ticket.is_some() {
+        if let Some(name) = &a.name {
+            notes.push(format!("Sloth alert name {name}: vigil names the alerts <Slo>BurnRatePage and <Slo>BurnRateTicket"));
+            dropped.push(String::from("alert name"));
+        }
+        for (what, map) in [
+            ("alert label", &a.labels),
+            ("alert annotation", &a.annotations),
+            ("page alert label", &a.page_alert.labels),
+            ("page alert annotation", &a.page_alert.annotations),
+            ("ticket alert label", &a.ticket_alert.labels),
+            ("ticket alert annotation", &a.ticket_alert.annotations),
+        ] {
+            for (key, value) in map {
+                notes.push(format!("{what} {key}={value:?} not carried over"));
+            }
+            if !map.is_empty() {
+                dropped.push(format!("{what}s"));
+            }
+        }
+    }
+    if !dropped.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportDropped,
+                span,
+                format!("SLO `{}`: {} not carried over", slo.name, dropped.join(", ")),
+            )
+            .label("this SLO")
+            .help("vigil names its alerts and routes them by tier; the values are kept as comments in the spec"),
+        );
+    }
+    (page, ticket)
+}
+
+pub(super) fn catalog(
+    windows: &AlertWindows,
+    doc: &Document<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Duration, Catalog)> {
+    let span = doc.span_of(&windows.spec);
+    let spec = &windows.spec.value;
+    let invalid = |what: &str| {
+        Diagnostic::new(Code::ImportInvalid, span, format!("alert windows: {what}"))
+            .label("this catalog")
+            .help("durations are Prometheus durations (`5m`, `1h`, `30d`); budget percents are above 0")
+    };
+    let Ok(period) = Duration::parse(&spec.slo_period) else {
+        diagnostics.push(invalid(&format!("`{}` is not a duration", spec.slo_period)));
+        return None;
+    };
+    let window = |w: &WindowSpec| -> Option<BurnWindow> {
+        let long = Duration::parse(&w.long_window).ok()?;
+        let short = Duration::parse(&w.short_window).ok()?;
+        let budget = decimal(w.error_budget_percent).filter(|b| *b > Decimal::ZERO)?;
+        Some(BurnWindow::new(long, short, budget))
+    };
+    let all = [
+        &spec.page.quick,
+        &spec.page.slow,
+        &spec.ticket.quick,
+        &spec.ticket.slow,
+    ];
+    let parsed: Option<Vec<BurnWindow>> = all.into_iter().map(window).collect();
+    let Some(mut parsed) = parsed else {
+        diagnostics.push(invalid("a window has an invalid duration or budget"));
+        return None;
+    };
+    let ticket = parsed.split_off(2);
+    Some((
+        period,
+        Catalog {
+            page: parsed,
+            ticket,
+        },
+    ))
+}

@@ -1,0 +1,70 @@
+//! Shared by the import tests: where the peer corpora are, and importing + compiling.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use vigil::diagnostic::Diagnostics;
+use vigil::import::{Format, Imported, SlothOptions};
+use vigil::model::{Duration, Model};
+use vigil::source::Sources;
+
+/// `../shared/corpus` beside the repository (override with `VIGIL_CORPUS`).
+pub fn corpus() -> Option<PathBuf> {
+    let path = std::env::var_os("VIGIL_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: the peer corpus is not at {} (set VIGIL_CORPUS)",
+            path.display()
+        );
+        None
+    }
+}
+
+pub enum Kind {
+    Sloth { period: Option<&'static str> },
+    OpenSlo,
+}
+
+/// Imports `paths` and returns the result with the sources its diagnostics point into.
+pub fn import(paths: &[PathBuf], kind: &Kind, format: Format) -> (Imported, Sources) {
+    let mut sources = Sources::default();
+    let (files, load) = vigil::spec::load_import_inputs(paths, &mut sources);
+    assert!(load.is_empty(), "cannot read {paths:?}");
+    let imported = match kind {
+        Kind::Sloth { period } => {
+            let options = SlothOptions {
+                period: period.map(|p| Duration::parse(p).expect("period")),
+            };
+            vigil::import::sloth(&sources, &files, &options, format)
+        }
+        Kind::OpenSlo => vigil::import::openslo(&sources, &files, format),
+    };
+    (imported, sources)
+}
+
+/// Compiles a spec text as the file `name` would be.
+pub fn compile(name: &str, text: &str) -> (Option<Model>, Diagnostics, Sources) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write spec");
+    let mut sources = Sources::default();
+    let (model, diagnostics) = vigil::app::compile(&[path], &mut sources);
+    (model, diagnostics, sources)
+}
+
+pub fn render(diagnostics: &Diagnostics, sources: &Sources) -> String {
+    vigil::report::human(
+        diagnostics,
+        sources,
+        vigil::report::Style {
+            color: false,
+            width: 100,
+        },
+    )
+}
