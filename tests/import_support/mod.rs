@@ -17,7 +17,11 @@ pub fn corpus() -> Option<PathBuf> {
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
         PathBuf::from,
     );
-    assert!(path.is_dir(), "the peer corpus is missing at {}", path.display());
+    assert!(
+        path.is_dir(),
+        "the peer corpus is missing at {}",
+        path.display()
+    );
     Some(path)
 }
 
