@@ -10,7 +10,7 @@ use vigil::model::{Duration, Model};
 use vigil::source::Sources;
 
 /// `tests/corpus/` (override with `VIGIL_CORPUS`).
-pub fn corpus() -> Option<PathBuf> {
+pub fn corpus() -> PathBuf {
     // The peers' corpora are vendored (Apache-2.0, their NOTICE and LICENSE files kept)
     // so that these tests run, never skip, on a fresh clone; VIGIL_CORPUS points elsewhere.
     let path = std::env::var_os("VIGIL_CORPUS").map_or_else(
@@ -22,7 +22,7 @@ pub fn corpus() -> Option<PathBuf> {
         "the peer corpus is missing at {}",
         path.display()
     );
-    Some(path)
+    path
 }
 
 pub enum Kind {
