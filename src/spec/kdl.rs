@@ -190,14 +190,19 @@ fn braces(text: &str) -> Braces {
             None => return Braces::Fine,
         }
     }
-    open.first().map_or(Braces::Fine, |&offset| Braces::Unclosed(offset))
+    open.first()
+        .map_or(Braces::Fine, |&offset| Braces::Unclosed(offset))
 }
 
 /// The offset after a string opening at `start` (`"…"`, `"""…"""`, or raw with `hashes`
 /// `#` before and after); `None` when it never ends. A single-line string ends at the
 /// newline it cannot contain, as the parser's own recovery does.
 fn skip_string(bytes: &[u8], start: usize, hashes: usize) -> Option<usize> {
-    let quotes = if bytes[start..].starts_with(b"\"\"\"") { 3 } else { 1 };
+    let quotes = if bytes[start..].starts_with(b"\"\"\"") {
+        3
+    } else {
+        1
+    };
     let mut index = start + quotes;
     while index < bytes.len() {
         if quotes == 1 && bytes[index] == b'\n' {
@@ -208,7 +213,12 @@ fn skip_string(bytes: &[u8], start: usize, hashes: usize) -> Option<usize> {
             continue;
         }
         let closes = bytes[index..].starts_with(&b"\"\"\""[..quotes])
-            && bytes[index + quotes..].iter().take(hashes).filter(|&&b| b == b'#').count() == hashes;
+            && bytes[index + quotes..]
+                .iter()
+                .take(hashes)
+                .filter(|&&b| b == b'#')
+                .count()
+                == hashes;
         if closes {
             return Some(index + quotes + hashes);
         }
