@@ -350,6 +350,10 @@ pub fn slo_catalog_url(base: Option<&str>, slo: &str) -> String {
 pub const GRAFANA_PROVISIONING_DASHBOARDS: &str = "grafana/provisioning/dashboards.yaml";
 pub const GRAFANA_PROVISIONING_DATASOURCES: &str = "grafana/provisioning/datasources.yaml";
 pub const GRAFANA_SHARED_FOLDER: &str = "shared";
+/// Tags of every dashboard vigil writes.
+pub const GRAFANA_TAGS: &[&str] = &["vigil"];
+/// Tags of the per-service SLO detail dashboards (the overview's drop-down lists them).
+pub const GRAFANA_SLO_TAGS: &[&str] = &["vigil", "slo-detail"];
 /// Where the provisioning file expects `grafana/dashboards/` to be mounted.
 pub const GRAFANA_DASHBOARDS_MOUNT: &str = "/var/lib/grafana/dashboards/vigil";
 /// The uid of the provisioned Prometheus data source (the dashboards' default).

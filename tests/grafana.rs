@@ -71,12 +71,59 @@ fn dashboard_validator(version: &str) -> jsonschema::Validator {
 
 /// One definition of a panel schema (`Options`, `FieldConfig`) as a validator.
 fn panel_validator(version: &str, panel: &str, definition: &str) -> jsonschema::Validator {
-    let schema = load_schema(version, panel);
+    let mut schema = load_schema(version, panel);
+    pin_cell_types(&mut schema);
     let wrapped = json!({
         "allOf": [{ "$ref": format!("#/definitions/{definition}") }],
         "definitions": schema["definitions"],
     });
     jsonschema::validator_for(&wrapped).expect("the panel schema compiles")
+}
+
+/// In CUE each table cell variant fixes its `type` (`type: "color-text"`); the JSON
+/// translation kept only the enum of every mode with the constant as its default, so no
+/// cell option could satisfy the variants' `oneOf`. Restore the constants.
+fn pin_cell_types(schema: &mut Value) {
+    let Some(variants) = schema["definitions"]["TableCellOptions"]["oneOf"]
+        .as_array()
+        .cloned()
+    else {
+        return;
+    };
+    for variant in variants {
+        let name = variant["$ref"]
+            .as_str()
+            .expect("a reference")
+            .rsplit('/')
+            .next()
+            .expect("name");
+        let kind = &mut schema["definitions"][name]["properties"]["type"];
+        let constant = kind["default"].clone();
+        *kind = json!({ "const": constant });
+    }
+}
+
+/// The schema of one `custom` option of a panel's field config (a column override sets
+/// one option, not the whole object).
+fn field_option_validator(version: &str, panel: &str, option: &str) -> jsonschema::Validator {
+    let mut schema = load_schema(version, panel);
+    pin_cell_types(&mut schema);
+    let wrapped = json!({
+        "allOf": [{ "$ref": format!("#/definitions/FieldConfig") }],
+        "definitions": schema["definitions"],
+    });
+    let field = &wrapped["definitions"]["FieldConfig"];
+    let options = match field.get("$ref").and_then(Value::as_str) {
+        Some(target) => &wrapped["definitions"][target.rsplit('/').next().expect("name")],
+        None => field,
+    };
+    let option_schema = options["properties"][option].clone();
+    assert!(
+        !option_schema.is_null(),
+        "{panel} has no field option {option}"
+    );
+    let wrapped = json!({ "allOf": [option_schema], "definitions": schema["definitions"] });
+    jsonschema::validator_for(&wrapped).expect("the option schema compiles")
 }
 
 fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
@@ -153,14 +200,32 @@ fn panel_options_are_valid_against_their_panel_schema() {
                     problems.is_empty(),
                     "{name}: {path}: {kind} options: {problems:#?}"
                 );
+                let field = || panel_validator(version, kind, "FieldConfig");
                 let custom = &panel["fieldConfig"]["defaults"]["custom"];
                 if !custom.is_null() {
-                    let field = panel_validator(version, kind, "FieldConfig");
-                    let problems = errors(&field, custom);
+                    let problems = errors(&field(), custom);
                     assert!(
                         problems.is_empty(),
                         "{name}: {path}: {kind} custom: {problems:#?}"
                     );
+                }
+                // Column overrides of `custom.*` options obey the same schema.
+                let overrides = panel["fieldConfig"]["overrides"]
+                    .as_array()
+                    .expect("overrides");
+                for property in overrides
+                    .iter()
+                    .flat_map(|o| o["properties"].as_array().expect("properties"))
+                {
+                    let id = property["id"].as_str().expect("property id");
+                    if let Some(option) = id.strip_prefix("custom.") {
+                        let validator = field_option_validator(version, kind, option);
+                        let problems = errors(&validator, &property["value"]);
+                        assert!(
+                            problems.is_empty(),
+                            "{name}: {path}: {kind} override {id}: {problems:#?}"
+                        );
+                    }
                 }
             }
         }
@@ -393,13 +458,81 @@ fn dashboards_link_overview_detail_and_metrics() {
         .iter()
         .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
         .collect();
+    let tags: Vec<BTreeSet<&str>> = all
+        .iter()
+        .map(|(_, d)| {
+            let tags = d["tags"].as_array().expect("tags");
+            tags.iter().map(|t| t.as_str().expect("tag")).collect()
+        })
+        .collect();
     for (path, dashboard) in &all {
         for link in dashboard["links"].as_array().expect("links") {
             let url = link["url"].as_str().expect("url");
+            if link["type"] == "dashboards" {
+                let wanted: BTreeSet<&str> = link["tags"]
+                    .as_array()
+                    .expect("tags")
+                    .iter()
+                    .map(|t| t.as_str().expect("tag"))
+                    .collect();
+                let listed = tags.iter().filter(|t| wanted.is_subset(t)).count();
+                assert_eq!(
+                    listed, 2,
+                    "{path}: the drop-down lists both services' SLO detail"
+                );
+                continue;
+            }
             let target = url.strip_prefix("/d/").expect("dashboard links");
             assert!(uids.contains(target), "{path}: link to missing {url}");
         }
     }
+}
+
+/// The overview table's data links, filled in for every SLO row, open existing dashboards.
+#[test]
+fn overview_rows_link_to_their_service() {
+    let model = compile(Path::new("specs"));
+    let all = dashboards(&model);
+    let uids: BTreeSet<String> = all
+        .iter()
+        .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
+        .collect();
+    let mut checked = 0;
+    for (path, dashboard) in all
+        .iter()
+        .filter(|(p, _)| p.contains("overview") || p.contains("team"))
+    {
+        for panel in panels(dashboard) {
+            for column in panel["fieldConfig"]["overrides"]
+                .as_array()
+                .expect("overrides")
+            {
+                for property in column["properties"].as_array().expect("properties") {
+                    if property["id"] != "links" {
+                        continue;
+                    }
+                    for link in property["value"].as_array().expect("links") {
+                        let url = link["url"].as_str().expect("url");
+                        let Some(target) = url.strip_prefix("/d/") else {
+                            assert!(url.ends_with("docs/slos.md#${__data.fields.slo}"), "{url}");
+                            continue;
+                        };
+                        let target = target.split('?').next().expect("uid");
+                        for slo in &model.slos {
+                            let uid =
+                                target.replace("${__data.fields.service}", slo.service.as_str());
+                            assert!(uids.contains(&uid), "{path}: row link to missing {uid}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        checked >= model.slos.len(),
+        "only {checked} row links checked"
+    );
 }
 
 #[test]

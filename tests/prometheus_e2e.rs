@@ -253,4 +253,63 @@ fn prometheus_evaluates_every_generated_rule() {
             .expect("number");
         assert!(value.is_finite(), "budget is not finite: {sample}");
     }
+    overview_table_has_one_row_per_slo(port);
+}
+
+/// The SLO overview's five table queries each give one series per SLO, labelled only by
+/// `service` and `slo`, so Grafana's merge joins them into one row per SLO.
+fn overview_table_has_one_row_per_slo(port: u16) {
+    // The committed dashboard: `vigil check` in the test command keeps it current.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("generated/grafana/dashboards/shared/vigil-overview-slos.json");
+    let overview = std::fs::read_to_string(path).expect("the flagship overview");
+    let dashboard: Value = serde_json::from_str(&overview).expect("JSON");
+    let targets = dashboard["panels"][0]["targets"]
+        .as_array()
+        .expect("targets");
+    assert_eq!(targets.len(), 5);
+    let mut rows = Vec::new();
+    for target in targets {
+        let expr = target["expr"].as_str().expect("expr");
+        let path = format!("/api/v1/query?query={}", encode(expr));
+        let result = get_json(port, &path).expect("query answered");
+        let series = result["data"]["result"]
+            .as_array()
+            .expect("a vector")
+            .clone();
+        let mut labels: Vec<String> = series
+            .iter()
+            .map(|s| {
+                let metric = s["metric"].as_object().expect("labels");
+                let keys: Vec<&str> = metric.keys().map(String::as_str).collect();
+                assert_eq!(keys, ["service", "slo"], "`{expr}`: {s}");
+                format!("{}/{}", metric["service"], metric["slo"])
+            })
+            .collect();
+        labels.sort();
+        if target["refId"] == "E" {
+            for s in &series {
+                let status = s["value"][1].as_str().expect("value");
+                assert!(["0", "1", "2"].contains(&status), "status {status}: {s}");
+            }
+        }
+        rows.push(labels);
+    }
+    assert_eq!(rows[0].len(), 10, "one row per flagship SLO: {:?}", rows[0]);
+    assert!(
+        rows.iter().all(|r| r == &rows[0]),
+        "queries disagree on rows: {rows:?}"
+    );
+}
+
+/// Percent-encodes a query parameter.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -125,6 +125,23 @@ impl Link {
     }
 
     /// A link to a document outside Grafana (runbook, SLO catalog), in a new tab.
+    /// A drop-down of every dashboard carrying all of `tags`.
+    pub(super) fn tagged(title: impl Into<String>, tags: &[&str]) -> Self {
+        let title = title.into();
+        Self {
+            tooltip: format!("Open {title}"),
+            title,
+            kind: "dashboards",
+            icon: "external link",
+            url: String::new(),
+            tags: tags.iter().map(|&tag| tag.to_owned()).collect(),
+            as_dropdown: true,
+            target_blank: false,
+            include_vars: true,
+            keep_time: true,
+        }
+    }
+
     pub(super) fn document(title: impl Into<String>, url: String) -> Self {
         let title = title.into();
         Self {
@@ -196,6 +213,8 @@ pub(super) struct Panel {
     pub(super) links: Vec<Link>,
     pub(super) field_config: FieldConfigSource,
     pub(super) options: serde_json::Value,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) transformations: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -2,8 +2,11 @@
 //! metrics dashboard, and the provisioning files that load them. Dashboards are typed
 //! structs serialized with `serde_json`; `targets { grafana }` picks the schema version.
 
+use std::collections::HashMap;
+
 mod dashboard;
 mod metrics;
+mod overview;
 mod panels;
 mod provisioning;
 mod slo;
@@ -18,7 +21,9 @@ use crate::conventions::{
     self, GRAFANA_SHARED_FOLDER, UID_METRICS, UID_SLO_DETAIL, UID_SLO_OVERVIEW, UID_SLO_TEAM,
     dashboard_uid,
 };
-use crate::model::{Model, Service, Slo, TeamName, Version};
+use crate::model::{
+    Alert, Anomaly, Capacity, Metric, Model, Service, ServiceName, Slo, TeamName, Version,
+};
 
 /// What every dashboard builder needs besides its own subject.
 pub(super) struct Context<'a> {
@@ -57,46 +62,51 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
             to_json(dashboard),
         ));
     };
-    let services: Vec<&Service> = model.services.iter().collect();
+    // Grouped once: filtering every SLO per service is quadratic at thousands of services.
+    let mut slos_of: HashMap<&ServiceName, Vec<&Slo>> = HashMap::new();
+    for slo in &model.slos {
+        slos_of.entry(&slo.service).or_default().push(slo);
+    }
     let slos: Vec<&Slo> = model.slos.iter().collect();
     if !slos.is_empty() {
+        let services: Vec<&Service> = model.services.iter().collect();
         push(
             GRAFANA_SHARED_FOLDER,
-            &overview(&context, None, &services, &slos),
+            &overview::dashboard_of(&context, None, &services, &slos),
         );
     }
     for team in model.teams() {
-        let owned: Vec<&Service> = services
+        let owned: Vec<&Service> = model
+            .services
             .iter()
-            .copied()
-            .filter(|s| s.team.as_ref() == Some(team))
+            .filter(|s| s.team.as_ref() == Some(team) && slos_of.contains_key(&s.name))
             .collect();
-        let owned_slos: Vec<&Slo> = slos
+        let owned_slos: Vec<&Slo> = owned
             .iter()
-            .copied()
-            .filter(|s| owned.iter().any(|o| o.name == s.service))
+            .flat_map(|s| slos_of[&s.name].iter().copied())
             .collect();
         if !owned_slos.is_empty() {
             push(
                 team.as_str(),
-                &overview(&context, Some(team), &owned, &owned_slos),
+                &overview::dashboard_of(&context, Some(team), &owned, &owned_slos),
             );
         }
     }
-    for service in &services {
+    let mut owned = owned_by_service(model);
+    for service in &model.services {
         let folder = service
             .team
             .as_ref()
             .map_or(GRAFANA_SHARED_FOLDER, TeamName::as_str);
-        let owned: Vec<&Slo> = slos
-            .iter()
-            .copied()
-            .filter(|s| s.service == service.name)
-            .collect();
-        if !owned.is_empty() {
-            push(folder, &detail(&context, service, &owned));
+        if let Some(owned) = slos_of.get(&service.name) {
+            push(folder, &detail(&context, service, owned));
         }
-        push(folder, &service_metrics(&context, service));
+        let catalog = owned.remove(&service.name).unwrap_or_default();
+        let has_slos = slos_of.contains_key(&service.name);
+        push(
+            folder,
+            &metrics_dashboard(&context, service, &catalog, has_slos),
+        );
     }
     artifacts.extend(provisioning::emit(&folders));
     artifacts
@@ -107,59 +117,6 @@ fn to_json(dashboard: &Dashboard) -> String {
     let mut json = serde_json::to_string_pretty(dashboard).expect("dashboards serialize to JSON");
     json.push('\n');
     json
-}
-
-fn overview(
-    context: &Context,
-    team: Option<&TeamName>,
-    services: &[&Service],
-    slos: &[&Slo],
-) -> Dashboard {
-    let mut grid = Grid::default();
-    let panels = slo::overview(
-        &mut grid,
-        services,
-        slos,
-        context.model.settings.runbook_base_url.as_deref(),
-    );
-    let (uid, title, scope) = match team {
-        Some(team) => (
-            dashboard_uid(UID_SLO_TEAM, team.as_str()),
-            format!("SLOs: team {team}"),
-            format!("team {team}"),
-        ),
-        None => (
-            dashboard_uid(UID_SLO_OVERVIEW, "slos"),
-            String::from("SLOs: overview"),
-            String::from("every service"),
-        ),
-    };
-    let mut links = Vec::new();
-    if team.is_some() {
-        links.push(Link::dashboard(
-            "SLOs: overview",
-            &dashboard_uid(UID_SLO_OVERVIEW, "slos"),
-        ));
-    }
-    for service in services {
-        if slos.iter().any(|s| s.service == service.name) {
-            links.push(Link::dashboard(
-                format!("{} SLOs", service.name),
-                &dashboard_uid(UID_SLO_DETAIL, service.name.as_str()),
-            ));
-        }
-    }
-    let description = format!(
-        "Every SLO of {scope}: objective, SLI over its period, budget left, burn rate and status."
-    );
-    dashboard(
-        context,
-        (uid, title, description),
-        vec![datasource_variable()],
-        Vec::new(),
-        links,
-        panels,
-    )
 }
 
 fn detail(context: &Context, service: &Service, slos: &[&Slo]) -> Dashboard {
@@ -187,50 +144,73 @@ fn detail(context: &Context, service: &Service, slos: &[&Slo]) -> Dashboard {
         ),
     );
     let annotations = vec![slo::burn_annotation(context, service)];
-    dashboard(
+    let mut dashboard = dashboard(
         context,
         identity,
         vec![datasource_variable()],
         annotations,
         links,
         panels,
-    )
+    );
+    dashboard.tags = conventions::GRAFANA_SLO_TAGS
+        .iter()
+        .map(|&tag| tag.to_owned())
+        .collect();
+    dashboard
 }
 
-fn service_metrics(context: &Context, service: &Service) -> Dashboard {
+/// What one service's metrics dashboard shows.
+#[derive(Default)]
+struct Owned<'a> {
+    metrics: Vec<&'a Metric>,
+    alerts: Vec<&'a Alert>,
+    capacities: Vec<&'a Capacity>,
+    anomalies: Vec<&'a Anomaly>,
+}
+
+/// Everything of the model grouped by the service it belongs to, in one pass.
+fn owned_by_service(model: &Model) -> HashMap<&ServiceName, Owned<'_>> {
+    let mut owned: HashMap<&ServiceName, Owned> = HashMap::new();
+    for metric in &model.metrics {
+        if let Some(service) = &metric.service {
+            owned.entry(service).or_default().metrics.push(metric);
+        }
+    }
+    for alert in &model.alerts {
+        if let Some(service) = &alert.service {
+            owned.entry(service).or_default().alerts.push(alert);
+        }
+    }
+    for capacity in &model.capacities {
+        if let Some(service) = &capacity.service {
+            owned.entry(service).or_default().capacities.push(capacity);
+        }
+    }
+    for anomaly in &model.anomalies {
+        if let Some(service) = &anomaly.service {
+            owned.entry(service).or_default().anomalies.push(anomaly);
+        }
+    }
+    owned
+}
+
+fn metrics_dashboard(
+    context: &Context,
+    service: &Service,
+    owned: &Owned,
+    has_slos: bool,
+) -> Dashboard {
     let mut grid = Grid::default();
-    let model = context.model;
-    let owned = |s: Option<&crate::model::ServiceName>| s == Some(&service.name);
-    let catalog: Vec<_> = model
-        .metrics
-        .iter()
-        .filter(|m| owned(m.service.as_ref()))
-        .collect();
-    let alerts: Vec<_> = model
-        .alerts
-        .iter()
-        .filter(|a| owned(a.service.as_ref()))
-        .collect();
-    let capacities: Vec<_> = model
-        .capacities
-        .iter()
-        .filter(|c| owned(c.service.as_ref()))
-        .collect();
-    let anomalies: Vec<_> = model
-        .anomalies
-        .iter()
-        .filter(|a| owned(a.service.as_ref()))
-        .collect();
-    let mut panels = metrics::catalog(&mut grid, service, &catalog);
-    panels.extend(metrics::alerts(context, &mut grid, &alerts));
-    panels.extend(metrics::capacities(context, &mut grid, &capacities));
-    panels.extend(metrics::anomalies(&mut grid, &anomalies));
+    let mut panels = metrics::catalog(&mut grid, service, &owned.metrics);
+    panels.extend(metrics::alerts(context, &mut grid, &owned.alerts));
+    panels.extend(metrics::capacities(context, &mut grid, &owned.capacities));
+    panels.extend(metrics::anomalies(&mut grid, &owned.anomalies));
     let name = service.name.as_str();
     let mut links = vec![Link::dashboard(
         "SLOs: overview",
         &dashboard_uid(UID_SLO_OVERVIEW, "slos"),
     )];
-    if model.slos.iter().any(|s| s.service == service.name) {
+    if has_slos {
         links.push(Link::dashboard(
             format!("{name} SLOs"),
             &dashboard_uid(UID_SLO_DETAIL, name),
@@ -261,7 +241,10 @@ fn dashboard(
         uid,
         title,
         description,
-        tags: vec![String::from("vigil")],
+        tags: conventions::GRAFANA_TAGS
+            .iter()
+            .map(|&tag| tag.to_owned())
+            .collect(),
         timezone: "utc",
         editable: false,
         graph_tooltip: 1,

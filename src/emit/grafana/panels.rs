@@ -19,10 +19,10 @@ pub(super) struct PanelSpec {
     unit: String,
     queries: Vec<(String, String)>,
     steps: Vec<Step>,
-    mappings: Vec<ValueMap>,
     links: Vec<Link>,
-    decimals: Option<u32>,
     instant: bool,
+    overrides: Vec<serde_json::Value>,
+    transformations: Vec<serde_json::Value>,
 }
 
 impl PanelSpec {
@@ -40,10 +40,10 @@ impl PanelSpec {
                 value: 0.0,
                 color: "green",
             }],
-            mappings: Vec::new(),
             links: Vec::new(),
-            decimals: None,
             instant: false,
+            overrides: Vec::new(),
+            transformations: Vec::new(),
         }
     }
 
@@ -75,34 +75,23 @@ impl PanelSpec {
         self
     }
 
-    pub(super) fn status_mapping(mut self) -> Self {
-        let result = |text, color, index| MappingResult { text, color, index };
-        self.mappings.push(ValueMap {
-            kind: "value",
-            options: [
-                ("0".to_owned(), result("met", "green", 0)),
-                ("1".to_owned(), result("at risk", "orange", 1)),
-                ("2".to_owned(), result("breached", "red", 2)),
-            ]
-            .into_iter()
-            .collect(),
-        });
-        self
-    }
-
     pub(super) fn link(mut self, link: Link) -> Self {
         self.links.push(link);
         self
     }
 
-    /// Adds the links given (none, or one optional link).
-    pub(super) fn links(mut self, links: impl IntoIterator<Item = Link>) -> Self {
-        self.links.extend(links);
+    /// Properties of the column (table) or field named `name`, over the defaults.
+    pub(super) fn column(mut self, name: &str, properties: &[serde_json::Value]) -> Self {
+        self.overrides.push(json!({
+            "matcher": { "id": "byName", "options": name },
+            "properties": properties,
+        }));
         self
     }
 
-    pub(super) fn decimals(mut self, decimals: u32) -> Self {
-        self.decimals = Some(decimals);
+    /// A Grafana transformation applied to the query results, in order.
+    pub(super) fn transformation(mut self, transformation: serde_json::Value) -> Self {
+        self.transformations.push(transformation);
         self
     }
 
@@ -179,6 +168,18 @@ impl PanelSpec {
             .build(grid, (w, h), "table", options, None, "table")
     }
 
+    /// A table sorted ascending by the column `by`.
+    pub(super) fn sorted_table(self, grid: &mut Grid, (w, h): (u32, u32), by: &str) -> Item {
+        let options = json!({
+            "frameIndex": 0,
+            "showHeader": true,
+            "cellHeight": "sm",
+            "sortBy": [{ "displayName": by, "desc": false }],
+        });
+        self.instant()
+            .build(grid, (w, h), "table", options, None, "table")
+    }
+
     fn build(
         self,
         grid: &mut Grid,
@@ -215,7 +216,7 @@ impl PanelSpec {
             field_config: FieldConfigSource {
                 defaults: FieldConfig {
                     unit: self.unit,
-                    decimals: self.decimals,
+                    decimals: None,
                     min: None,
                     max: None,
                     color: FieldColor { mode: "thresholds" },
@@ -223,13 +224,29 @@ impl PanelSpec {
                         mode: "absolute",
                         steps: self.steps,
                     },
-                    mappings: self.mappings,
+                    mappings: Vec::new(),
                     custom,
                 },
-                overrides: Vec::new(),
+                overrides: self.overrides,
             },
             options,
+            transformations: self.transformations,
         }))
+    }
+}
+
+/// Status values (0 met, 1 at risk, 2 breached) as words in their colours.
+pub(super) fn status_map() -> ValueMap {
+    let result = |text, color, index| MappingResult { text, color, index };
+    ValueMap {
+        kind: "value",
+        options: [
+            ("0".to_owned(), result("met", "green", 0)),
+            ("1".to_owned(), result("at risk", "orange", 1)),
+            ("2".to_owned(), result("breached", "red", 2)),
+        ]
+        .into_iter()
+        .collect(),
     }
 }
 

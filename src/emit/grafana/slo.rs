@@ -1,20 +1,17 @@
-//! SLO dashboards: the overview (every SLO of the spec, or of one team) and the detail
-//! view of one service's SLOs. They read only the `slo:*` recording rules, never raw
-//! series, so they need no `job`/`instance` variables.
+//! The SLO detail dashboard of one service, and the thresholds the overview shares. It
+//! reads only the `slo:*` recording rules, never raw series, so it needs no
+//! `job`/`instance` variables.
 
 use std::collections::BTreeSet;
 
 use super::Context;
-use super::dashboard::{Annotation, DataSource, Grid, Item, Link};
+use super::dashboard::{Annotation, DataSource, Grid, Item};
 use super::panels::{PanelSpec, number, severity_color};
 use crate::conventions::{
-    self, LABEL_LONG_WINDOW, LABEL_SERVICE, LABEL_SLO, SLO_CURRENT_BURN_RATE_RULE,
-    SLO_ERROR_BUDGET_RULE, SLO_OBJECTIVE_RULE, SLO_PERIOD_BUDGET_REMAINING_RULE,
-    SLO_PERIOD_BURN_RATE_RULE, matcher_equal, sli_error_ratio_rule,
+    self, LABEL_LONG_WINDOW, LABEL_SERVICE, LABEL_SLO, SLO_ERROR_BUDGET_RULE,
+    SLO_PERIOD_BUDGET_REMAINING_RULE, matcher_equal, sli_error_ratio_rule,
 };
-use crate::model::{
-    CalendarPeriod, Decimal, Duration, Service, Slo, TierSeverity, Window, format_decimal,
-};
+use crate::model::{CalendarPeriod, Decimal, Duration, Service, Slo, TierSeverity, Window};
 
 /// The label matchers selecting one SLO's recorded series.
 fn selector(slo: &Slo) -> String {
@@ -35,7 +32,7 @@ fn window_text(window: Window) -> String {
 
 /// Budget remaining (as a ratio) at or below which the SLO counts as breached: what the
 /// spec's budget-exhausted alert fires at, else an empty budget.
-fn breached_below(slo: &Slo) -> Decimal {
+pub(super) fn breached_below(slo: &Slo) -> Decimal {
     slo.alerting
         .budget_exhausted
         .as_ref()
@@ -46,135 +43,13 @@ fn breached_below(slo: &Slo) -> Decimal {
 
 /// Budget remaining below which the SLO is at risk: what the spec's budget-consumed
 /// alert fires at, else half the budget gone.
-fn at_risk_below(slo: &Slo) -> Decimal {
+pub(super) fn at_risk_below(slo: &Slo) -> Decimal {
     slo.alerting
         .budget_consumed
         .as_ref()
         .map_or(Decimal::new(5, 1), |alert| {
             Decimal::ONE - alert.percent / Decimal::ONE_HUNDRED
         })
-}
-
-/// The headline of one SLO: five stats on one line.
-fn summary_line(grid: &mut Grid, slo: &Slo, docs_base: Option<&str>) -> Vec<Item> {
-    let select = selector(slo);
-    let name = &slo.name;
-    let period = window_text(slo.window);
-    let detail = Link::dashboard(
-        format!("{} SLOs", slo.service),
-        &conventions::dashboard_uid(conventions::UID_SLO_DETAIL, slo.service.as_str()),
-    );
-    let catalog = Link::document(
-        format!("SLO catalog: {name}"),
-        conventions::slo_catalog_url(docs_base, name.as_str()),
-    );
-    // The page alert's runbook, when the SLO pages (the ticket's otherwise).
-    let runbook_alert = match (&slo.alerting.page, &slo.alerting.ticket) {
-        (Some(_), _) => Some(conventions::slo_alerts::page(name.as_str())),
-        (None, Some(_)) => Some(conventions::slo_alerts::ticket(name.as_str())),
-        (None, None) => None,
-    };
-    let runbook = runbook_alert.map(|alert| {
-        Link::document(
-            format!("Runbook: {alert}"),
-            conventions::runbook_url(docs_base, &alert),
-        )
-    });
-    let objective = number(slo.objective.ratio());
-    let breached = number(breached_below(slo));
-    let at_risk = number(at_risk_below(slo));
-    let remaining = format!("{SLO_PERIOD_BUDGET_REMAINING_RULE}{select}");
-    vec![
-        PanelSpec::new(
-            format!("{name}: objective"),
-            format!(
-                "{}. Target share of good events over a {period} window.",
-                slo.description
-                    .as_deref()
-                    .unwrap_or("SLO")
-                    .trim_end_matches('.')
-            ),
-            "percentunit",
-        )
-        .query(format!("{SLO_OBJECTIVE_RULE}{select}"), "{{slo}}")
-        .decimals(3)
-        .link(catalog)
-        .links(runbook)
-        .stat(grid, 4, 4),
-        PanelSpec::new(
-            format!("{name}: SLI over the period"),
-            format!("Share of good events over the {period} window; red below the objective."),
-            "percentunit",
-        )
-        .query(
-            format!("1 - {SLO_PERIOD_BURN_RATE_RULE}{select} * {SLO_ERROR_BUDGET_RULE}{select}"),
-            "{{slo}}",
-        )
-        .thresholds("red", vec![(objective, "green")])
-        .decimals(3)
-        .link(detail)
-        .stat(grid, 5, 4),
-        PanelSpec::new(
-            format!("{name}: error budget remaining"),
-            format!(
-                "Share of the {period} error budget left; orange below {}, red at or below {}.",
-                format_decimal(at_risk_below(slo)),
-                format_decimal(breached_below(slo))
-            ),
-            "percentunit",
-        )
-        .query(remaining.clone(), "{{slo}}")
-        .thresholds("red", vec![(breached, "orange"), (at_risk, "green")])
-        .decimals(1)
-        .stat(grid, 5, 4),
-        PanelSpec::new(
-            format!("{name}: current burn rate"),
-            "How fast the budget burns now: 1 spends exactly the budget over the period.",
-            "short",
-        )
-        .query(format!("{SLO_CURRENT_BURN_RATE_RULE}{select}"), "{{slo}}")
-        .thresholds("green", vec![(1.0, "orange")])
-        .decimals(2)
-        .stat(grid, 5, 4),
-        PanelSpec::new(
-            format!("{name}: status"),
-            "met, at risk (budget below the spec's budget-consumed threshold) or breached \
-             (budget exhausted).",
-            "short",
-        )
-        .query(
-            format!(
-                "({remaining} <= bool {}) + ({remaining} < bool {})",
-                format_decimal(breached_below(slo)),
-                format_decimal(at_risk_below(slo))
-            ),
-            "{{slo}}",
-        )
-        .thresholds("green", vec![(1.0, "orange"), (2.0, "red")])
-        .status_mapping()
-        .stat(grid, 5, 4),
-    ]
-}
-
-/// The overview of `slos`, grouped by service.
-pub(super) fn overview(
-    grid: &mut Grid,
-    services: &[&Service],
-    slos: &[&Slo],
-    docs_base: Option<&str>,
-) -> Vec<Item> {
-    let mut items = Vec::new();
-    for service in services {
-        let owned: Vec<&&Slo> = slos.iter().filter(|s| s.service == service.name).collect();
-        if owned.is_empty() {
-            continue;
-        }
-        items.push(grid.row(format!("{} SLOs", service.name)));
-        for slo in owned {
-            items.extend(summary_line(grid, slo, docs_base));
-        }
-    }
-    items
 }
 
 /// Every window an SLO's rules record, sorted: 5m plus each burn window's long and short.
