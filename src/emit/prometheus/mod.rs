@@ -131,14 +131,18 @@ fn split(group: RuleGroup) -> Vec<RuleGroup> {
         .collect()
 }
 
-/// Rule groups per service, for the services that have SLOs or alerts.
-fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
+/// Rule groups per service, for the services that have SLOs or alerts, from each SLO's
+/// groups as [`slo_groups`] built them.
+fn service_groups<'a>(
+    model: &'a Model,
+    slos: &[(&'a Slo, Vec<RuleGroup>)],
+) -> BTreeMap<&'a ServiceName, Vec<RuleGroup>> {
     let mut by_service: BTreeMap<&ServiceName, Vec<RuleGroup>> = BTreeMap::new();
-    for slo in &model.slos {
+    for (slo, groups) in slos {
         by_service
             .entry(&slo.service)
             .or_default()
-            .extend(slo_groups(model, slo));
+            .extend(groups.iter().cloned());
     }
     for service in &model.services {
         let groups = ops::groups(model, Some(&service.name));
@@ -149,9 +153,22 @@ fn service_groups(model: &Model) -> BTreeMap<&ServiceName, Vec<RuleGroup>> {
     by_service
 }
 
+/// Every SLO with its rule groups, built once for every file that holds them.
+fn groups_per_slo(model: &Model) -> Vec<(&Slo, Vec<RuleGroup>)> {
+    model
+        .slos
+        .iter()
+        .map(|slo| (slo, slo_groups(model, slo)))
+        .collect()
+}
+
 /// Every rule group of the spec, whatever the dialects (for `vigil diff`).
 pub(crate) fn rule_groups(model: &Model) -> Vec<RuleGroup> {
-    let mut groups: Vec<RuleGroup> = service_groups(model).into_values().flatten().collect();
+    let slos = groups_per_slo(model);
+    let mut groups: Vec<RuleGroup> = service_groups(model, &slos)
+        .into_values()
+        .flatten()
+        .collect();
     groups.extend(ops::groups(model, None).into_iter().flat_map(split));
     groups
 }
@@ -236,25 +253,28 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     let dialects = &model.targets.rules;
     // Plain and Thanos files hold one SLO each; the operator's objects and Mimir's
     // namespaces are per service.
-    for slo in &model.slos {
-        let groups = slo_groups(model, slo);
+    let slos = groups_per_slo(model);
+    for (slo, groups) in &slos {
         let name = slo.name.as_str();
         if dialects.contains(&RuleDialect::Prometheus) {
-            let file = to_yaml(&RuleFile { groups: &groups });
+            let file = to_yaml(&RuleFile { groups });
             artifacts.push(Artifact::new(prometheus_paths::rules(name), file));
         }
         if dialects.contains(&RuleDialect::Thanos) {
-            artifacts.push(thanos_file(name, &groups));
+            artifacts.push(thanos_file(name, groups));
         }
     }
-    for (service, groups) in service_groups(model) {
-        let service = service.as_str();
-        for dialect in dialects {
-            artifacts.extend(service_file(*dialect, service, &groups));
+    let per_service = [RuleDialect::PrometheusOperator, RuleDialect::Mimir];
+    if per_service.iter().any(|d| dialects.contains(d)) {
+        for (service, groups) in service_groups(model, &slos) {
+            let service = service.as_str();
+            for dialect in dialects {
+                artifacts.extend(service_file(*dialect, service, &groups));
+            }
         }
     }
     artifacts.extend(alert_files(model));
-    artifacts.extend(unit_tests::emit(model));
+    artifacts.extend(unit_tests::emit(model, &slos));
     artifacts.extend(ops_tests::emit(model));
     artifacts.extend(scrape::emit(model));
     artifacts

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::inputs::{InputSeries, Shape, Traffic, render};
 use super::scenarios;
-use super::{Rule, SloContext, alerts, rules, slo_groups};
+use super::{Rule, RuleGroup, SloContext, alerts, rules};
 use crate::conventions::{prometheus_paths, slo_alerts};
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
@@ -67,12 +67,11 @@ pub(crate) const STEP: Duration = Duration::from_secs(60);
 /// Time after which every recording (including the 5-minute period group) has settled.
 const SETTLE: Duration = Duration::from_secs(30 * 60);
 
-pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
-    model
-        .slos
-        .iter()
-        .filter_map(|slo| {
-            let file = test_file(model, slo)?;
+/// The test files of `slos`, each given with the rule groups its rule file holds.
+pub(crate) fn emit(model: &Model, slos: &[(&Slo, Vec<RuleGroup>)]) -> Vec<Artifact> {
+    slos.iter()
+        .filter_map(|(slo, groups)| {
+            let file = test_file(model, slo, groups)?;
             Some(Artifact::new(
                 prometheus_paths::test(slo.name.as_str()),
                 to_yaml(&file),
@@ -89,7 +88,7 @@ pub(crate) struct Subject<'a> {
     pub(crate) evaluation_interval: Duration,
 }
 
-fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
+fn test_file(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<TestFile> {
     let shape = Shape::of(model, slo)?;
     // promtool evaluates every group at every step from the epoch to the last check: a
     // calendar scenario spans days (44,640 one-minute steps to the first month boundary),
@@ -99,12 +98,12 @@ fn test_file(model: &Model, slo: &Slo) -> Option<TestFile> {
         Window::Calendar(_) => Duration::from_secs(3600),
         Window::Rolling(_) => STEP,
     };
-    let groups = slo_groups(model, slo);
     let group_eval_order = groups.iter().map(|g| g.name.clone()).collect();
     let rules = groups
-        .into_iter()
-        .flat_map(|g| g.rules)
+        .iter()
+        .flat_map(|g| &g.rules)
         .filter(|r| r.alert.is_some())
+        .cloned()
         .collect();
     let subject = Subject {
         cx: SloContext { model, slo },
