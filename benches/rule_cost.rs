@@ -15,14 +15,17 @@
 //! Needs `prometheus` and `promtool` on PATH (Debian package `prometheus`). Prints figures;
 //! asserts nothing about time.
 
+#[path = "../tests/support/loopback.rs"]
+mod loopback;
+
 use std::fmt::Write as _;
-use std::io::{BufWriter, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufWriter, Write as _};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use loopback::{Server, answer, encode, free_port, get_json};
 
 const SLOTH_RULES: &str = include_str!("data/sloth-getting-started.yml");
 const CODES: &[(&str, f64)] = &[
@@ -63,16 +66,6 @@ fn settings() -> Settings {
         }
     }
     settings
-}
-
-/// Kills a server when the benchmark ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// The SLO as vigil spells it, once per service.
@@ -194,28 +187,16 @@ fn serve_exporter(series: Vec<(String, f64)>, origin: u64) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind exporter");
     let port = listener.local_addr().expect("address").port();
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
+        for stream in listener.incoming().flatten() {
             let at = now_seconds();
             let mut body = String::new();
             for (name, rate) in &series {
                 let _ = writeln!(body, "{name} {}", value(*rate, origin, at));
             }
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            let _ = answer(stream, &body);
         }
     });
     port
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address").port()
 }
 
 fn copy_folder(from: &Path, to: &Path) {
@@ -251,30 +232,6 @@ fn start_prometheus(folder: &Path, blocks: &Path, exporter: u16) -> (Server, u16
         .spawn()
         .expect("prometheus is not installed: install the `prometheus` package");
     (Server(child), port)
-}
-
-fn get_json(port: u16, path: &str) -> Option<Value> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let (_, body) = response.split_once("\r\n\r\n")?;
-    serde_json::from_str(body).ok()
-}
-
-fn encode(query: &str) -> String {
-    query
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// The value of a query returning one number (0 when it returns nothing).

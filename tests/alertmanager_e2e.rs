@@ -7,16 +7,19 @@
 //! Every wait is bounded; nothing asserts how long anything took.
 
 mod alertmanager_support;
+#[path = "support/loopback.rs"]
+mod loopback;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use loopback::{Server, free_port};
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(40);
@@ -105,30 +108,15 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-/// A minimal HTTP/1.1 client: status and body.
+/// A JSON request to Alertmanager's API: status and body.
 fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
-    Some((status, body))
+    loopback::request(port, method, path, "application/json", body)
 }
 
 /// The Alertmanager process; killed when dropped, whatever the test's outcome.
 struct Alertmanager {
-    child: Child,
+    #[allow(dead_code)] // held for its drop
+    server: Server,
     port: u16,
 }
 
@@ -146,19 +134,15 @@ impl Alertmanager {
             .stderr(Stdio::null())
             .spawn()
             .expect("alertmanager starts");
-        let alertmanager = Self { child, port };
+        let alertmanager = Self {
+            server: Server(child),
+            port,
+        };
         let ready = wait_until(|| {
             http(port, "GET", "/-/ready", "").is_some_and(|(status, _)| status == 200)
         });
         assert!(ready, "alertmanager did not become ready on port {port}");
         alertmanager
-    }
-}
-
-impl Drop for Alertmanager {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

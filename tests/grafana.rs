@@ -450,31 +450,29 @@ fn dashboard_linter_rules_hold() {
     }
 }
 
+/// The uid of every dashboard.
+fn uids(all: &[(String, Value)]) -> BTreeSet<String> {
+    all.iter()
+        .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
+        .collect()
+}
+
+fn strings(list: &Value) -> BTreeSet<&str> {
+    let list = list.as_array().expect("a list");
+    list.iter().map(|t| t.as_str().expect("a string")).collect()
+}
+
 #[test]
 fn dashboards_link_overview_detail_and_metrics() {
     let model = compile(Path::new("specs"));
     let all = dashboards(&model);
-    let uids: BTreeSet<String> = all
-        .iter()
-        .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
-        .collect();
-    let tags: Vec<BTreeSet<&str>> = all
-        .iter()
-        .map(|(_, d)| {
-            let tags = d["tags"].as_array().expect("tags");
-            tags.iter().map(|t| t.as_str().expect("tag")).collect()
-        })
-        .collect();
+    let uids = uids(&all);
+    let tags: Vec<BTreeSet<&str>> = all.iter().map(|(_, d)| strings(&d["tags"])).collect();
     for (path, dashboard) in &all {
         for link in dashboard["links"].as_array().expect("links") {
             let url = link["url"].as_str().expect("url");
             if link["type"] == "dashboards" {
-                let wanted: BTreeSet<&str> = link["tags"]
-                    .as_array()
-                    .expect("tags")
-                    .iter()
-                    .map(|t| t.as_str().expect("tag"))
-                    .collect();
+                let wanted = strings(&link["tags"]);
                 let listed = tags.iter().filter(|t| wanted.is_subset(t)).count();
                 assert_eq!(
                     listed, 2,
@@ -493,10 +491,7 @@ fn dashboards_link_overview_detail_and_metrics() {
 fn overview_rows_link_to_their_service() {
     let model = compile(Path::new("specs"));
     let all = dashboards(&model);
-    let uids: BTreeSet<String> = all
-        .iter()
-        .map(|(_, d)| d["uid"].as_str().expect("uid").to_owned())
-        .collect();
+    let uids = uids(&all);
     let mut checked = 0;
     for (path, dashboard) in all
         .iter()

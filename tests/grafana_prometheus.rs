@@ -2,61 +2,21 @@
 //! `/api/v1/query` must answer `success` (an unknown function, a bad matcher or a type
 //! error comes back as `bad_data`). Prometheus missing is a failure, not a skip.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+#[path = "support/loopback.rs"]
+mod loopback;
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use loopback::{Server, encode, free_port, http};
 use serde_json::Value;
 use vigil::source::Sources;
 
-fn prometheus_binary() -> PathBuf {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("prometheus"))
-        .find(|path| path.is_file())
-        .expect("`prometheus` on PATH (Debian package `prometheus`)")
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-/// Percent-encodes a form value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A minimal HTTP/1.1 client: status and body.
-fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
-    Some((status, body))
-}
-
 /// The Prometheus process; killed when dropped, whatever the test's outcome.
 struct Prometheus {
-    child: Child,
+    #[allow(dead_code)] // held for its drop
+    server: Server,
     port: u16,
 }
 
@@ -65,7 +25,7 @@ impl Prometheus {
         let config = dir.join("prometheus.yml");
         std::fs::write(&config, "global:\n  scrape_interval: 1m\n").expect("config");
         let port = free_port();
-        let child = Command::new(prometheus_binary())
+        let child = Command::new(loopback::binary("prometheus", "prometheus"))
             .arg(format!("--config.file={}", config.display()))
             .arg(format!(
                 "--storage.tsdb.path={}",
@@ -77,22 +37,13 @@ impl Prometheus {
             .stderr(Stdio::null())
             .spawn()
             .expect("prometheus starts");
-        let prometheus = Self { child, port };
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if http(port, "GET", "/-/ready", "").is_some_and(|(status, _)| status == 200) {
-                return prometheus;
-            }
-            thread::sleep(Duration::from_millis(100));
-        }
-        panic!("prometheus did not become ready on port {port}");
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let prometheus = Self {
+            server: Server(child),
+            port,
+        };
+        let ready = loopback::wait_ready(port, "/-/ready", Duration::from_secs(30));
+        assert!(ready, "prometheus did not become ready on port {port}");
+        prometheus
     }
 }
 

@@ -5,31 +5,23 @@
 //! The only change made to the rules is dropping the 5-minute group interval, so every
 //! group evaluates within seconds instead of at its first 5-minute slot.
 
+#[path = "support/loopback.rs"]
+mod loopback;
 mod prometheus_support;
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use loopback::{Server, answer, encode, free_port, get_json};
 use prometheus_support::compile;
 use serde_json::Value;
 
 /// Longest wait for Prometheus to start and evaluate every rule.
 const DEADLINE: Duration = Duration::from_secs(90);
-
-/// Kills Prometheus when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The flagship's SLI series, growing with every scrape so that rates are not zero.
 fn exposition(scrape: u64) -> String {
@@ -112,33 +104,6 @@ fn serve_exporter() -> u16 {
         }
     });
     port
-}
-
-fn answer(mut stream: TcpStream, body: &str) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    let mut request = [0u8; 4096];
-    let _ = stream.read(&mut request)?;
-    write!(
-        stream,
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address").port()
-}
-
-/// `GET` on loopback; the JSON body, or `None` while the server is not up.
-fn get_json(port: u16, path: &str) -> Option<Value> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let (_, body) = response.split_once("\r\n\r\n")?;
-    serde_json::from_str(body).ok()
 }
 
 /// Rule files with the group intervals removed, written as JSON (which is YAML).
@@ -300,16 +265,4 @@ fn overview_table_has_one_row_per_slo(port: u16) {
         rows.iter().all(|r| r == &rows[0]),
         "queries disagree on rows: {rows:?}"
     );
-}
-
-/// Percent-encodes a query parameter.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
