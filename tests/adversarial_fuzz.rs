@@ -17,14 +17,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vigil::diagnostic::Diagnostics;
-use vigil::report::{self, Style};
-use vigil::source::Sources;
-use vigil::spec::RawSpec;
+use pipeline::{assert_diagnostics_sound, compile_text};
 
 /// The libFuzzer harness body (`fuzz/`), compiled and exercised here on stable.
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod harness;
+#[path = "support/pipeline.rs"]
+mod pipeline;
 
 /// xorshift64*: deterministic, so a seed and an execution count reproduce a finding.
 struct Random(u64);
@@ -183,15 +182,8 @@ fn execute(name: &str, bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return; // the loader refuses invalid UTF-8 before parsing (see the corpus)
     };
-    let mut sources = Sources::default();
-    let mut diagnostics = Diagnostics::default();
-    let mut spec = RawSpec::default();
-    if let Some(document) = vigil::spec::parse_text(name, text, &mut sources, &mut diagnostics) {
-        spec.documents.push(document);
-    }
-    let (model, checked) = vigil::check::check(&spec);
-    diagnostics.extend(checked);
-    if let Some(model) = model.filter(|_| !diagnostics.has_errors()) {
+    let (model, diagnostics, sources) = compile_text(name, text);
+    if let Some(model) = model {
         let artifacts = vigil::emit::emit(&model, &vigil::emit::Options::default())
             .expect("embedded templates always render");
         for artifact in &artifacts {
@@ -205,25 +197,7 @@ fn execute(name: &str, bytes: &[u8]) {
     } else {
         assert!(diagnostics.has_errors(), "no model and no error");
     }
-    for diagnostic in &diagnostics {
-        if let Some(span) = diagnostic.span {
-            let file = sources.get(span.file);
-            assert!(
-                span.end <= file.text.len(),
-                "span past the end for {}",
-                diagnostic.code
-            );
-        }
-    }
-    let _ = report::human(
-        &diagnostics,
-        &sources,
-        Style {
-            color: false,
-            width: 100,
-        },
-    );
-    let _ = report::json(&diagnostics, &sources);
+    assert_diagnostics_sound(name, &diagnostics, &sources);
 }
 
 fn seeds() -> Vec<(String, Vec<u8>)> {
