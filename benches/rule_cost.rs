@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use loopback::{Server, answer, encode, free_port, get_json};
+use loopback::{Server, answer, encode, get_json};
 
 const SLOTH_RULES: &str = include_str!("data/sloth-getting-started.yml");
 const CODES: &[(&str, f64)] = &[
@@ -212,26 +212,17 @@ fn copy_folder(from: &Path, to: &Path) {
 /// One Prometheus with one rule set, its own copy of the history, scraping the exporter
 /// (honouring the exporter's `job` label) and itself.
 fn start_prometheus(folder: &Path, blocks: &Path, exporter: u16) -> (Server, u16) {
-    let port = free_port();
     copy_folder(blocks, &folder.join("data"));
-    let config = format!(
-        "global: {{scrape_interval: {STEP}s, evaluation_interval: 30s}}\n\
-         rule_files: ['{folder}/rules-*.yaml']\n\
-         scrape_configs:\n\
-         - job_name: exporter\n  honor_labels: true\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n\
-         - job_name: self\n  scrape_interval: 15s\n  static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n",
-        folder = folder.display()
-    );
-    std::fs::write(folder.join("prometheus.yml"), config).expect("write config");
-    let child = Command::new("prometheus")
-        .arg(format!("--config.file={}/prometheus.yml", folder.display()))
-        .arg(format!("--storage.tsdb.path={}/data", folder.display()))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus is not installed: install the `prometheus` package");
-    (Server(child), port)
+    loopback::start_prometheus(folder, |port| {
+        format!(
+            "global: {{scrape_interval: {STEP}s, evaluation_interval: 30s}}\n\
+             rule_files: ['{folder}/rules-*.yaml']\n\
+             scrape_configs:\n\
+             - job_name: exporter\n  honor_labels: true\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n\
+             - job_name: self\n  scrape_interval: 15s\n  static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n",
+            folder = folder.display()
+        )
+    })
 }
 
 /// The value of a query returning one number (0 when it returns nothing).

@@ -6,10 +6,9 @@
 mod loopback;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use loopback::{Server, encode, free_port, http};
+use loopback::{Server, encode, http};
 use serde_json::Value;
 use vigil::source::Sources;
 
@@ -22,25 +21,9 @@ struct Prometheus {
 
 impl Prometheus {
     fn start(dir: &Path) -> Self {
-        let config = dir.join("prometheus.yml");
-        std::fs::write(&config, "global:\n  scrape_interval: 1m\n").expect("config");
-        let port = free_port();
-        let child = Command::new(loopback::binary("prometheus", "prometheus"))
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--log.level=warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus starts");
-        let prometheus = Self {
-            server: Server(child),
-            port,
-        };
+        let (server, port) =
+            loopback::start_prometheus(dir, |_| String::from("global:\n  scrape_interval: 1m\n"));
+        let prometheus = Self { server, port };
         let ready = loopback::wait_ready(port, "/-/ready", Duration::from_secs(30));
         assert!(ready, "prometheus did not become ready on port {port}");
         prometheus

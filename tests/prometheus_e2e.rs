@@ -11,12 +11,11 @@ mod prometheus_support;
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use loopback::{Server, answer, encode, free_port, get_json};
+use loopback::{Server, answer, encode, get_json};
 use prometheus_support::compile;
 use serde_json::Value;
 
@@ -128,25 +127,16 @@ fn write_rules(root: &Path) -> usize {
 }
 
 fn start_prometheus(root: &Path, exporter: u16) -> (Server, u16) {
-    let port = free_port();
-    let config = format!(
-        "global: {{scrape_interval: 1s, evaluation_interval: 1s}}\n\
-         rule_files: ['{}/rules-*.json']\n\
-         scrape_configs:\n\
-         - job_name: erlmcp\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n\
-         - job_name: erlmcp-delivery\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n",
-        root.display()
-    );
-    std::fs::write(root.join("prometheus.yml"), config).expect("write config");
-    let child = Command::new("prometheus")
-        .arg(format!("--config.file={}/prometheus.yml", root.display()))
-        .arg(format!("--storage.tsdb.path={}/data", root.display()))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus is not installed: install the `prometheus` package");
-    (Server(child), port)
+    loopback::start_prometheus(root, |_| {
+        format!(
+            "global: {{scrape_interval: 1s, evaluation_interval: 1s}}\n\
+             rule_files: ['{}/rules-*.json']\n\
+             scrape_configs:\n\
+             - job_name: erlmcp\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n\
+             - job_name: erlmcp-delivery\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n",
+            root.display()
+        )
+    })
 }
 
 /// Every rule of every group, once each has been evaluated at least once.

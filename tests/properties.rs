@@ -7,11 +7,12 @@
 
 use std::fmt::Write as _;
 
+use pipeline::compile_text;
 use proptest::prelude::*;
-use vigil::diagnostic::Diagnostics;
 use vigil::emit::Artifact;
-use vigil::source::Sources;
-use vigil::spec::RawSpec;
+
+#[path = "support/pipeline.rs"]
+mod pipeline;
 
 #[derive(Debug, Clone)]
 enum Sli {
@@ -168,24 +169,16 @@ fn yaml(spec: &Spec) -> String {
 
 /// Compiles one in-memory file; the artefacts, or the error codes.
 fn compile(name: &str, text: &str) -> Result<Vec<Artifact>, Vec<String>> {
-    let mut sources = Sources::default();
-    let mut diagnostics = Diagnostics::default();
-    let mut spec = RawSpec::default();
-    if let Some(document) = vigil::spec::parse_text(name, text, &mut sources, &mut diagnostics) {
-        spec.documents.push(document);
-    }
-    let (model, checked) = vigil::check::check(&spec);
-    diagnostics.extend(checked);
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.as_str(), d.message))
-        .collect();
+    let (model, diagnostics, _) = compile_text(name, text);
     match model {
-        Some(model) if errors.is_empty() => {
+        Some(model) => {
             Ok(vigil::emit::emit(&model, &vigil::emit::Options::default()).expect("emit"))
         }
-        _ => Err(errors),
+        None => Err(diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+            .collect()),
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::Child;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -114,4 +114,25 @@ pub(crate) fn encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Starts the Debian `prometheus` with its data in `folder/data` and the configuration
+/// `config(port)` (the port it will listen on, for a self-scrape) in `folder`.
+pub(crate) fn start_prometheus(folder: &Path, config: impl FnOnce(u16) -> String) -> (Server, u16) {
+    let port = free_port();
+    let file = folder.join("prometheus.yml");
+    std::fs::write(&file, config(port)).expect("write the Prometheus config");
+    let child = Command::new(binary("prometheus", "prometheus"))
+        .arg(format!("--config.file={}", file.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            folder.join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--log.level=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus starts");
+    (Server(child), port)
 }
