@@ -1,7 +1,9 @@
 //! From a command line to text and an exit code. Nothing here prints: `main.rs` does.
 
 mod diff;
+mod explain;
 mod import;
+mod tools;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -77,12 +79,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Generate(build) => generate(build, &context),
         Command::Check(build) => check(build, &context),
         Command::Validate(inputs) => validate(inputs, &context),
-        Command::Explain { code, paths } => explain(code, paths),
-        Command::Init { dir } => init(dir),
+        Command::Explain { code, paths } => explain::explain(code, paths),
+        Command::Init { dir } => tools::init(dir),
         Command::Fmt { check, inputs } => fmt(&inputs.paths, *check),
         Command::Import(import) => import::import(import, &context),
-        Command::Completions { shell } => completions(*shell),
-        Command::Man => man(),
+        Command::Completions { shell } => tools::completions(*shell),
+        Command::Man => tools::man(),
         Command::Diff(arguments) => diff::diff(arguments, &context),
     }
 }
@@ -272,119 +274,6 @@ fn validate(inputs: &Inputs, context: &Context) -> Outcome {
         outcome.stderr.push_str("the spec is valid\n");
     }
     outcome
-}
-
-fn explain(code: &str, paths: &[PathBuf]) -> Outcome {
-    if let Some(code) = Code::parse(code) {
-        let severity = match code.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        return Outcome {
-            stdout: format!(
-                "{code} ({severity})\n\n{}\n\nFix: {}.\n",
-                code.explanation(),
-                code.default_help()
-            ),
-            ..Outcome::default()
-        };
-    }
-    let runbook = runbook_of(code, paths);
-    if let Ok(page) = runbook {
-        return Outcome {
-            stdout: page,
-            ..Outcome::default()
-        };
-    }
-    let alerts = runbook.err().unwrap_or_default();
-    let known = Code::ALL
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .chain(alerts)
-        .collect::<Vec<_>>();
-    let candidates = known.iter().map(String::as_str);
-    let guess = crate::diagnostic::suggest(code, candidates.clone())
-        .or_else(|| crate::diagnostic::suggest(&format!("vigil::{code}"), candidates));
-    let help = guess.map_or_else(|| String::from("run `vigil explain` with a code from docs/errors.md or an alert from docs/alerts.md"), |g| format!("did you mean `{g}`?"));
-    Outcome {
-        stderr: format!(
-            "error: `{code}` is neither a diagnostic code nor an alert of the spec\n  help: {help}\n"
-        ),
-        code: EXIT_USAGE,
-        ..Outcome::default()
-    }
-}
-
-/// The rendered runbook of `alert`, or the alert names the spec does have.
-fn runbook_of(alert: &str, paths: &[PathBuf]) -> Result<String, Vec<String>> {
-    let mut sources = Sources::default();
-    let (model, _) = compile(paths, &mut sources);
-    let model = model.ok_or_else(Vec::new)?;
-    let artifacts =
-        crate::emit::emit(&model, &crate::emit::Options::default()).map_err(|_| Vec::new())?;
-    let wanted = crate::conventions::doc_runbook(alert);
-    let prefix = crate::conventions::doc_runbook("");
-    let prefix = prefix.trim_end_matches(".md");
-    match artifacts.iter().find(|a| a.path == wanted) {
-        Some(page) => Ok(page.contents.clone()),
-        None => Err(artifacts
-            .iter()
-            .filter_map(|a| {
-                a.path
-                    .strip_prefix(prefix)?
-                    .strip_suffix(".md")
-                    .map(str::to_owned)
-            })
-            .collect()),
-    }
-}
-
-fn init(dir: &std::path::Path) -> Outcome {
-    let files = crate::scaffold::starter();
-    match crate::write::scaffold(dir, &files) {
-        Ok(written) => {
-            let mut stderr = String::new();
-            for file in written {
-                stderr.push_str(&format!("created {}\n", dir.join(file).display()));
-            }
-            stderr.push_str("next: edit the spec, then run `vigil generate`\n");
-            Outcome {
-                stderr,
-                ..Outcome::default()
-            }
-        }
-        Err(error) => Outcome {
-            stderr: format!("error: {error}\n"),
-            code: EXIT_FAILURE,
-            ..Outcome::default()
-        },
-    }
-}
-
-fn completions(shell: clap_complete::Shell) -> Outcome {
-    let mut command = <Cli as clap::CommandFactory>::command();
-    let mut bytes = Vec::new();
-    clap_complete::generate(shell, &mut command, "vigil", &mut bytes);
-    Outcome {
-        stdout: String::from_utf8_lossy(&bytes).into_owned(),
-        ..Outcome::default()
-    }
-}
-
-fn man() -> Outcome {
-    let command = <Cli as clap::CommandFactory>::command();
-    let mut bytes = Vec::new();
-    match clap_mangen::Man::new(command).render(&mut bytes) {
-        Ok(()) => Outcome {
-            stdout: String::from_utf8_lossy(&bytes).into_owned(),
-            ..Outcome::default()
-        },
-        Err(error) => Outcome {
-            stderr: format!("error: {error}\n"),
-            code: EXIT_FAILURE,
-            ..Outcome::default()
-        },
-    }
 }
 
 fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
