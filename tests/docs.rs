@@ -259,8 +259,10 @@ fn dashboard_links_to_docs_resolve() {
             checked += 1;
         }
     }
+    // Three SLO overview tables link the catalog; the metrics dashboards' alert panels
+    // link their runbooks.
     assert!(
-        checked > 10,
+        checked >= 9,
         "only {checked} dashboard links to docs checked"
     );
 }

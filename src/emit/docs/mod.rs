@@ -154,7 +154,7 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<Vec<Artifact>, Templ
             render(&environment, "runbook.md.j2", page)?,
         ));
     }
-    let index = runbooks::index(&pages, header);
+    let index = runbooks::index(pages, header);
     artifacts.push(Artifact::new(
         conventions::DOC_ALERTS,
         render(&environment, "alerts.md.j2", &index)?,

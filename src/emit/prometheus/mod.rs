@@ -252,21 +252,29 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     let dialects = &model.targets.rules;
     // Plain and Thanos files hold one SLO each; the operator's objects and Mimir's
-    // namespaces are per service.
-    let slos = groups_per_slo(model);
-    for (slo, groups) in &slos {
+    // namespaces are per service. Each SLO's groups are built once, and kept only when a
+    // per-service file needs them (holding every SLO's rules at once dominated peak memory).
+    let per_service = [RuleDialect::PrometheusOperator, RuleDialect::Mimir]
+        .iter()
+        .any(|d| dialects.contains(d));
+    let mut kept = Vec::new();
+    for slo in &model.slos {
+        let groups = slo_groups(model, slo);
         let name = slo.name.as_str();
         if dialects.contains(&RuleDialect::Prometheus) {
-            let file = to_yaml(&RuleFile { groups });
+            let file = to_yaml(&RuleFile { groups: &groups });
             artifacts.push(Artifact::new(prometheus_paths::rules(name), file));
         }
         if dialects.contains(&RuleDialect::Thanos) {
-            artifacts.push(thanos_file(name, groups));
+            artifacts.push(thanos_file(name, &groups));
+        }
+        artifacts.extend(unit_tests::artifact(model, slo, &groups));
+        if per_service {
+            kept.push((slo, groups));
         }
     }
-    let per_service = [RuleDialect::PrometheusOperator, RuleDialect::Mimir];
-    if per_service.iter().any(|d| dialects.contains(d)) {
-        for (service, groups) in service_groups(model, &slos) {
+    if per_service {
+        for (service, groups) in service_groups(model, &kept) {
             let service = service.as_str();
             for dialect in dialects {
                 artifacts.extend(service_file(*dialect, service, &groups));
@@ -274,7 +282,6 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         }
     }
     artifacts.extend(alert_files(model));
-    artifacts.extend(unit_tests::emit(model, &slos));
     artifacts.extend(ops_tests::emit(model));
     artifacts.extend(scrape::emit(model));
     artifacts

@@ -67,17 +67,14 @@ pub(crate) const STEP: Duration = Duration::from_secs(60);
 /// Time after which every recording (including the 5-minute period group) has settled.
 const SETTLE: Duration = Duration::from_secs(30 * 60);
 
-/// The test files of `slos`, each given with the rule groups its rule file holds.
-pub(crate) fn emit(model: &Model, slos: &[(&Slo, Vec<RuleGroup>)]) -> Vec<Artifact> {
-    slos.iter()
-        .filter_map(|(slo, groups)| {
-            let file = test_file(model, slo, groups)?;
-            Some(Artifact::new(
-                prometheus_paths::test(slo.name.as_str()),
-                to_yaml(&file),
-            ))
-        })
-        .collect()
+/// The test file of `slo`, given the rule groups its rule file holds (none when no
+/// scenario applies).
+pub(crate) fn artifact(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<Artifact> {
+    let file = test_file(model, slo, groups)?;
+    Some(Artifact::new(
+        prometheus_paths::test(slo.name.as_str()),
+        to_yaml(&file),
+    ))
 }
 
 /// Everything a scenario needs to know about the SLO under test.
