@@ -280,7 +280,7 @@ impl<'a> Cursor<'a> {
             start,
             end,
             format!("`{token}` is not a valid value: {what} cannot be followed by {}", found(self.peek())),
-            "not a valid value",
+            &format!("quote it if it is text: `\"{token}\"`"),
         )
         .help("KDL 2 needs strings with digits or spaces quoted (`window \"30d\"`) and booleans as `#true`/`#false`")
         .boxed())
