@@ -24,13 +24,8 @@ pub(super) fn is_disallowed(c: char) -> bool {
 pub(super) fn is_unicode_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | ' '
-            | '\u{00A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
+        '\t' | ' ' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
     )
 }
 

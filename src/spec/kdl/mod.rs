@@ -44,4 +44,3 @@ pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> 
 pub(crate) fn is_valid(text: &str) -> bool {
     cursor::Cursor::new(FileId(0), text).document().is_ok()
 }
-

@@ -124,7 +124,10 @@ impl Cursor<'_> {
         if self.eat(prefix) || self.empty_line_end().is_some() {
             return Ok(());
         }
-        let end = self.rest().find(|c: char| !is_unicode_space(c)).map_or(self.text.len(), |n| self.pos + n);
+        let end = self
+            .rest()
+            .find(|c: char| !is_unicode_space(c))
+            .map_or(self.text.len(), |n| self.pos + n);
         Err(Fail::new(
             self.pos,
             end.max(self.pos + self.peek().map_or(0, char::len_utf8)),

@@ -90,7 +90,10 @@ impl Cursor<'_> {
         let name_start = self.pos;
         let Some(name) = self.string()? else {
             return Err(self
-                .fail_here(format!("expected a node name, found {}", found(self.peek())), "not a node name")
+                .fail_here(
+                    format!("expected a node name, found {}", found(self.peek())),
+                    "not a node name",
+                )
                 .help("a node name is a bare identifier (`slo`) or a quoted string (`\"my node\"`)")
                 .boxed());
         };
@@ -185,7 +188,10 @@ impl Cursor<'_> {
             self.node_space()?;
             let Some(scalar) = self.value()? else {
                 return Err(self
-                    .fail_here(format!("expected a value after `=`, found {}", found(self.peek())), "missing value")
+                    .fail_here(
+                        format!("expected a value after `=`, found {}", found(self.peek())),
+                        "missing value",
+                    )
                     .help("a property is `key=value`, e.g. `service=\"api\"` or `window=\"30d\"`")
                     .boxed());
             };
@@ -228,7 +234,13 @@ impl Cursor<'_> {
         }
         if typed {
             return Err(self
-                .fail_here(format!("expected a value after the type annotation, found {}", found(self.peek())), "missing value")
+                .fail_here(
+                    format!(
+                        "expected a value after the type annotation, found {}",
+                        found(self.peek())
+                    ),
+                    "missing value",
+                )
                 .help("a type annotation such as `(u8)` must be followed by the value it annotates")
                 .boxed());
         }
@@ -243,15 +255,29 @@ impl Cursor<'_> {
         self.node_space()?;
         if self.string()?.is_none() {
             return Err(self
-                .fail_here(format!("expected a type name inside `( )`, found {}", found(self.peek())), "not a type name")
+                .fail_here(
+                    format!(
+                        "expected a type name inside `( )`, found {}",
+                        found(self.peek())
+                    ),
+                    "not a type name",
+                )
                 .help("a type annotation is a name in parentheses, e.g. `(u8)`")
                 .boxed());
         }
         self.node_space()?;
         if !self.eat(")") {
-            return Err(Fail::new(open, self.pos, format!("this type annotation is not closed: expected `)`, found {}", found(self.peek())), "type annotation")
-                .help("a type annotation is a name in parentheses, e.g. `(u8)`")
-                .boxed());
+            return Err(Fail::new(
+                open,
+                self.pos,
+                format!(
+                    "this type annotation is not closed: expected `)`, found {}",
+                    found(self.peek())
+                ),
+                "type annotation",
+            )
+            .help("a type annotation is a name in parentheses, e.g. `(u8)`")
+            .boxed());
         }
         Ok(())
     }
@@ -323,9 +349,14 @@ impl Cursor<'_> {
         self.depth += 1;
         let nodes = self.nodes()?;
         if self.at_end() {
-            return Err(Fail::new(open, open + 1, "this block is never closed", "`{` without a matching `}`")
-                .help("add the missing `}` where the block should end")
-                .boxed());
+            return Err(Fail::new(
+                open,
+                open + 1,
+                "this block is never closed",
+                "`{` without a matching `}`",
+            )
+            .help("add the missing `}` where the block should end")
+            .boxed());
         }
         if !self.eat("}") {
             return Err(self.unexpected());
@@ -337,7 +368,10 @@ impl Cursor<'_> {
     /// Something after a node that cannot continue it.
     fn unexpected(&self) -> Box<Fail> {
         self.fail_here(
-            format!("expected an argument, a property, a `{{` block, a new line or `;`, found {}", found(self.peek())),
+            format!(
+                "expected an argument, a property, a `{{` block, a new line or `;`, found {}",
+                found(self.peek())
+            ),
             "unexpected here",
         )
         .boxed()
