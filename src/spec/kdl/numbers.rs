@@ -29,11 +29,20 @@ impl Cursor<'_> {
                 return Ok(Some(scalar));
             }
         }
-        self.pos = start;
-        Err(self
-            .fail_here("unknown keyword after `#`", "not a keyword")
-            .help("KDL 2 keywords are `#true`, `#false`, `#null`, `#inf`, `#-inf` and `#nan` (lowercase)")
-            .boxed())
+        while self.peek().is_some_and(super::cursor::is_identifier_char) {
+            self.bump();
+        }
+        let word = self.slice(start, self.pos);
+        Err(Fail::new(
+            start,
+            self.pos,
+            format!("`{word}` is not a KDL keyword"),
+            "unknown keyword",
+        )
+        .help(
+            "KDL 2 keywords are `#true`, `#false`, `#null`, `#inf`, `#-inf` and `#nan` (lowercase)",
+        )
+        .boxed())
     }
 
     /// A decimal, `0x`, `0o` or `0b` number; `None` (nothing consumed) if no number

@@ -169,17 +169,11 @@ impl Cursor<'_> {
                 if let Some(c) = code.and_then(char::from_u32) {
                     return Ok(c);
                 }
+                return Err(bad_escape(self, start, self.pos));
             }
         }
         let end = self.pos.max(start + 1) + self.peek().map_or(0, char::len_utf8);
-        Err(Fail::new(
-            start,
-            end.min(self.text.len()),
-            format!("`{}` is not a valid escape", self.slice(start, end.min(self.text.len()))),
-            "unknown escape",
-        )
-        .help("KDL 2 escapes are `\\n \\r \\t \\\\ \\\" \\b \\f \\s` and `\\u{…}` (1 to 6 hex digits of a Unicode scalar value); use a raw string `#\"…\"#` for literal backslashes")
-        .boxed())
+        Err(bad_escape(self, start, end))
     }
 
     /// `#"…"#`, `##"…"##`, and `#"""` newline … `"""#`. `None` when the `#`s are not
@@ -247,6 +241,18 @@ fn unclosed(start: usize, end: usize) -> Box<Fail> {
         "string opened here",
     )
     .help("add the closing quote (and `#`s for a raw string)")
+    .boxed()
+}
+
+fn bad_escape(cursor: &Cursor<'_>, start: usize, end: usize) -> Box<Fail> {
+    let end = end.min(cursor.text.len());
+    Fail::new(
+        start,
+        end,
+        format!("`{}` is not a valid escape", cursor.slice(start, end)),
+        "unknown escape",
+    )
+    .help("KDL 2 escapes are `\\n \\r \\t \\\\ \\\" \\b \\f \\s` and `\\u{…}` (1 to 6 hex digits of a Unicode scalar value); use a raw string `#\"…\"#` for literal backslashes")
     .boxed()
 }
 
