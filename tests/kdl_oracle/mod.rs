@@ -7,7 +7,7 @@ use vigil::source::{FileId, Span};
 use vigil::spec::{Node, Property, Scalar, Value};
 
 /// The tree kdl-rs gives, or `None` if it rejects the text.
-pub fn oracle(file: FileId, text: &str) -> Option<Vec<Node>> {
+pub(crate) fn oracle(file: FileId, text: &str) -> Option<Vec<Node>> {
     let document = text.parse::<KdlDocument>().ok()?;
     Some(nodes(file, &document))
 }

@@ -49,7 +49,7 @@ impl Cursor<'_> {
     /// starts here.
     pub(super) fn number(&mut self) -> Result<Option<String>> {
         let start = self.pos;
-        if self.eat("+") || self.eat("-") {}
+        let _ = self.eat("+") || self.eat("-");
         if !self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.pos = start;
             return Ok(None);
@@ -76,7 +76,7 @@ impl Cursor<'_> {
             self.digit_group(start, 10)?;
         }
         if self.eat("e") || self.eat("E") {
-            if self.eat("+") || self.eat("-") {}
+            let _ = self.eat("+") || self.eat("-");
             self.digit_group(start, 10)?;
         }
         Ok(())
@@ -106,16 +106,15 @@ impl Cursor<'_> {
                 break;
             };
             self.bump();
-            value = match value
+            if let Some(next) = value
                 .checked_mul(i128::from(radix))
                 .and_then(|v| v.checked_add(i128::from(digit)))
             {
-                Some(v) => v,
-                None => {
-                    fits = false;
-                    0
-                }
-            };
+                value = next;
+            } else {
+                fits = false;
+                value = 0;
+            }
         }
         Some(fits)
     }

@@ -33,20 +33,16 @@ impl Cursor<'_> {
         let first = self.peek();
         let second = self.peek_second();
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
-        match first {
-            Some('+' | '-') if second == Some('.') => {
-                let third = self.rest().chars().nth(2);
-                if digit(third) {
-                    return Ok(None);
-                }
-            }
-            Some('+' | '-') if digit(second) => return Ok(None),
-            Some('+' | '-') => {}
-            Some('.') if digit(second) => return Ok(None),
-            Some('.') => {}
-            Some(c) if c.is_ascii_digit() || !is_identifier_char(c) => return Ok(None),
-            Some(_) => {}
-            None => return Ok(None),
+        let third = self.rest().chars().nth(2);
+        // Digits after an optional sign and dot make a number, not a string.
+        let number_like = match first {
+            Some('+' | '-') if second == Some('.') => digit(third),
+            Some('+' | '-' | '.') => digit(second),
+            Some(c) => c.is_ascii_digit() || !is_identifier_char(c),
+            None => true,
+        };
+        if number_like {
+            return Ok(None);
         }
         self.bump();
         while self.peek().is_some_and(is_identifier_char) {
