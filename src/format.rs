@@ -8,6 +8,10 @@ use kdl::KdlDocument;
 
 /// The formatted text, or `None` when the text is not valid KDL.
 pub fn format_kdl(text: &str) -> Option<String> {
+    // vigil's parser first: kdl-rs's error recovery is slow on some invalid inputs.
+    if !crate::spec::is_valid_kdl(text) {
+        return None;
+    }
     text.parse::<KdlDocument>().ok()?;
     let mut out = String::with_capacity(text.len());
     let mut depth: usize = 0;

@@ -36,6 +36,12 @@ pub fn parse_text(
     }
 }
 
+/// Whether `text` is a valid KDL document (checked before kdl-rs formats it: kdl-rs's
+/// error recovery is slow on some invalid inputs).
+pub fn is_valid_kdl(text: &str) -> bool {
+    kdl::is_valid(text)
+}
+
 fn is_yaml(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),

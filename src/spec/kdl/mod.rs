@@ -1,0 +1,263 @@
+//! KDL 2 → raw tree, with vigil's own parser.
+//!
+//! vigil parsed KDL with kdl-rs (the `kdl` crate, which STYLE prefers) until two measured
+//! problems: it parses about 0.5 MB/s (3.5–5 s for a 10,000-SLO spec, against a 1 s
+//! budget for the whole run), and its error recovery is exponential on some invalid
+//! inputs (a 4 KB file took minutes), so an untrusted spec in a pull request could stall
+//! CI. This parser is single-pass and linear, with nesting bounded by [`MAX_DEPTH`], and
+//! accepts exactly what kdl-rs 6 accepts with the same tree and spans
+//! (`tests/kdl_differential.rs` holds the two together). kdl-rs remains for `vigil fmt`,
+//! which runs it only on text this parser accepted.
+
+// Failures are boxed where they are built, so every `Result` stays one word wide.
+#![allow(clippy::unnecessary_box_returns)]
+
+mod cursor;
+mod error;
+mod multiline;
+mod numbers;
+mod parser;
+mod strings;
+
+use super::tree::{Dialect, Document, Node};
+use crate::diagnostic::Diagnostics;
+use crate::source::{FileId, Span};
+
+/// Deeper nesting is refused: no real spec nests more than a handful of blocks, and the
+/// parser recurses per level.
+const MAX_DEPTH: usize = 64;
+
+pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
+    let mut cursor = cursor::Cursor::new(file, text);
+    match cursor.document() {
+        Ok(nodes) => {
+            let whole = Span::new(file, 0, text.len());
+            let mut root = Node::new("", Span::new(file, 0, 0), whole, Dialect::Kdl);
+            root.children = nodes;
+            Some(Document { file, root })
+        }
+        Err(fail) => {
+            diagnostics.push(fail.diagnostic(file, text.len()));
+            None
+        }
+    }
+}
+
+/// Whether `text` is a valid KDL document (`vigil fmt` checks before kdl-rs sees it).
+pub(crate) fn is_valid(text: &str) -> bool {
+    cursor::Cursor::new(FileId(0), text).document().is_ok()
+}
+#[cfg(test)]
+mod tests {
+    use super::cursor::Cursor;
+    use crate::source::FileId;
+    use crate::spec::tree::Scalar;
+
+    fn first_argument(text: &str) -> Scalar {
+        let nodes = Cursor::new(FileId(0), text)
+            .document()
+            .unwrap_or_else(|fail| panic!("{text:?}: {fail:?}"));
+        nodes[0].args[0].scalar.clone()
+    }
+
+    fn failure(text: &str) -> (usize, usize, String) {
+        match Cursor::new(FileId(0), text).document() {
+            Ok(nodes) => panic!("{text:?} parsed: {nodes:?}"),
+            Err(fail) => (fail.start, fail.end, fail.message),
+        }
+    }
+
+    #[test]
+    fn every_lexical_form_gives_its_value() {
+        let string = |s: &str| Scalar::String(s.to_owned());
+        let number = |s: &str| Scalar::Number(s.to_owned());
+        let cases: &[(&str, Scalar)] = &[
+            ("n bare", string("bare")),
+            ("n -", string("-")),
+            ("n .x", string(".x")),
+            ("n -inf", string("-inf")),
+            ("n \"q\"", string("q")),
+            (
+                "n \"\\n\\r\\t\\\\\\\"\\b\\f\\s\"",
+                string("\n\r\t\\\"\u{8}\u{c} "),
+            ),
+            ("n \"\\u{1F600}\"", string("\u{1F600}")),
+            ("n \"a\\  \n  b\"", string("ab")),
+            ("n \"\"\"\n  a\n    b\n  \"\"\"", string("a\n  b")),
+            ("n \"\"\"\r\n  a\r\n\r\n  b\r\n  \"\"\"", string("a\n\nb")),
+            ("n #\"a\\b\"#", string("a\\b")),
+            ("n ##\"a\"#b\"##", string("a\"#b")),
+            ("n #\"\"\"\n  \\n\n  \"\"\"#", string("\\n")),
+            ("n 99.9", number("99.9")),
+            ("n 1_000", number("1000")),
+            ("n -1.5e-3", number("-1.5e-3")),
+            ("n 0xFF", number("0xFF")),
+            ("n 0o17", number("0o17")),
+            ("n 0b1_0", number("0b10")),
+            ("n #inf", number("inf")),
+            ("n #-inf", number("-inf")),
+            ("n #nan", number("NaN")),
+            ("n #true", Scalar::Bool(true)),
+            ("n #false", Scalar::Bool(false)),
+            ("n #null", Scalar::Null),
+            ("n (u8)1", number("1")),
+            ("n /-skipped kept", string("kept")),
+            ("n \\\n  continued", string("continued")),
+            ("n /* c */ after", string("after")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&first_argument(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_error_points_at_its_cause() {
+        let cases: &[(&str, usize, usize, &str)] = &[
+            (
+                "n 30d",
+                2,
+                5,
+                "`30d` is not a valid value: a number cannot be followed by `d`",
+            ),
+            (
+                "n true",
+                2,
+                6,
+                "`true` is a keyword in KDL 2, not a bare string",
+            ),
+            ("n #yes", 2, 6, "`#yes` is not a KDL keyword"),
+            ("n \"open", 2, 7, "this string is never closed"),
+            (
+                "n \"a\nb\"",
+                2,
+                4,
+                "this string is not closed before the end of the line",
+            ),
+            ("n \"\\q\"", 3, 5, "`\\q` is not a valid escape"),
+            (
+                "n \"\\u{D800}\"",
+                3,
+                11,
+                "`\\u{D800}` is not a valid escape",
+            ),
+            (
+                "n \"\u{1}\"",
+                3,
+                4,
+                "the code point U+0001 is not allowed in a KDL document",
+            ),
+            (
+                "n \"\"\"x",
+                5,
+                6,
+                "a multi-line string must start a new line after `\"\"\"`, found `x`",
+            ),
+            (
+                "n \"\"\"\n  a \"\"\"",
+                10,
+                13,
+                "the closing quotes of a multi-line string must be on a line of their own",
+            ),
+            (
+                "n \"\"\"\na\n  \"\"\"",
+                6,
+                7,
+                "this line of a multi-line string is indented less than its closing quotes",
+            ),
+            (
+                "n \"\"\"\n  a",
+                2,
+                5,
+                "this multi-line string is never closed",
+            ),
+            ("n #\"a", 2, 5, "this string is never closed"),
+            (
+                "n #\"\"\"#",
+                2,
+                7,
+                "a raw string holding only `\"` looks like a multi-line string opening",
+            ),
+            (
+                "n 1.",
+                2,
+                4,
+                "expected a digit in `1.`, found the end of the file",
+            ),
+            (
+                "n 0x",
+                2,
+                4,
+                "expected a hexadecimal digit in `0x`, found the end of the file",
+            ),
+            (
+                "n 170141183460469231731687303715884105728",
+                2,
+                41,
+                "this number is too large",
+            ),
+            (
+                "n k=",
+                4,
+                4,
+                "expected a value after `=`, found the end of the file",
+            ),
+            (
+                "n (t",
+                2,
+                4,
+                "this type annotation is not closed: expected `)`, found the end of the file",
+            ),
+            ("n ()", 3, 4, "expected a type name inside `( )`, found `)`"),
+            (
+                "n (t)",
+                5,
+                5,
+                "expected a value after the type annotation, found the end of the file",
+            ),
+            ("1", 0, 1, "expected a node name, found `1`"),
+            (
+                "{ }",
+                0,
+                1,
+                "found a `{` block where a node name was expected",
+            ),
+            (
+                "n [",
+                2,
+                3,
+                "expected an argument, a property, a `{` block, a new line or `;`, found `[`",
+            ),
+            (
+                "n {} m",
+                5,
+                6,
+                "expected an argument, a property, a `{` block, a new line or `;`, found `m`",
+            ),
+            ("n /* c", 2, 4, "this `/*` comment is never closed"),
+            ("n {\n m", 2, 3, "this block is never closed"),
+            ("n\n}", 2, 3, "this `}` closes no block"),
+            ("/-", 0, 2, "`/-` comments out nothing here"),
+            ("/-n; m", 3, 4, "expected a node name, found `;`"),
+        ];
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter(|(text, start, end, message)| {
+                failure(text) != (*start, *end, (*message).to_owned())
+            })
+            .map(|(text, ..)| format!("{text:?}: {:?}", failure(text)))
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_reported_at_the_first_block_too_deep() {
+        let text = "a {".repeat(70);
+        let fail = Cursor::new(FileId(0), &text)
+            .document()
+            .expect_err("too deep");
+        assert_eq!(
+            (fail.start, fail.kind),
+            (2 + 3 * 64, super::error::Kind::TooDeep)
+        );
+    }
+}
