@@ -186,10 +186,29 @@ fn millis(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
+/// CPU time of the whole process so far (user + system, every thread), in milliseconds:
+/// unlike wall time it barely moves when other jobs share the cores. Linux only (0 elsewhere).
+fn cpu_millis() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    // The kernel reports clock ticks of 1/100 s on every mainstream Linux configuration.
+    ticks * 10.0
+}
+
 /// Times each stage on the spec in `folder` and returns a digest of what it emitted (the
 /// outputs themselves are hundreds of MiB at 10,000 SLOs; keeping two would skew the RSS).
 fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
     let mut sources = Sources::default();
+    let cpu_start = cpu_millis();
     let start = Instant::now();
     let (spec, load_diagnostics) = vigil::spec::load(&[folder.to_path_buf()], &mut sources);
     let load = millis(start);
@@ -204,6 +223,7 @@ fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
     let start = Instant::now();
     let artifacts = vigil::emit::emit(&model, &Options::default()).expect("emit");
     let emit = millis(start);
+    let cpu_emitted = cpu_millis();
     let mut backends = String::new();
     for backend in vigil::emit::Backend::ALL {
         let start = Instant::now();
@@ -220,16 +240,18 @@ fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
         .parent()
         .expect("parent")
         .join(format!("out-{label}"));
+    let cpu_write = cpu_millis();
     let start = Instant::now();
     vigil::write::write(&out, &artifacts).expect("write");
     let write = millis(start);
+    let cpu = cpu_emitted - cpu_start + cpu_millis() - cpu_write;
     let start = Instant::now();
     let summary = vigil::write::write(&out, &artifacts).expect("rewrite");
     let rewrite = millis(start);
     assert!(summary.created.is_empty() && summary.updated.is_empty());
     let bytes: usize = artifacts.iter().map(|a| a.contents.len()).sum();
     println!(
-        "{label:<5} {slos:>6} SLOs | load {load:>8.1} ms | check {check:>8.1} ms | emit {emit:>8.1} ms | write {write:>8.1} ms | unchanged re-run write {rewrite:>7.1} ms | {} files, {:.1} MiB | total {:>8.1} ms",
+        "{label:<5} {slos:>6} SLOs | load {load:>8.1} ms | check {check:>8.1} ms | emit {emit:>8.1} ms | write {write:>8.1} ms | unchanged re-run write {rewrite:>7.1} ms | {} files, {:.1} MiB | total {:>8.1} ms, CPU {cpu:.0} ms",
         artifacts.len(),
         f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1_048_576.0,
         load + check + emit + write

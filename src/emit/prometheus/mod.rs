@@ -258,6 +258,7 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         .iter()
         .any(|d| dialects.contains(d));
     let mut kept = Vec::new();
+    let mut tests = Vec::new();
     for slo in &model.slos {
         let groups = slo_groups(model, slo);
         let name = slo.name.as_str();
@@ -268,7 +269,7 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         if dialects.contains(&RuleDialect::Thanos) {
             artifacts.push(thanos_file(name, &groups));
         }
-        artifacts.extend(unit_tests::artifact(model, slo, &groups));
+        tests.extend(unit_tests::artifact(model, slo, &groups));
         if per_service {
             kept.push((slo, groups));
         }
@@ -282,6 +283,7 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         }
     }
     artifacts.extend(alert_files(model));
+    artifacts.extend(tests);
     artifacts.extend(ops_tests::emit(model));
     artifacts.extend(scrape::emit(model));
     artifacts
