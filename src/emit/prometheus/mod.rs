@@ -13,6 +13,8 @@ mod rules;
 mod scenarios;
 mod scrape;
 mod sli;
+mod template;
+mod threshold_tests;
 mod thresholds;
 pub(crate) mod trends;
 mod unit_tests;
