@@ -1,7 +1,7 @@
-//! The generated operational promtool tests can fail: each threshold of the flagship's
+//! The generated operational promtool tests can fail. Each threshold of the flagship's
 //! alerts, moved down by 1 %, up by 2 % or made inclusive (`>` to `>=`) in the generated
 //! rule file, makes `promtool test rules` fail on the generated test file, which passes
-//! on the rules as generated.
+//! on the rules as generated; so does a cardinality budget moved by one series.
 //!
 //! promtool must be installed (Debian package `prometheus`): without it these tests fail.
 
@@ -58,7 +58,12 @@ fn passes(root: &Path, rules: &Value) -> bool {
 /// Every alert expression of the kept groups, by group and rule index.
 fn alert_exprs(rules: &Value) -> Vec<(usize, usize, String)> {
     let mut found = Vec::new();
-    for (g, group) in rules["groups"].as_array().expect("groups").iter().enumerate() {
+    for (g, group) in rules["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .enumerate()
+    {
         for (r, rule) in group["rules"].as_array().expect("rules").iter().enumerate() {
             if rule.get("alert").is_some() {
                 found.push((g, r, rule["expr"].as_str().expect("expr").to_owned()));
@@ -77,7 +82,10 @@ fn with_expr(rules: &Value, (group, rule): (usize, usize), expr: &str) -> Value 
 #[test]
 fn moved_thresholds_fail_the_generated_tests() {
     let (dir, rules) = setup("threshold ", "alerts-");
-    assert!(passes(dir.path(), &rules), "the generated tests fail as generated");
+    assert!(
+        passes(dir.path(), &rules),
+        "the generated tests fail as generated"
+    );
     let mut count = 0;
     for (group, rule, expr) in alert_exprs(&rules) {
         let words: Vec<&str> = expr.split(' ').collect();
@@ -91,7 +99,11 @@ fn moved_thresholds_fail_the_generated_tests() {
             continue;
         };
         count += 1;
-        let (toward_firing, away) = if *operator == ">" { (0.99, 1.02) } else { (1.01, 0.98) };
+        let (toward_firing, away) = if *operator == ">" {
+            (0.99, 1.02)
+        } else {
+            (1.01, 0.98)
+        };
         for mutant in [
             format!("{value_rule} {operator} {}", value * toward_firing),
             format!("{value_rule} {operator} {}", value * away),
@@ -104,4 +116,34 @@ fn moved_thresholds_fail_the_generated_tests() {
         }
     }
     assert_eq!(count, 7, "the flagship's thresholds");
+}
+
+#[test]
+fn moved_cardinality_budgets_fail_the_generated_tests() {
+    let (dir, rules) = setup("cardinality ", "cardinality-");
+    assert!(
+        passes(dir.path(), &rules),
+        "the generated tests fail as generated"
+    );
+    let (group, rule, expr) = alert_exprs(&rules).remove(0);
+    let terms: Vec<&str> = expr.split(" or ").collect();
+    assert!(terms.len() > 10, "one term per metric with a budget");
+    // Every fourth metric: each promtool run takes a second.
+    for (index, term) in terms.iter().enumerate().step_by(4) {
+        let (head, tail) = term.split_once(") > ").expect("a budget");
+        let (budget, rest) = tail.split_once(',').expect("the metric label");
+        let budget: u64 = budget.parse().expect("a count");
+        for moved in [budget - 1, budget + 1] {
+            let mut mutant = terms.clone();
+            let changed = format!("{head}) > {moved},{rest}");
+            mutant[index] = &changed;
+            assert!(
+                !passes(
+                    dir.path(),
+                    &with_expr(&rules, (group, rule), &mutant.join(" or "))
+                ),
+                "the tests still pass with `{changed}`"
+            );
+        }
+    }
 }

@@ -6,6 +6,7 @@
 mod alerts;
 pub(crate) mod anomaly;
 pub(crate) mod cardinality;
+mod cardinality_tests;
 mod inputs;
 mod ops;
 mod ops_tests;

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::inputs::{InputSeries, render};
 use super::template::{self, Unsupported};
 use super::unit_tests::{AlertTest, ExpectedAlert, TestGroup};
-use super::{Rule, anomaly, ops, threshold_tests, trends};
+use super::{Rule, anomaly, cardinality_tests, ops, threshold_tests, trends};
 use crate::conventions::{
     LABEL_ANOMALY, LABEL_CAPACITY, LABEL_REGRESSION, ops_rules, prometheus_paths,
 };
@@ -59,6 +59,9 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
                 Err(reason) => notes.push(format!("no test for {}: {reason}.", alert.name)),
             }
         }
+        let (cardinality, more) = cardinality_tests::tests(model, owner);
+        minutely.extend(cardinality);
+        notes.extend(more);
         minutely.extend(
             model
                 .anomalies
