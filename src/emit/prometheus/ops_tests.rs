@@ -131,8 +131,13 @@ fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<
 /// The YAML with one comment line per note after its header line.
 fn with_notes(yaml: &str, notes: &[String]) -> String {
     let (header, body) = yaml.split_once('\n').unwrap_or((yaml, ""));
-    let comments: String = notes.iter().map(|n| format!("# {n}\n")).collect();
-    format!("{header}\n{comments}{body}")
+    let mut text = format!("{header}\n");
+    for note in notes {
+        text.push_str("# ");
+        text.push_str(note);
+        text.push('\n');
+    }
+    text + body
 }
 
 fn check(at: Duration, rule: &Rule, expected: Vec<ExpectedAlert>) -> AlertTest {

@@ -168,7 +168,8 @@ fn needs_input(expr: &Expr) -> bool {
 mod tests {
     #[test]
     fn expressions_that_need_input() {
-        let needs = |text: &str| super::needs_input(&promql_parser::parser::parse(text).unwrap());
+        let needs =
+            |text: &str| super::needs_input(&promql_parser::parser::parse(text).expect("PromQL"));
         assert!(needs("sum by (instance) (a) / on (instance) b"));
         assert!(needs(
             "histogram_quantile(0.95, sum by (le) (rate(x_bucket[5m])))"
