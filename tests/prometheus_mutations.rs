@@ -1,7 +1,9 @@
-//! The generated operational promtool tests can fail. Each threshold of the flagship's
-//! alerts, moved down by 1 %, up by 2 % or made inclusive (`>` to `>=`) in the generated
-//! rule file, makes `promtool test rules` fail on the generated test file, which passes
-//! on the rules as generated; so does a cardinality budget moved by one series.
+//! The generated operational promtool tests can fail. Each number the flagship's alerts
+//! compare a value with (thresholds, and conditions such as `up == 0`), moved down by
+//! 1 % or up by 2 % (0.01 and 0.02 at zero), or with the comparison swapped for its
+//! inclusive or exclusive twin (`>` and `>=`, `==` and `!=`) in the generated rule
+//! file, makes `promtool test rules` fail on the generated test file, which passes on
+//! the rules as generated; so does a cardinality budget moved by one series.
 //!
 //! promtool must be installed (Debian package `prometheus`): without it these tests fail.
 
@@ -92,22 +94,28 @@ fn moved_thresholds_fail_the_generated_tests() {
         let [value_rule, operator, threshold] = words.as_slice() else {
             continue;
         };
-        if !value_rule.starts_with("alert:") {
-            continue;
-        }
         let Ok(value) = threshold.parse::<f64>() else {
             continue;
         };
+        assert!(value_rule.starts_with("alert:"), "{expr}");
         count += 1;
-        let (toward_firing, away) = if *operator == ">" {
-            (0.99, 1.02)
+        let step = if value == 0.0 {
+            0.01
         } else {
-            (1.01, 0.98)
+            value.abs() / 100.0
+        };
+        let swapped = match *operator {
+            ">" => ">=",
+            ">=" => ">",
+            "<" => "<=",
+            "<=" => "<",
+            "==" => "!=",
+            _ => "==",
         };
         for mutant in [
-            format!("{value_rule} {operator} {}", value * toward_firing),
-            format!("{value_rule} {operator} {}", value * away),
-            format!("{value_rule} {operator}= {threshold}"),
+            format!("{value_rule} {operator} {}", value - step),
+            format!("{value_rule} {operator} {}", value + 2.0 * step),
+            format!("{value_rule} {swapped} {threshold}"),
         ] {
             assert!(
                 !passes(dir.path(), &with_expr(&rules, (group, rule), &mutant)),
@@ -115,7 +123,8 @@ fn moved_thresholds_fail_the_generated_tests() {
             );
         }
     }
-    assert_eq!(count, 7, "the flagship's thresholds");
+    // Seven thresholds, and the three conditions comparing a value with a number.
+    assert_eq!(count, 10, "the flagship's compared values");
 }
 
 #[test]

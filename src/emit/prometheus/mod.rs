@@ -7,6 +7,7 @@ mod alerts;
 pub(crate) mod anomaly;
 pub(crate) mod cardinality;
 mod cardinality_tests;
+mod comparison;
 mod go_format;
 mod inputs;
 mod ops;

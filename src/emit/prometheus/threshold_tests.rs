@@ -1,9 +1,10 @@
-//! Generated promtool tests for threshold alerts (`alert` nodes with `threshold`
-//! children): for each threshold, the recorded value sits exactly on the threshold
-//! (quiet: the comparison is strict) for longer than `for`, then 1 % past it (firing
-//! once `for` has passed). Every other threshold of the alert is expected to fire or
-//! not from the same values, so moving any threshold, or turning `>` into `>=`, fails
-//! the test.
+//! Generated promtool tests for `alert` nodes that compare a value with numbers (their
+//! `threshold` children, or a condition such as `up == 0`, see [`super::comparison`]):
+//! for each number, the recorded value sits just on the quiet side — exactly on the
+//! threshold when the comparison is strict — for longer than `for`, then just past it
+//! (1 % of it; firing once `for` has passed). Every other threshold of the alert is
+//! expected to fire or not from the same values, so moving any threshold, or turning
+//! `>` into `>=`, fails the test.
 //!
 //! The input is the recorded series `alert:<name>:value`: the user's raw series are
 //! absent, so the recording rule records nothing and the input stands in for it. An
@@ -16,23 +17,24 @@ use std::collections::BTreeMap;
 
 use promql_parser::parser::{self, Expr, value::ValueType};
 
+use super::comparison;
 use super::inputs::{InputSeries, render};
 use super::ops_tests::expected;
 use super::thresholds;
 use super::unit_tests::{AlertTest, TestGroup};
 use crate::conventions::alert_value_rule;
-use crate::model::{Alert, Comparison, Condition, Decimal, Duration, Model, format_decimal};
+use crate::model::{Alert, Decimal, Duration, Model, format_decimal};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
 /// The test groups of one alert, or why it has none.
 pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, String> {
-    let Condition::Thresholds(thresholds) = &alert.condition else {
+    let Some((value, bounds)) = comparison::compared(alert) else {
         return Err(String::from(
-            "its expression is a complete condition, whose inputs vigil cannot derive",
+            "its condition is not a value compared with a number, so vigil cannot derive its inputs",
         ));
     };
-    if !parser::parse(alert.expr.as_str()).is_ok_and(|e| needs_input(&e)) {
+    if !parser::parse(&value).is_ok_and(|e| needs_input(&e)) {
         return Err(String::from(
             "its expression can return a value without input series",
         ));
@@ -60,27 +62,16 @@ pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, Stri
     let for_minutes = alert.for_duration.map_or(0, |d| d.as_secs().div_ceil(60));
     let phase = for_minutes + 5;
     let mut groups = Vec::new();
-    for threshold in thresholds {
-        let step = if threshold.value.is_zero() {
-            Decimal::new(1, 2)
-        } else {
-            threshold.value.abs() / Decimal::from(100)
-        };
-        let past = match threshold.comparison {
-            Comparison::Above => threshold.value + step,
-            Comparison::Below => threshold.value - step,
-        };
+    for (bound, _) in &bounds {
+        let (quiet, past) = bound.probes();
         let firing = |value: Decimal| -> Result<Vec<_>, String> {
             let number: f64 = format_decimal(value).parse().unwrap_or(0.0);
             let mut labels = labels.clone();
             labels.insert(String::from("__name__"), recorded.clone());
-            thresholds
+            bounds
                 .iter()
                 .zip(alerts)
-                .filter(|(t, _)| match t.comparison {
-                    Comparison::Above => value > t.value,
-                    Comparison::Below => value < t.value,
-                })
+                .filter(|((b, _), _)| b.holds(value))
                 .map(|(_, rule)| {
                     expected(rule, &labels, number).map_err(|u| format!("a template uses {}", u.0))
                 })
@@ -97,21 +88,21 @@ pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, Stri
             name: format!(
                 "threshold {} {} {}",
                 alert.name,
-                threshold.comparison.operator(),
-                format_decimal(threshold.value)
+                bound.operator.symbol(),
+                format_decimal(bound.value)
             ),
             interval: MINUTE,
             input_series: vec![InputSeries {
                 series: series.clone(),
                 values: format!(
                     "{}+0x{} {}+0x{phase}",
-                    format_decimal(threshold.value),
+                    format_decimal(quiet),
                     phase - 1,
                     format_decimal(past)
                 ),
             }],
             alert_rule_test: vec![
-                check(phase - 1, threshold.value)?,
+                check(phase - 1, quiet)?,
                 check(phase + for_minutes + 2, past)?,
             ],
             promql_expr_test: Vec::new(),

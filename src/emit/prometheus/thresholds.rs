@@ -4,6 +4,7 @@
 //! less urgent one in Alertmanager (`equal: [alertname, service, instance]`). The value
 //! compared is recorded first, in the same group, so the alerts read this evaluation's value.
 
+use super::comparison;
 use super::ops::{self, AlertSpec};
 use super::{Rule, RuleGroup};
 use crate::conventions::{alert_value_rule, rule_groups};
@@ -37,32 +38,34 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
     groups
 }
 
-/// An alert with thresholds records its value once (`alert:<name>:value`) and compares
-/// the recorded series with each threshold: the comparison reads one cheap series,
+/// An alert that compares a value with numbers (its thresholds, or a condition such as
+/// `up == 0`, see [`comparison`]) records the value once (`alert:<name>:value`) and
+/// compares the recorded series with each number: the comparison reads one cheap series,
 /// dashboards can plot the value, and a generated test can drive the value directly.
 /// The recorded series keeps the expression's labels (no rule labels), so the alerts
 /// carry the same labels and see the same `$labels` as a comparison of the expression.
 pub(crate) fn rules(model: &Model, alert: &Alert) -> Vec<Rule> {
-    match &alert.condition {
-        Condition::Expr { tier } => vec![rule(model, alert, alert.expr.as_str().to_owned(), tier)],
-        Condition::Thresholds(thresholds) => {
-            let recorded = alert_value_rule(alert.name.as_str());
-            let mut rules = vec![Rule {
-                record: Some(recorded.clone()),
-                expr: alert.expr.as_str().to_owned(),
-                ..Rule::default()
-            }];
-            rules.extend(thresholds.iter().map(|t| {
-                let expr = format!(
-                    "{recorded} {} {}",
-                    t.comparison.operator(),
-                    format_decimal(t.value)
-                );
-                rule(model, alert, expr, &t.tier)
-            }));
-            rules
-        }
-    }
+    let Some((value, bounds)) = comparison::compared(alert) else {
+        let Condition::Expr { tier } = &alert.condition else {
+            return Vec::new();
+        };
+        return vec![rule(model, alert, alert.expr.as_str().to_owned(), tier)];
+    };
+    let recorded = alert_value_rule(alert.name.as_str());
+    let mut rules = vec![Rule {
+        record: Some(recorded.clone()),
+        expr: value,
+        ..Rule::default()
+    }];
+    rules.extend(bounds.iter().map(|(bound, tier)| {
+        let expr = format!(
+            "{recorded} {} {}",
+            bound.operator.symbol(),
+            format_decimal(bound.value)
+        );
+        rule(model, alert, expr, tier)
+    }));
+    rules
 }
 
 fn rule(model: &Model, alert: &Alert, expr: String, tier: &TierName) -> Rule {
