@@ -142,6 +142,12 @@ codes! {
     Threshold = "vigil::alert::threshold", Error,
         "give either a boolean `expr` with `tier=`, or a value `expr` with `above`/`below` thresholds",
         "An alert either has a complete condition (`expr \"a > 1\"` and a tier) or a value expression with one or more `above`/`below` thresholds, each with its own tier.";
+    RegressionNeverFires = "vigil::regression::never_fires", Error,
+        "lower `tolerance` below 100, or watch for the value going `above` its baseline",
+        "A regression with `worse \"below\"` fires when the value falls more than `tolerance` percent under its value one baseline earlier (which must be positive). A value that is never negative can fall by at most 100 %, so a tolerance of 100 or more means the alert can never fire.";
+    GeneratedAlertName = "vigil::alert::generated_name", Error,
+        "rename the alert: the generated alert keeps its name",
+        "vigil names the alerts it generates itself: `<Slo>BurnRatePage`, `<Slo>BurnRateTicket`, `<Slo>BudgetConsumed`, `<Slo>BudgetExhausted` and `<Slo>SliAbsent` per SLO, `<Service><Item>Anomaly`, `Regression`, `HeadroomLow` and `ExhaustionForecast` per operational item, `<Service>SeriesOverBudget` with `cardinality-alert`, and `TargetSeriesBudgetExceeded` with `series-budget`. A user alert of the same name would share its runbook page, its inhibitions and its silences.";
     LiteralSecret = "vigil::receiver::literal_secret", Error,
         "store the secret in a file and reference it with the `*-file` property",
         "A receiver holds a secret (a webhook URL with a token, an API key, a routing key, a password) inline. Generated configs are committed and reviewed, so secrets are only referenced by file.";

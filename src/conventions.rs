@@ -160,6 +160,8 @@ pub mod rule_groups {
     pub fn cardinality_of(service: Option<&str>) -> String {
         format!("cardinality-{}", service.unwrap_or("unowned"))
     }
+    /// The group of the runtime alert on the global series budget.
+    pub const SERIES_BUDGET: &str = "series-budget";
 }
 
 /// Labels naming the spec item a generated operational series belongs to.
@@ -195,6 +197,33 @@ pub mod ops_rules {
     pub const CAPACITY_EXHAUSTION: &str = "capacity:exhaustion:days";
 }
 
+/// The recording rule holding the value a threshold alert compares with its thresholds
+/// (`alert:erlmcp_memory_high:value`): the alerts read it, dashboards can plot it, and a
+/// generated test feeds it directly.
+pub fn alert_value_rule(alert: &str) -> String {
+    format!("alert:{}:value", snake_case(alert))
+}
+
+/// Lower-snake-cases a CamelCase name: `ErlmcpHTTPDown` → `erlmcp_http_down`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (index, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            let previous = chars[index - 1];
+            let next_lower = chars.get(index + 1).is_some_and(char::is_ascii_lowercase);
+            if previous.is_ascii_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// Alert names of `anomaly`, `regression` and `capacity` nodes and of the cardinality
 /// alert: the service and item name in CamelCase, then what happened.
 pub mod ops_alerts {
@@ -218,6 +247,9 @@ pub mod ops_alerts {
     pub fn cardinality(service: Option<&str>) -> String {
         alert_name(&camel_case(service.unwrap_or("")), "SeriesOverBudget")
     }
+    /// The runtime alert on `settings { series-budget }`: all declared metrics of one
+    /// target together.
+    pub const SERIES_BUDGET: &str = "TargetSeriesBudgetExceeded";
 }
 
 /// Output paths of the Prometheus backend.
@@ -409,6 +441,17 @@ mod tests {
         assert_ne!(
             long,
             super::dashboard_uid("metrics", "a-very-long-service-name-indeed-no")
+        );
+    }
+
+    #[test]
+    fn snake_case() {
+        assert_eq!(super::snake_case("ErlmcpMemoryHigh"), "erlmcp_memory_high");
+        assert_eq!(super::snake_case("ErlmcpHTTPDown"), "erlmcp_http_down");
+        assert_eq!(super::snake_case("Node2Down"), "node2_down");
+        assert_eq!(
+            super::alert_value_rule("ErlmcpMemoryHigh"),
+            "alert:erlmcp_memory_high:value"
         );
     }
 

@@ -200,7 +200,7 @@ fn rule_name(r: &Reader<'_, '_>, what: &str) -> Option<RuleName> {
     super::names::check_identifier(r.cx(), &name, span, what).then(|| RuleName::new(name))
 }
 
-fn percent(r: &Reader<'_, '_>, keyword: &'static str, what: &str) -> Option<Decimal> {
+fn percent(r: &Reader<'_, '_>, keyword: &'static str, what: &str) -> Option<(Decimal, Span)> {
     let value = r.required(keyword, what)?;
     let p = r.as_decimal(value)?;
     if p <= Decimal::ZERO || p > Decimal::from(1000) {
@@ -214,7 +214,7 @@ fn percent(r: &Reader<'_, '_>, keyword: &'static str, what: &str) -> Option<Deci
         );
         return None;
     }
-    Some(p)
+    Some((p, value.span))
 }
 
 pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
@@ -319,6 +319,9 @@ pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
             None
         }
     };
+    if let (Some(worse), Some((tolerance, span))) = (worse, tolerance_percent) {
+        super::ops_lint::regression_tolerance(cx, worse, tolerance, span);
+    }
     let for_duration = r.duration("for").unwrap_or(Duration::from_secs(900));
     let labels = user_labels(&r, "label");
     let annotations = annotations(&r);
@@ -330,7 +333,7 @@ pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
         tier: tier?,
         expr: expr?,
         baseline,
-        tolerance_percent: tolerance_percent?,
+        tolerance_percent: tolerance_percent?.0,
         worse: worse?,
         for_duration,
         labels,
@@ -371,7 +374,7 @@ pub(crate) fn capacity(node: &Node, scope: &Scope<'_>) -> Option<Capacity> {
         tier: tier?,
         usage: usage?,
         limit: limit?,
-        headroom_percent: headroom_percent?,
+        headroom_percent: headroom_percent?.0,
         forecast,
         lookback,
         for_duration,

@@ -5,6 +5,7 @@ mod alerts;
 mod catalog;
 mod names;
 mod notify;
+mod ops_lint;
 mod promql;
 mod reader;
 mod routing_lint;
@@ -111,6 +112,19 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
             .filter_map(|n| alerts::capacity(n, &scope)),
         |a| a.name.clone(),
     );
+    ops_lint::Generated {
+        settings: &settings,
+        services: services
+            .iter()
+            .map(|s| Some(&s.name))
+            .chain([None])
+            .collect(),
+        slos: &slos,
+        anomalies: &anomalies,
+        regressions: &regressions,
+        capacities: &capacities,
+    }
+    .check(&cx, &decls.alerts);
     let receivers = sorted(
         decls
             .receivers

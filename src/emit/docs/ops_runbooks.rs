@@ -1,5 +1,6 @@
 //! Runbook pages of the operational alerts the rules backend derives from `anomaly`,
-//! `regression` and `capacity` nodes and from `settings { cardinality-alert }`. The
+//! `regression` and `capacity` nodes and from `settings { cardinality-alert }` (with
+//! `series-budget`, also the global budget's alert). The
 //! summaries are read from the generated rules, so page and alert say the same thing.
 
 use std::collections::BTreeMap;
@@ -140,6 +141,20 @@ pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
                 ),
                 String::from(
                     "Usually a label took values the spec does not declare (an ID, a path, an error message): find them with `count by (LABEL) (METRIC)` and fix the instrumentation, or declare the values and raise the budget.",
+                ),
+            ];
+            pages.push(p);
+        }
+        if let Some(budget) = model.settings.series_budget {
+            let name = ops_alerts::SERIES_BUDGET.to_owned();
+            let mut p = page(name, None, &alert.tier, "cardinality", &no_runbook);
+            p.what = vec![
+                format!(
+                    "One target exposed more than {budget} series of the declared metrics together (`settings {{ series-budget }}`) for {}. Unlike the compile-time check, this counts metrics with unbounded labels too.",
+                    alert.for_duration
+                ),
+                String::from(
+                    "Find the largest metrics on that target with `topk(10, count by (__name__) ({instance=\"INSTANCE\"}))`; a metric over its own budget also raises its service's cardinality alert. Cut the labels that grew, or raise `series-budget` if the growth is wanted (and Prometheus has the memory for it).",
                 ),
             ];
             pages.push(p);

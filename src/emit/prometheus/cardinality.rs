@@ -18,19 +18,62 @@ pub(crate) fn budget(metric: &Metric) -> Option<u64> {
     metric.max_series.or_else(|| metric.estimated_series())
 }
 
+/// The names of the series a metric's estimate counts.
+pub(crate) fn series_names(metric: &Metric) -> Vec<String> {
+    let name = metric.name.as_str();
+    let suffixes: &[&str] = match &metric.kind {
+        MetricKind::Counter | MetricKind::Gauge => &[""],
+        MetricKind::Histogram { native: false, .. } => &["_bucket", "_sum", "_count"],
+        MetricKind::Histogram { native: true, .. } => &["", "_sum", "_count"],
+        MetricKind::Summary => &["_sum", "_count"],
+    };
+    suffixes.iter().map(|s| format!("{name}{s}")).collect()
+}
+
 /// The `__name__` matcher of the series a metric's estimate counts.
 pub(crate) fn name_matcher(metric: &Metric) -> String {
-    let name = metric.name.as_str();
-    match &metric.kind {
-        MetricKind::Counter | MetricKind::Gauge => matcher_equal("__name__", name),
-        MetricKind::Histogram { native: false, .. } => {
-            format!("__name__=~\"{name}_bucket|{name}_sum|{name}_count\"")
-        }
-        MetricKind::Histogram { native: true, .. } => {
-            format!("__name__=~\"{name}|{name}_sum|{name}_count\"")
-        }
-        MetricKind::Summary => format!("__name__=~\"{name}_sum|{name}_count\""),
+    match series_names(metric).as_slice() {
+        [one] => matcher_equal("__name__", one),
+        several => format!("__name__=~\"{}\"", several.join("|")),
     }
+}
+
+/// The runtime alert on `settings { series-budget }`: the series of every declared
+/// metric on one target together, against the spec-wide budget. It needs
+/// `cardinality-alert` for its tier and `for`. Unlike the compile-time check, it counts
+/// metrics with unbounded labels too: their live series are what the budget is for.
+pub(crate) fn series_budget_group(model: &Model) -> Option<RuleGroup> {
+    let settings = model.settings.cardinality_alert.as_ref()?;
+    let budget = model.settings.series_budget?;
+    let names: Vec<String> = model.metrics.iter().flat_map(series_names).collect();
+    if names.is_empty() {
+        return None;
+    }
+    let rule = ops::alert_rule(
+        model,
+        AlertSpec {
+            name: ops_alerts::SERIES_BUDGET.to_owned(),
+            service: None,
+            tier: &settings.tier,
+            expr: format!(
+                "count by (job, instance) ({{__name__=~\"{}\"}}) > {budget}",
+                names.join("|")
+            ),
+            for_duration: Some(settings.for_duration),
+            keep_firing_for: None,
+            summary: String::from("A target exposes more series than the spec's series budget."),
+            description: Some(String::from(
+                "{{ $labels.instance }} ({{ $labels.job }}) exposes {{ $value }} series of declared metrics, above the spec's series-budget.",
+            )),
+            labels: &BTreeMap::new(),
+            annotations: &BTreeMap::new(),
+        },
+    );
+    Some(RuleGroup::new(
+        rule_groups::SERIES_BUDGET.to_owned(),
+        None,
+        vec![rule],
+    ))
 }
 
 pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {

@@ -6,6 +6,9 @@
 mod alerts;
 pub(crate) mod anomaly;
 pub(crate) mod cardinality;
+mod cardinality_tests;
+mod comparison;
+mod go_format;
 mod inputs;
 mod ops;
 mod ops_tests;
@@ -13,6 +16,8 @@ mod rules;
 mod scenarios;
 mod scrape;
 mod sli;
+mod template;
+mod threshold_tests;
 mod thresholds;
 pub(crate) mod trends;
 mod unit_tests;

@@ -13,13 +13,17 @@ use crate::conventions::{
 use crate::model::{Duration, LabelName, Model, ServiceName, TierName};
 
 /// Every operational group of one service (`None`: items that name no service), in a
-/// fixed order: thresholds, anomalies, regressions, capacity, cardinality.
+/// fixed order: thresholds, anomalies, regressions, capacity, cardinality (and, with no
+/// service, the global series budget).
 pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
     let mut groups = thresholds::groups(model, service);
     groups.extend(anomaly::groups(model, service));
     groups.extend(trends::regression_groups(model, service));
     groups.extend(trends::capacity_groups(model, service));
     groups.extend(cardinality::groups(model, service));
+    if service.is_none() {
+        groups.extend(cardinality::series_budget_group(model));
+    }
     groups
 }
 

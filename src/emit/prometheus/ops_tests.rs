@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::inputs::{InputSeries, render};
-use super::unit_tests::{AlertTest, ExpectedAlert, TestGroup, expand};
-use super::{Rule, anomaly, ops, trends};
+use super::template::{self, Unsupported};
+use super::unit_tests::{AlertTest, ExpectedAlert, TestGroup};
+use super::{Rule, anomaly, cardinality_tests, ops, threshold_tests, trends};
 use crate::conventions::{
     LABEL_ANOMALY, LABEL_CAPACITY, LABEL_REGRESSION, ops_rules, prometheus_paths,
 };
@@ -50,12 +51,24 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     for owner in owners {
         let name = owner.map(ServiceName::as_str);
         let mine = |service: Option<&ServiceName>| service == owner;
-        let minutely: Vec<TestGroup> = model
-            .anomalies
-            .iter()
-            .filter(|a| mine(a.service.as_ref()))
-            .filter_map(|a| anomaly_test(model, a))
-            .collect();
+        let mut notes = Vec::new();
+        let mut minutely: Vec<TestGroup> = Vec::new();
+        for alert in model.alerts.iter().filter(|a| mine(a.service.as_ref())) {
+            match threshold_tests::tests(model, alert) {
+                Ok(tests) => minutely.extend(tests),
+                Err(reason) => notes.push(format!("no test for {}: {reason}.", alert.name)),
+            }
+        }
+        let (cardinality, more) = cardinality_tests::tests(model, owner);
+        minutely.extend(cardinality);
+        notes.extend(more);
+        minutely.extend(
+            model
+                .anomalies
+                .iter()
+                .filter(|a| mine(a.service.as_ref()))
+                .filter_map(|a| anomaly_test(model, a)),
+        );
         let mut hourly: Vec<TestGroup> = model
             .regressions
             .iter()
@@ -65,9 +78,14 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
         for item in model.capacities.iter().filter(|c| mine(c.service.as_ref())) {
             hourly.extend(capacity_tests(model, item));
         }
-        for (tests, interval, path) in [
-            (minutely, MINUTE, prometheus_paths::alerts_test(name)),
-            (hourly, HOUR, prometheus_paths::alerts_hourly_test(name)),
+        for (tests, notes, interval, path) in [
+            (minutely, notes, MINUTE, prometheus_paths::alerts_test(name)),
+            (
+                hourly,
+                Vec::new(),
+                HOUR,
+                prometheus_paths::alerts_hourly_test(name),
+            ),
         ] {
             if tests.is_empty() {
                 continue;
@@ -77,92 +95,49 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
                 evaluation_interval: interval,
                 tests,
             };
-            artifacts.push(Artifact::new(path, to_yaml(&file)));
+            artifacts.push(Artifact::new(path, with_notes(&to_yaml(&file), &notes)));
         }
     }
     artifacts
 }
 
-/// The alert `rule` raises on a series labelled `series`, with `$value` printed as
-/// `value`; `None` when an annotation uses a template this cannot expand.
-fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<ExpectedAlert> {
-    let mut annotations = BTreeMap::new();
-    for (key, template) in &rule.annotations {
-        let text = expand(template, series)
-            .replace(
-                "{{ $value | humanizePercentage }}",
-                &format!("{}%", go_g4(value * 100.0)),
-            )
-            .replace("{{ $value | humanize }}", &humanize(value))
-            .replace("{{ $value }}", &value.to_string());
-        if text.contains("{{") {
-            return None;
-        }
-        annotations.insert(key.clone(), text);
+/// The alert `rule` raises on a series labelled `series`, with `$value` equal to
+/// `value`: labels and annotations rendered as Prometheus does, or why they cannot be.
+pub(crate) fn expected(
+    rule: &Rule,
+    series: &BTreeMap<String, String>,
+    value: f64,
+) -> Result<ExpectedAlert, Unsupported> {
+    let annotations = rule
+        .annotations
+        .iter()
+        .map(|(key, text)| Ok((key.clone(), template::render(text, series, value)?)))
+        .collect::<Result<_, Unsupported>>()?;
+    let mut labels: BTreeMap<String, String> = series.clone();
+    labels.remove("__name__");
+    for (key, text) in &rule.labels {
+        labels.insert(key.clone(), template::render(text, series, value)?);
     }
-    let mut labels = series.clone();
-    labels.extend(rule.labels.clone());
-    Some(ExpectedAlert {
+    Ok(ExpectedAlert {
         exp_labels: labels,
         exp_annotations: annotations,
     })
 }
 
-/// Prometheus' `humanize`: SI prefixes, then Go's `%.4g`.
-fn humanize(value: f64) -> String {
-    if value == 0.0 || !value.is_finite() {
-        return go_g4(value);
-    }
-    let mut v = value;
-    let mut prefix = "";
-    if v.abs() >= 1.0 {
-        for p in ["k", "M", "G", "T", "P", "E", "Z", "Y"] {
-            if v.abs() < 1000.0 {
-                break;
-            }
-            prefix = p;
-            v /= 1000.0;
-        }
-    } else {
-        for p in ["m", "u", "n", "p", "f", "a", "z", "y"] {
-            if v.abs() >= 1.0 {
-                break;
-            }
-            prefix = p;
-            v *= 1000.0;
-        }
-    }
-    format!("{}{prefix}", go_g4(v))
+fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<ExpectedAlert> {
+    expected(rule, series, value).ok()
 }
 
-/// Go's `%.4g`: four significant digits, trailing zeros dropped, exponent form outside
-/// 1e-4 to 1e4.
-fn go_g4(value: f64) -> String {
-    let magnitude = value.abs();
-    let decimals = [1000.0, 100.0, 10.0, 1.0, 0.1, 0.01, 0.001, 0.0001]
-        .iter()
-        .position(|bound| magnitude >= *bound);
-    match decimals {
-        Some(decimals) if magnitude < 10_000.0 && value != 0.0 => {
-            trim_zeros(&format!("{value:.decimals$}"))
-        }
-        _ if value == 0.0 => String::from("0"),
-        _ => {
-            let text = format!("{value:.3e}");
-            let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-            let exp: i32 = exp.parse().unwrap_or(0);
-            let sign = if exp < 0 { '-' } else { '+' };
-            format!("{}e{sign}{:02}", trim_zeros(mantissa), exp.abs())
-        }
+/// The YAML with one comment line per note after its header line.
+fn with_notes(yaml: &str, notes: &[String]) -> String {
+    let (header, body) = yaml.split_once('\n').unwrap_or((yaml, ""));
+    let mut text = format!("{header}\n");
+    for note in notes {
+        text.push_str("# ");
+        text.push_str(note);
+        text.push('\n');
     }
-}
-
-fn trim_zeros(text: &str) -> String {
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text.to_owned()
-    }
+    text + body
 }
 
 fn check(at: Duration, rule: &Rule, expected: Vec<ExpectedAlert>) -> AlertTest {
@@ -349,17 +324,4 @@ fn to_f64(value: Decimal) -> f64 {
 
 fn to_f64_u(value: u64) -> f64 {
     value.to_string().parse().unwrap_or(0.0)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn humanize_matches_prometheus() {
-        assert_eq!(super::humanize(200.0), "200");
-        assert_eq!(super::humanize(2400.0), "2.4k");
-        assert_eq!(super::humanize(0.25), "250m");
-        assert_eq!(super::humanize(3.472_222_2), "3.472");
-        assert_eq!(super::go_g4(1.2 * 100.0), "120");
-        assert_eq!(super::go_g4(123_456.0), "1.235e+05");
-    }
 }

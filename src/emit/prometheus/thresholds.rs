@@ -1,53 +1,71 @@
 //! Alert rules from the spec's `alert` nodes (issue 7's threshold alerts): a complete
 //! condition at one tier, or one value compared with several thresholds — one rule per
 //! threshold, all under the alert's name, so that the more urgent one can inhibit the
-//! less urgent one in Alertmanager (`equal: [alertname, service, instance]`).
+//! less urgent one in Alertmanager (`equal: [alertname, service, instance]`). The value
+//! compared is recorded first, in the same group, so the alerts read this evaluation's value.
 
+use super::comparison;
 use super::ops::{self, AlertSpec};
 use super::{Rule, RuleGroup};
-use crate::conventions::rule_groups;
+use crate::conventions::{alert_value_rule, rule_groups};
 use crate::model::{Alert, Condition, Model, ServiceName, TierName, format_decimal};
 
 /// The groups holding the alerts of one service (`None`: alerts that name no service).
+/// An alert's rules stay in one group (its recorded value is read within the same
+/// evaluation), so groups are filled alert by alert up to [`rule_groups::MAX_RULES`].
 pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    let rules: Vec<Rule> = model
+    let name = rule_groups::alerts_of(service.map(ServiceName::as_str));
+    let mut groups: Vec<RuleGroup> = Vec::new();
+    for alert in model
         .alerts
         .iter()
         .filter(|a| a.service.as_ref() == service)
-        .flat_map(|a| rules(model, a))
-        .collect();
-    if rules.is_empty() {
-        return Vec::new();
+    {
+        let rules = rules(model, alert);
+        match groups.last_mut() {
+            Some(group) if group.rules.len() + rules.len() <= rule_groups::MAX_RULES => {
+                group.rules.extend(rules);
+            }
+            _ => {
+                let name = match groups.len() {
+                    0 => name.clone(),
+                    n => format!("{name}-{}", n + 1),
+                };
+                groups.push(RuleGroup::new(name, None, rules));
+            }
+        }
     }
-    let name = rule_groups::alerts_of(service.map(ServiceName::as_str));
-    vec![RuleGroup {
-        name,
-        interval: None,
-        partial_response_strategy: None,
-        rules,
-    }]
+    groups
 }
 
-fn rules(model: &Model, alert: &Alert) -> Vec<Rule> {
-    match &alert.condition {
-        Condition::Expr { tier } => vec![rule(model, alert, alert.expr.as_str().to_owned(), tier)],
-        Condition::Thresholds(thresholds) => thresholds
-            .iter()
-            .map(|t| {
-                rule(
-                    model,
-                    alert,
-                    format!(
-                        "({}) {} {}",
-                        alert.expr,
-                        t.comparison.operator(),
-                        format_decimal(t.value)
-                    ),
-                    &t.tier,
-                )
-            })
-            .collect(),
-    }
+/// An alert that compares a value with numbers (its thresholds, or a condition such as
+/// `up == 0`, see [`comparison`]) records the value once (`alert:<name>:value`) and
+/// compares the recorded series with each number: the comparison reads one cheap series,
+/// dashboards can plot the value, and a generated test can drive the value directly.
+/// The recorded series keeps the expression's labels (no rule labels), so the alerts
+/// carry the same labels and see the same `$labels` as a comparison of the expression.
+pub(crate) fn rules(model: &Model, alert: &Alert) -> Vec<Rule> {
+    let Some((value, bounds)) = comparison::compared(alert) else {
+        let Condition::Expr { tier } = &alert.condition else {
+            return Vec::new();
+        };
+        return vec![rule(model, alert, alert.expr.as_str().to_owned(), tier)];
+    };
+    let recorded = alert_value_rule(alert.name.as_str());
+    let mut rules = vec![Rule {
+        record: Some(recorded.clone()),
+        expr: value,
+        ..Rule::default()
+    }];
+    rules.extend(bounds.iter().map(|(bound, tier)| {
+        let expr = format!(
+            "{recorded} {} {}",
+            bound.operator.symbol(),
+            format_decimal(bound.value)
+        );
+        rule(model, alert, expr, tier)
+    }));
+    rules
 }
 
 fn rule(model: &Model, alert: &Alert, expr: String, tier: &TierName) -> Rule {

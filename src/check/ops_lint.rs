@@ -1,0 +1,124 @@
+//! Checks across operational items: a regression that can never fire, and user alert
+//! names that collide with the names of alerts vigil generates.
+
+use std::collections::BTreeMap;
+
+use super::reader::Cx;
+use crate::codes::Code;
+use crate::conventions::{ops_alerts, slo_alerts};
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Anomaly, Capacity, Comparison, Decimal, Regression, ServiceName, Settings, Slo, format_decimal,
+};
+use crate::source::Span;
+use crate::spec::{Node, Scalar};
+
+/// A regression `worse "below"` fires when the value falls more than `tolerance` % under
+/// its baseline; the baseline must be positive, so from 100 % on only a negative value
+/// could fire it.
+pub(crate) fn regression_tolerance(cx: &Cx, worse: Comparison, tolerance: Decimal, span: Span) {
+    if worse == Comparison::Below && tolerance >= Decimal::from(100) {
+        cx.report(
+            Diagnostic::new(
+                Code::RegressionNeverFires,
+                span,
+                format!(
+                    "a value cannot fall {} % below its baseline: this regression never fires",
+                    format_decimal(tolerance)
+                ),
+            )
+            .label("at least 100 with `worse \"below\"`"),
+        );
+    }
+}
+
+/// What the user's alert names may not be: every alert vigil generates.
+pub(crate) struct Generated<'a> {
+    pub(crate) settings: &'a Settings,
+    pub(crate) services: Vec<Option<&'a ServiceName>>,
+    pub(crate) slos: &'a [Slo],
+    pub(crate) anomalies: &'a [Anomaly],
+    pub(crate) regressions: &'a [Regression],
+    pub(crate) capacities: &'a [Capacity],
+}
+
+impl Generated<'_> {
+    /// Each generated alert name and what generates it. SLO alerts count whether or not
+    /// the SLO enables them; a cardinality alert for every service when the runtime
+    /// alert is on.
+    fn names(&self) -> BTreeMap<String, String> {
+        let mut names = BTreeMap::new();
+        for slo in self.slos {
+            let name = slo.name.as_str();
+            let what = format!("SLO `{name}`");
+            for alert in [
+                slo_alerts::page(name),
+                slo_alerts::ticket(name),
+                slo_alerts::budget_consumed(name),
+                slo_alerts::budget_exhausted(name),
+                slo_alerts::absent(name),
+            ] {
+                names.insert(alert, what.clone());
+            }
+        }
+        for item in self.anomalies {
+            let alert = ops_alerts::anomaly(
+                item.service.as_ref().map(ServiceName::as_str),
+                item.name.as_str(),
+            );
+            names.insert(alert, format!("anomaly `{}`", item.name));
+        }
+        for item in self.regressions {
+            let alert = ops_alerts::regression(
+                item.service.as_ref().map(ServiceName::as_str),
+                item.name.as_str(),
+            );
+            names.insert(alert, format!("regression `{}`", item.name));
+        }
+        for item in self.capacities {
+            let what = format!("capacity `{}`", item.name);
+            let service = item.service.as_ref().map(ServiceName::as_str);
+            names.insert(
+                ops_alerts::headroom(service, item.name.as_str()),
+                what.clone(),
+            );
+            names.insert(ops_alerts::exhaustion(service, item.name.as_str()), what);
+        }
+        if self.settings.cardinality_alert.is_some() {
+            for service in &self.services {
+                let alert = ops_alerts::cardinality(service.map(ServiceName::as_str));
+                names.insert(alert, String::from("`settings { cardinality-alert }`"));
+            }
+            if self.settings.series_budget.is_some() {
+                names.insert(
+                    ops_alerts::SERIES_BUDGET.to_owned(),
+                    String::from("`settings { series-budget }`"),
+                );
+            }
+        }
+        names
+    }
+
+    /// Reports each `alert` node whose name vigil also generates.
+    pub(crate) fn check(&self, cx: &Cx, alerts: &[&Node]) {
+        let names = self.names();
+        for node in alerts {
+            let Some(value) = node.args.first() else {
+                continue;
+            };
+            let Scalar::String(name) = &value.scalar else {
+                continue;
+            };
+            if let Some(what) = names.get(name) {
+                cx.report(
+                    Diagnostic::new(
+                        Code::GeneratedAlertName,
+                        value.span,
+                        format!("`{name}` is also the name of an alert vigil generates for {what}"),
+                    )
+                    .label("taken by a generated alert"),
+                );
+            }
+        }
+    }
+}
