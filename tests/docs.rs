@@ -266,3 +266,27 @@ fn dashboard_links_to_docs_resolve() {
         "only {checked} dashboard links to docs checked"
     );
 }
+
+/// Every burn-rate alert's runbook is one click from a dashboard (the SLO detail's
+/// burn-rate panel), as DESIGN.md's "links to runbooks" asks.
+#[test]
+fn every_burn_rate_runbook_is_linked_from_a_dashboard() {
+    let (_, artifacts) = flagship(&Options::default());
+    let dashboards: String = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("grafana/dashboards/"))
+        .map(|a| a.contents.as_str())
+        .collect();
+    let burn_rate_runbooks: Vec<&str> = artifacts
+        .iter()
+        .map(|a| a.path.as_str())
+        .filter(|p| p.starts_with("docs/runbooks/") && p.contains("BurnRate"))
+        .collect();
+    assert!(burn_rate_runbooks.len() > 10, "{burn_rate_runbooks:?}");
+    for runbook in burn_rate_runbooks {
+        assert!(
+            dashboards.contains(&format!("\"url\": \"{runbook}\"")),
+            "no dashboard links {runbook}"
+        );
+    }
+}

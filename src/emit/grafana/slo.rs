@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::Context;
-use super::dashboard::{Annotation, DataSource, Grid, Item};
+use super::dashboard::{Annotation, DataSource, Grid, Item, Link};
 use super::panels::{PanelSpec, number, severity_color};
 use crate::conventions::{
     self, LABEL_LONG_WINDOW, LABEL_SERVICE, LABEL_SLO, SLO_ERROR_BUDGET_RULE,
@@ -132,6 +132,18 @@ fn burn_rates(context: &Context, grid: &mut Grid, slo: &Slo) -> Item {
          fires when both its long and short windows cross its dashed factor line.",
         "short",
     );
+    // Each burn-rate alert's runbook, from the panel that shows why it fired.
+    let name = slo.name.as_str();
+    let alerts = [
+        (&slo.alerting.page, conventions::slo_alerts::page(name)),
+        (&slo.alerting.ticket, conventions::slo_alerts::ticket(name)),
+    ];
+    for (_, alert) in alerts.iter().filter(|(tier, _)| tier.is_some()) {
+        panel = panel.link(Link::document(
+            format!("Runbook: {alert}"),
+            context.runbook_url(alert),
+        ));
+    }
     let mut steps = Vec::new();
     let mut longs = BTreeSet::new();
     for alert in [&slo.alerting.page, &slo.alerting.ticket]
