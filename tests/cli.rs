@@ -88,6 +88,77 @@ fn unchanged_rerun_writes_nothing() {
     assert_eq!(before, after);
 }
 
+/// Marks the cache of the last run. Only a run that compiles rewrites the cache, so a
+/// marked cache after a re-run shows the re-run took the shortcut.
+fn mark_cache(dir: &Path) {
+    let path = dir.join("generated/.vigil-cache");
+    let text = std::fs::read_to_string(&path).expect("generate leaves its cache");
+    std::fs::write(&path, format!("# marked by the test\n{text}")).expect("mark");
+}
+
+fn cache_marked(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("generated/.vigil-cache"))
+        .expect("generate leaves its cache")
+        .starts_with("# marked by the test\n")
+}
+
+#[test]
+fn an_unchanged_rerun_skips_compiling_until_an_input_or_an_output_changes() {
+    let dir = workspace();
+    assert!(vigil(dir.path(), &["generate"]).status.success());
+    // What a compiling re-run prints (the flagship has a warning, which must show again).
+    std::fs::remove_file(dir.path().join("generated/.vigil-cache")).expect("drop cache");
+    let compiled = vigil(dir.path(), &["generate"]);
+    mark_cache(dir.path());
+
+    let cached = vigil(dir.path(), &["generate"]);
+    assert_eq!(cached.status.code(), Some(0));
+    assert_eq!(stderr(&cached), stderr(&compiled));
+    assert!(stderr(&cached).contains("warning"), "{}", stderr(&cached));
+    assert!(cache_marked(dir.path()), "the unchanged re-run compiled");
+
+    // A hand-edited output is restored.
+    let victim = dir.path().join("generated/docs/slos.md");
+    let original = std::fs::read(&victim).expect("slos.md");
+    std::fs::write(&victim, "edited\n").expect("edit");
+    let restored = vigil(dir.path(), &["generate"]);
+    assert!(
+        stderr(&restored).contains("1 updated"),
+        "{}",
+        stderr(&restored)
+    );
+    assert_eq!(std::fs::read(&victim).expect("slos.md"), original);
+    assert!(!cache_marked(dir.path()));
+
+    // So is a changed spec file, even when the outputs stay the same.
+    mark_cache(dir.path());
+    let spec = dir.path().join("specs/platform.kdl");
+    let mut text = std::fs::read_to_string(&spec).expect("spec");
+    text.push_str("// a comment changes no output\n");
+    std::fs::write(&spec, text).expect("spec edit");
+    assert!(vigil(dir.path(), &["generate"]).status.success());
+    assert!(!cache_marked(dir.path()), "a changed spec did not compile");
+
+    // Other message options compile, then have their own record.
+    mark_cache(dir.path());
+    let json = vigil(dir.path(), &["generate", "--message-format", "json"]);
+    assert!(!cache_marked(dir.path()), "other options did not compile");
+    mark_cache(dir.path());
+    let json_again = vigil(dir.path(), &["generate", "--message-format", "json"]);
+    assert_eq!(json_again.stdout, json.stdout);
+    assert!(cache_marked(dir.path()));
+
+    // `check` never trusts the record: an output edited along with its digest is stale.
+    std::fs::write(&victim, "edited\n").expect("edit");
+    let cache = dir.path().join("generated/.vigil-cache");
+    let forged = std::fs::read_to_string(&cache)
+        .expect("cache")
+        .replace(&blake3_hex(&original), &blake3_hex(b"edited\n"));
+    std::fs::write(&cache, forged).expect("forge");
+    let check = vigil(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+}
+
 #[test]
 fn errors_write_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -249,4 +320,8 @@ fn diff_against_a_git_revision_reads_the_committed_spec() {
     let output = vigil(dir.path(), &["diff", "--base=--output=x"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(!dir.path().join("x").exists());
+}
+
+fn blake3_hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }

@@ -2,6 +2,7 @@
 
 mod diff;
 mod explain;
+mod generate;
 mod import;
 mod tools;
 
@@ -10,11 +11,11 @@ use std::path::PathBuf;
 
 use clap::Parser as _;
 
-use crate::cli::{Build, Cli, Color, Command, Inputs, MessageFormat};
+use crate::cli::{Cli, Color, Command, Inputs, MessageFormat};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::model::Model;
-use crate::report::{self, Style, plural};
+use crate::report::{self, Style};
 use crate::source::Sources;
 
 /// What the process should do at exit.
@@ -76,8 +77,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         },
     };
     match &cli.command {
-        Command::Generate(build) => generate(build, &context),
-        Command::Check(build) => check(build, &context),
+        Command::Generate(build) => generate::generate(build, &context),
+        Command::Check(build) => generate::check(build, &context),
         Command::Validate(inputs) => validate(inputs, &context),
         Command::Explain { code, paths } => explain::explain(code, paths),
         Command::Init { dir } => tools::init(dir),
@@ -89,6 +90,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
     }
 }
 
+#[derive(Debug)]
 struct Context {
     format: MessageFormat,
     deny_warnings: bool,
@@ -185,83 +187,6 @@ fn diagnostics_outcome(compiled: &Compiled, context: &Context, code: u8) -> Outc
     }
 }
 
-fn generate(build: &Build, context: &Context) -> Outcome {
-    let compiled = compile_and_report(&build.inputs, context);
-    let Some(model) = &compiled.model else {
-        let mut outcome = diagnostics_outcome(&compiled, context, EXIT_FAILURE);
-        if context.format == MessageFormat::Human {
-            outcome.stderr.push_str("nothing was written\n");
-        }
-        return outcome;
-    };
-    let artifacts = match artifacts(model, build) {
-        Ok(artifacts) => artifacts,
-        Err(message) => return failure(&compiled, context, &message),
-    };
-    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
-    match crate::write::write(&build.out, &artifacts) {
-        Ok(summary) => {
-            if context.format == MessageFormat::Human {
-                let out = build.out.display();
-                outcome.stderr.push_str(&format!(
-                    "{out}: {} ({} created, {} updated, {} removed, {} unchanged)\n",
-                    plural(artifacts.len(), "file"),
-                    summary.created.len(),
-                    summary.updated.len(),
-                    summary.removed.len(),
-                    summary.unchanged,
-                ));
-            }
-        }
-        Err(error) => {
-            outcome.stderr.push_str(&format!("error: {error}\n"));
-            outcome.code = EXIT_FAILURE;
-        }
-    }
-    outcome
-}
-
-fn check(build: &Build, context: &Context) -> Outcome {
-    let compiled = compile_and_report(&build.inputs, context);
-    let Some(model) = &compiled.model else {
-        return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
-    };
-    let artifacts = match artifacts(model, build) {
-        Ok(artifacts) => artifacts,
-        Err(message) => return failure(&compiled, context, &message),
-    };
-    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
-    let out = build.out.display();
-    match crate::write::check(&build.out, &artifacts) {
-        Ok(staleness) if staleness.is_clean() => {
-            outcome.stderr.push_str(&format!(
-                "{out} is up to date ({})\n",
-                plural(artifacts.len() + 1, "file")
-            ));
-        }
-        Ok(staleness) => {
-            let mut text = format!("{out} is out of date with the spec:\n");
-            for (what, files) in [
-                ("stale", &staleness.stale),
-                ("missing", &staleness.missing),
-                ("extra", &staleness.extra),
-            ] {
-                for file in files {
-                    text.push_str(&format!("  {what:<8} {out}/{file}\n"));
-                }
-            }
-            text.push_str("run `vigil generate` and commit the result\n");
-            outcome.stderr.push_str(&text);
-            outcome.code = EXIT_FAILURE;
-        }
-        Err(error) => {
-            outcome.stderr.push_str(&format!("error: {error}\n"));
-            outcome.code = EXIT_FAILURE;
-        }
-    }
-    outcome
-}
-
 fn validate(inputs: &Inputs, context: &Context) -> Outcome {
     let compiled = compile_and_report(inputs, context);
     let code = if compiled.failed {
@@ -328,41 +253,4 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
         outcome.stderr.push_str("all KDL specs are formatted\n");
     }
     outcome
-}
-
-fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
-    let mut outcome = diagnostics_outcome(compiled, context, EXIT_FAILURE);
-    outcome
-        .stderr
-        .push_str(&format!("error: {message}\nnothing was written\n"));
-    outcome
-}
-
-/// Reads the template folder (the command line wins over the spec's setting), then runs
-/// every backend.
-fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
-    let folder = build
-        .templates
-        .clone()
-        .or_else(|| model.settings.templates.as_ref().map(PathBuf::from));
-    let mut templates = crate::emit::docs::Templates::default();
-    if let Some(folder) = folder {
-        if !folder.is_dir() {
-            return Err(format!(
-                "{}: the templates folder does not exist",
-                folder.display()
-            ));
-        }
-        for name in crate::emit::docs::Templates::names() {
-            let path = folder.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    templates.overrides.insert(name.to_owned(), text);
-                }
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(format!("{}: {error}", path.display())),
-            }
-        }
-    }
-    crate::emit::emit(model, &crate::emit::Options { templates }).map_err(|e| e.to_string())
 }

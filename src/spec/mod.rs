@@ -163,6 +163,12 @@ fn collect(
 }
 
 fn read(path: &Path) -> Result<String, String> {
+    String::from_utf8(read_bytes(path)?)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+/// A spec file's bytes, refusing what is not a regular file or is over the size limit.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
     // A FIFO would block forever and a device such as /dev/zero never ends.
@@ -182,6 +188,5 @@ fn read(path: &Path) -> Result<String, String> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    Ok(bytes)
 }

@@ -11,8 +11,10 @@ use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-use crate::conventions::{GENERATED_HEADER, MANIFEST};
+use crate::conventions::{CACHE, GENERATED_HEADER, IGNORE_FILE, MANIFEST};
 use crate::emit::Artifact;
+
+pub mod cache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -65,11 +67,19 @@ pub fn manifest(artifacts: &[Artifact]) -> Artifact {
     let mut text = format!(
         "# {GENERATED_HEADER}\n# files vigil owns in this folder; it removes them when the spec stops producing them\n"
     );
-    for artifact in artifacts {
-        text.push_str(&artifact.path);
+    let mut paths: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    paths.push(IGNORE_FILE);
+    paths.sort_unstable();
+    for path in paths {
+        text.push_str(path);
         text.push('\n');
     }
     Artifact::new(MANIFEST, text)
+}
+
+/// Keeps the machine-specific cache out of version control, where the output folder goes.
+fn ignore_file() -> Artifact {
+    Artifact::new(IGNORE_FILE, format!("# {GENERATED_HEADER}\n/{CACHE}\n"))
 }
 
 fn safe_relative(path: &str) -> Result<PathBuf, WriteError> {
@@ -112,8 +122,8 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
 
 /// Compares the output folder with `artifacts` (plus the manifest) without writing.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
-    let mut all = artifacts.to_vec();
-    all.push(manifest(artifacts));
+    let bookkeeping = [ignore_file(), manifest(artifacts)];
+    let all: Vec<&Artifact> = artifacts.iter().chain(&bookkeeping).collect();
     let mut staleness = Staleness::default();
     if out.exists() && !out.is_dir() {
         return Err(WriteError::NotAFolder(out.display().to_string()));
@@ -139,6 +149,16 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError
 
 /// Brings the output folder in line with `artifacts`.
 pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> {
+    write_cached(out, artifacts, None)
+}
+
+/// [`write`], then records `inputs` and the diagnostics `report` (when given) so that an
+/// unchanged re-run can skip compiling: see [`cache`].
+pub fn write_cached(
+    out: &Path,
+    artifacts: &[Artifact],
+    cached: Option<(&cache::InputDigest, &str)>,
+) -> Result<Summary, WriteError> {
     let paths: Vec<PathBuf> = artifacts
         .iter()
         .map(|a| safe_relative(&a.path))
@@ -148,10 +168,16 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
     }
     fs::create_dir_all(out).map_err(io(out))?;
     let _lock = lock(out)?;
+    cache::forget(out)?;
     remove_orphaned_temporaries(out, &paths);
     let previously_owned = owned_files(out)?;
     let mut summary = Summary::default();
     let mut batch = Batch::new();
+    let ignore = ignore_file();
+    let ignore_path = out.join(IGNORE_FILE);
+    if read_existing(&ignore_path)?.as_deref() != Some(ignore.contents.as_bytes()) {
+        batch.stage(ignore_path, ignore.contents.as_bytes())?;
+    }
     for (artifact, relative) in artifacts.iter().zip(&paths) {
         let path = out.join(relative);
         match read_existing(&path)? {
@@ -168,7 +194,11 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
         }
     }
     batch.commit()?;
-    let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let produced: BTreeSet<&str> = artifacts
+        .iter()
+        .map(|a| a.path.as_str())
+        .chain([IGNORE_FILE])
+        .collect();
     for owned in previously_owned
         .iter()
         .filter(|o| !produced.contains(o.as_str()))
@@ -187,6 +217,13 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> Result<Summary, WriteError> 
     let manifest_path = out.join(MANIFEST);
     if read_existing(&manifest_path)?.as_deref() != Some(manifest.contents.as_bytes()) {
         replace(&manifest_path, manifest.contents.as_bytes())?;
+    }
+    if let Some((inputs, report)) = cached {
+        let files: Vec<&Artifact> = artifacts.iter().chain([&ignore, &manifest]).collect();
+        replace(
+            &out.join(CACHE),
+            cache::record(inputs, &files, report).as_bytes(),
+        )?;
     }
     Ok(summary)
 }

@@ -1,0 +1,180 @@
+//! `generate` and `check`: compile, run every backend, then write or compare.
+
+use std::path::PathBuf;
+
+use super::{
+    Compiled, Context, EXIT_FAILURE, EXIT_OK, Outcome, compile_and_report, diagnostics_outcome,
+};
+use crate::cli::{Build, MessageFormat};
+use crate::model::Model;
+use crate::report::plural;
+use crate::write::cache::{self, InputDigest};
+
+pub(super) fn generate(build: &Build, context: &Context) -> Outcome {
+    let inputs = input_digest(build, context);
+    if let Some(previous) = inputs
+        .as_ref()
+        .and_then(|inputs| cache::unchanged(&build.out, inputs))
+    {
+        return unchanged(build, context, previous);
+    }
+    let compiled = compile_and_report(&build.inputs, context);
+    let Some(model) = &compiled.model else {
+        let mut outcome = diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+        if context.format == MessageFormat::Human {
+            outcome.stderr.push_str("nothing was written\n");
+        }
+        return outcome;
+    };
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    // Template files are not in the digest.
+    let cached = inputs
+        .as_ref()
+        .filter(|_| model.settings.templates.is_none())
+        .map(|inputs| (inputs, compiled.report.as_str()));
+    match crate::write::write_cached(&build.out, &artifacts, cached) {
+        Ok(summary) => {
+            if context.format == MessageFormat::Human {
+                let out = build.out.display();
+                outcome.stderr.push_str(&format!(
+                    "{out}: {} ({} created, {} updated, {} removed, {} unchanged)\n",
+                    plural(artifacts.len(), "file"),
+                    summary.created.len(),
+                    summary.updated.len(),
+                    summary.removed.len(),
+                    summary.unchanged,
+                ));
+            }
+        }
+        Err(error) => {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        }
+    }
+    outcome
+}
+
+pub(super) fn check(build: &Build, context: &Context) -> Outcome {
+    let compiled = compile_and_report(&build.inputs, context);
+    let Some(model) = &compiled.model else {
+        return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+    };
+    let artifacts = match artifacts(model, build) {
+        Ok(artifacts) => artifacts,
+        Err(message) => return failure(&compiled, context, &message),
+    };
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    let out = build.out.display();
+    match crate::write::check(&build.out, &artifacts) {
+        Ok(staleness) if staleness.is_clean() => {
+            outcome.stderr.push_str(&format!(
+                "{out} is up to date ({})\n",
+                plural(artifacts.len() + 2, "file")
+            ));
+        }
+        Ok(staleness) => {
+            let mut text = format!("{out} is out of date with the spec:\n");
+            for (what, files) in [
+                ("stale", &staleness.stale),
+                ("missing", &staleness.missing),
+                ("extra", &staleness.extra),
+            ] {
+                for file in files {
+                    text.push_str(&format!("  {what:<8} {out}/{file}\n"));
+                }
+            }
+            text.push_str("run `vigil generate` and commit the result\n");
+            outcome.stderr.push_str(&text);
+            outcome.code = EXIT_FAILURE;
+        }
+        Err(error) => {
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            outcome.code = EXIT_FAILURE;
+        }
+    }
+    outcome
+}
+
+fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
+    let mut outcome = diagnostics_outcome(compiled, context, EXIT_FAILURE);
+    outcome
+        .stderr
+        .push_str(&format!("error: {message}\nnothing was written\n"));
+    outcome
+}
+
+/// Reads the template folder (the command line wins over the spec's setting), then runs
+/// every backend.
+fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
+    let folder = build
+        .templates
+        .clone()
+        .or_else(|| model.settings.templates.as_ref().map(PathBuf::from));
+    let mut templates = crate::emit::docs::Templates::default();
+    if let Some(folder) = folder {
+        if !folder.is_dir() {
+            return Err(format!(
+                "{}: the templates folder does not exist",
+                folder.display()
+            ));
+        }
+        for name in crate::emit::docs::Templates::names() {
+            let path = folder.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    templates.overrides.insert(name.to_owned(), text);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(format!("{}: {error}", path.display())),
+            }
+        }
+    }
+    crate::emit::emit(model, &crate::emit::Options { templates }).map_err(|e| e.to_string())
+}
+
+/// The digest of what `generate`'s outputs and messages depend on, when the cache may
+/// answer: no template folder on the command line, and every spec file readable.
+fn input_digest(build: &Build, context: &Context) -> Option<InputDigest> {
+    if build.templates.is_some() {
+        return None;
+    }
+    let (paths, problems) = crate::spec::spec_files(&build.inputs.paths);
+    if !problems.is_empty() {
+        return None;
+    }
+    let files = paths
+        .into_iter()
+        .map(|path| {
+            let bytes = crate::spec::read_bytes(&path).ok()?;
+            Some((path.to_string_lossy().into_owned(), bytes))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // Another vigil build may generate other files from the same spec.
+    let executable = std::fs::read(std::env::current_exe().ok()?).ok()?;
+    let identity = format!("{} {context:?}", blake3::hash(&executable));
+    Some(InputDigest::new(identity.as_bytes(), &files))
+}
+
+/// What `generate` says when the cache shows the output folder already matches the spec:
+/// the same as after a compile that changed nothing.
+fn unchanged(build: &Build, context: &Context, previous: cache::Unchanged) -> Outcome {
+    let count = previous.artifacts;
+    let compiled = Compiled {
+        model: None,
+        report: previous.report,
+        failed: false,
+    };
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    if context.format == MessageFormat::Human {
+        outcome.stderr.push_str(&format!(
+            "{}: {} (0 created, 0 updated, 0 removed, {count} unchanged)\n",
+            build.out.display(),
+            plural(count, "file"),
+        ));
+    }
+    outcome
+}
