@@ -8,6 +8,7 @@ use super::{
 use crate::cli::{Build, MessageFormat};
 use crate::model::Model;
 use crate::report::plural;
+use crate::write::WriteError;
 use crate::write::cache::{self, InputDigest};
 
 pub(super) fn generate(build: &Build, context: &Context) -> Outcome {
@@ -26,23 +27,25 @@ pub(super) fn generate(build: &Build, context: &Context) -> Outcome {
         }
         return outcome;
     };
-    let artifacts = match artifacts(model, build) {
-        Ok(artifacts) => artifacts,
+    let options = match options(model, build) {
+        Ok(options) => options,
         Err(message) => return failure(&compiled, context, &message),
     };
-    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     // Template files are not in the digest.
     let cached = inputs
         .as_ref()
         .filter(|_| model.settings.templates.is_none())
         .map(|inputs| (inputs, compiled.report.as_str()));
-    match crate::write::write_cached(&build.out, &artifacts, cached) {
+    let written = emit_and_write(model, &options, &build.out, cached);
+    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    match written {
         Ok(summary) => {
             if context.format == MessageFormat::Human {
                 let out = build.out.display();
+                let files = summary.created.len() + summary.updated.len() + summary.unchanged;
                 outcome.stderr.push_str(&format!(
                     "{out}: {} ({} created, {} updated, {} removed, {} unchanged)\n",
-                    plural(artifacts.len(), "file"),
+                    plural(files, "file"),
                     summary.created.len(),
                     summary.updated.len(),
                     summary.removed.len(),
@@ -50,6 +53,7 @@ pub(super) fn generate(build: &Build, context: &Context) -> Outcome {
                 ));
             }
         }
+        Err(WriteError::Emit(error)) => return failure(&compiled, context, &error.to_string()),
         Err(error) => {
             outcome.stderr.push_str(&format!("error: {error}\n"));
             outcome.code = EXIT_FAILURE;
@@ -57,6 +61,33 @@ pub(super) fn generate(build: &Build, context: &Context) -> Outcome {
     }
     outcome
 }
+
+/// Runs the backends on their threads while this one writes what they produce: emission is
+/// CPU-bound and writing mostly waits on the kernel, so on two cores they overlap, and the
+/// bounded channel keeps only a few artefacts in memory at a time.
+fn emit_and_write(
+    model: &Model,
+    options: &crate::emit::Options,
+    out: &std::path::Path,
+    cached: Option<(&InputDigest, &str)>,
+) -> Result<crate::write::Summary, WriteError> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(ARTIFACTS_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let send = |artifact| {
+                // A closed channel means the writer failed; its error is the one reported.
+                let _ = sender.send(Ok(artifact));
+            };
+            if let Err(error) = crate::emit::stream(model, options, &send) {
+                let _ = sender.send(Err(error));
+            }
+        });
+        crate::write::write_stream(out, receiver, cached)
+    })
+}
+
+/// Enough to keep the writer busy while a backend renders its next file.
+const ARTIFACTS_IN_FLIGHT: usize = 64;
 
 pub(super) fn check(build: &Build, context: &Context) -> Outcome {
     let compiled = compile_and_report(&build.inputs, context);
@@ -107,9 +138,13 @@ fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
     outcome
 }
 
-/// Reads the template folder (the command line wins over the spec's setting), then runs
-/// every backend.
+/// Runs every backend (for `check`, which compares everything at once).
 fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
+    crate::emit::emit(model, &options(model, build)?).map_err(|e| e.to_string())
+}
+
+/// Reads the template folder (the command line wins over the spec's setting).
+fn options(model: &Model, build: &Build) -> Result<crate::emit::Options, String> {
     let folder = build
         .templates
         .clone()
@@ -133,7 +168,7 @@ fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>,
             }
         }
     }
-    crate::emit::emit(model, &crate::emit::Options { templates }).map_err(|e| e.to_string())
+    Ok(crate::emit::Options { templates })
 }
 
 /// The digest of what `generate`'s outputs and messages depend on, when the cache may

@@ -74,15 +74,28 @@ impl Backend {
         }
     }
 
+    /// One backend's artefacts, each handed to `sink` as soon as it is made.
+    pub fn emit_into(
+        self,
+        model: &Model,
+        options: &Options,
+        sink: &mut dyn FnMut(Artifact),
+    ) -> Result<(), EmitError> {
+        match self {
+            Backend::Alertmanager => alertmanager::emit(model).into_iter().for_each(sink),
+            Backend::Docs => docs::emit(model, &options.templates, sink)?,
+            Backend::Grafana => grafana::emit(model).into_iter().for_each(sink),
+            Backend::Prometheus => prometheus::emit_into(model, sink),
+            Backend::Retention => retention::emit(model).into_iter().for_each(sink),
+        }
+        Ok(())
+    }
+
     /// One backend's artefacts, in no particular order.
     pub fn emit(self, model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
-        match self {
-            Backend::Alertmanager => Ok(alertmanager::emit(model)),
-            Backend::Docs => Ok(docs::emit(model, &options.templates)?),
-            Backend::Grafana => Ok(grafana::emit(model)),
-            Backend::Prometheus => Ok(prometheus::emit(model)),
-            Backend::Retention => Ok(retention::emit(model)),
-        }
+        let mut artifacts = Vec::new();
+        self.emit_into(model, options, &mut |artifact| artifacts.push(artifact))?;
+        Ok(artifacts)
     }
 }
 
@@ -110,4 +123,25 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError
     // Paths are unique across backends; the stable sort keeps even a duplicate's order fixed.
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
+}
+
+/// Runs every backend on its own thread and hands each artefact to `sink` as soon as it is
+/// made, in no particular order: the caller can write a large spec's output without ever
+/// holding all of it.
+pub fn stream(
+    model: &Model,
+    options: &Options,
+    sink: &(dyn Fn(Artifact) + Sync),
+) -> Result<(), EmitError> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = Backend::ALL
+            .iter()
+            .map(|backend| scope.spawn(move || backend.emit_into(model, options, &mut |a| sink(a))))
+            .collect();
+        handles.into_iter().try_for_each(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
 }

@@ -14,9 +14,8 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use super::{WriteError, io, safe_relative};
+use super::{Placed, WriteError, io, safe_relative};
 use crate::conventions::{CACHE, IGNORE_FILE, MANIFEST};
-use crate::emit::Artifact;
 
 /// Separates the file digests from the report, which runs to the end of the cache.
 const REPORT: &str = "report\n";
@@ -93,17 +92,21 @@ pub(super) fn forget(out: &Path) -> Result<(), WriteError> {
     }
 }
 
-/// The cache file's text for `files` (every artefact and the manifest) made from `inputs`,
-/// and the diagnostics `report` printed on the way.
-pub(super) fn record(inputs: &InputDigest, files: &[&Artifact], report: &str) -> String {
+/// The cache file's text for `files` (every artefact and the bookkeeping files, with
+/// their digests; `None` if one has none) made from `inputs`, and the diagnostics `report` printed on the way.
+pub(super) fn record<'f>(
+    inputs: &InputDigest,
+    files: impl Iterator<Item = &'f Placed>,
+    report: &str,
+) -> Option<String> {
     let mut text = format!("{HEADER}\ninputs {}\n", inputs.0.to_hex());
     for file in files {
-        text.push_str(&blake3::hash(file.contents.as_bytes()).to_hex());
+        text.push_str(&file.digest?.to_hex());
         text.push(' ');
         text.push_str(&file.path);
         text.push('\n');
     }
     text.push_str(REPORT);
     text.push_str(report);
-    text
+    Some(text)
 }

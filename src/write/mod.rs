@@ -6,13 +6,14 @@
 //! produces are removed, and nothing else ever is; paths cannot leave the output folder;
 //! concurrent runs on one folder are serialised by a lock on the folder.
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::conventions::{CACHE, GENERATED_HEADER, IGNORE_FILE, MANIFEST};
-use crate::emit::Artifact;
+use crate::emit::{Artifact, EmitError};
 
 pub mod cache;
 
@@ -27,6 +28,9 @@ pub enum WriteError {
     NotAFolder(String),
     #[error("refusing to write `{0}`: generated paths must stay inside the output folder")]
     UnsafePath(String),
+    /// A backend failed while its artefacts were being written (nothing was).
+    #[error(transparent)]
+    Emit(#[from] EmitError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -63,12 +67,11 @@ impl Staleness {
 }
 
 /// The manifest lists every generated file so later runs know what they own.
-pub fn manifest(artifacts: &[Artifact]) -> Artifact {
+pub fn manifest<'p>(paths: impl Iterator<Item = &'p str>) -> Artifact {
     let mut text = format!(
         "# {GENERATED_HEADER}\n# files vigil owns in this folder; it removes them when the spec stops producing them\n"
     );
-    let mut paths: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    paths.push(IGNORE_FILE);
+    let mut paths: Vec<&str> = paths.chain([IGNORE_FILE]).collect();
     paths.sort_unstable();
     for path in paths {
         text.push_str(path);
@@ -122,7 +125,10 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
 
 /// Compares the output folder with `artifacts` (plus the manifest) without writing.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
-    let bookkeeping = [ignore_file(), manifest(artifacts)];
+    let bookkeeping = [
+        ignore_file(),
+        manifest(artifacts.iter().map(|a| a.path.as_str())),
+    ];
     let all: Vec<&Artifact> = artifacts.iter().chain(&bookkeeping).collect();
     let mut staleness = Staleness::default();
     if out.exists() && !out.is_dir() {
@@ -159,50 +165,135 @@ pub fn write_cached(
     artifacts: &[Artifact],
     cached: Option<(&cache::InputDigest, &str)>,
 ) -> Result<Summary, WriteError> {
-    let paths: Vec<PathBuf> = artifacts
-        .iter()
-        .map(|a| safe_relative(&a.path))
-        .collect::<Result<_, _>>()?;
+    write_stream(out, artifacts.iter().map(Ok), cached)
+}
+
+/// [`write_cached`] for artefacts that arrive one by one: each is compared and staged as
+/// it comes, and only its path and digest are kept, so a large spec's output is never all
+/// in memory. An `Err` item aborts the write: nothing is renamed into place, and the
+/// temporaries and folders it created are removed.
+pub fn write_stream<A: Borrow<Artifact>>(
+    out: &Path,
+    items: impl IntoIterator<Item = Result<A, EmitError>>,
+    cached: Option<(&cache::InputDigest, &str)>,
+) -> Result<Summary, WriteError> {
     if out.exists() && !out.is_dir() {
         return Err(WriteError::NotAFolder(out.display().to_string()));
     }
-    fs::create_dir_all(out).map_err(io(out))?;
+    let mut batch = Batch::new();
+    batch.create_folder(out)?;
     let _lock = lock(out)?;
     cache::forget(out)?;
-    remove_orphaned_temporaries(out, &paths);
     let previously_owned = owned_files(out)?;
+    let mut staging = Staging {
+        out,
+        batch,
+        seen: BTreeSet::new(),
+        digests: cached.is_some(),
+    };
+    let ignore = staging.place(&ignore_file())?;
     let mut summary = Summary::default();
-    let mut batch = Batch::new();
-    let ignore = ignore_file();
-    let ignore_path = out.join(IGNORE_FILE);
-    if read_existing(&ignore_path)?.as_deref() != Some(ignore.contents.as_bytes()) {
-        batch.stage(ignore_path, ignore.contents.as_bytes())?;
+    let mut produced = Vec::new();
+    for item in items {
+        let item = item?;
+        let artifact = item.borrow();
+        let placed = staging.place(artifact)?;
+        match placed.status {
+            Status::Unchanged => summary.unchanged += 1,
+            Status::Updated => summary.updated.push(artifact.path.clone()),
+            Status::Created => summary.created.push(artifact.path.clone()),
+        }
+        produced.push(placed);
     }
-    for (artifact, relative) in artifacts.iter().zip(&paths) {
-        let path = out.join(relative);
-        match read_existing(&path)? {
-            Some(bytes) if bytes == artifact.contents.as_bytes() => summary.unchanged += 1,
-            existing => {
-                batch.stage(path, artifact.contents.as_bytes())?;
-                if existing.is_some() {
-                    &mut summary.updated
-                } else {
-                    &mut summary.created
-                }
-                .push(artifact.path.clone());
-            }
+    staging.batch.commit()?;
+    produced.sort_by(|a, b| a.path.cmp(&b.path));
+    remove_unproduced(out, &previously_owned, &produced, &mut summary)?;
+    let manifest = manifest(produced.iter().map(|p| p.path.as_str()));
+    let manifest_path = out.join(MANIFEST);
+    if read_existing(&manifest_path)?.as_deref() != Some(manifest.contents.as_bytes()) {
+        replace(&manifest_path, manifest.contents.as_bytes())?;
+    }
+    if let Some((inputs, report)) = cached {
+        let bookkeeping = [ignore, Placed::new(&manifest, Status::Unchanged, true)];
+        if let Some(record) = cache::record(inputs, produced.iter().chain(&bookkeeping), report) {
+            replace(&out.join(CACHE), record.as_bytes())?;
         }
     }
-    batch.commit()?;
-    let produced: BTreeSet<&str> = artifacts
-        .iter()
-        .map(|a| a.path.as_str())
-        .chain([IGNORE_FILE])
-        .collect();
-    for owned in previously_owned
-        .iter()
-        .filter(|o| !produced.contains(o.as_str()))
-    {
+    Ok(summary)
+}
+
+/// What the write did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Unchanged,
+    Updated,
+    Created,
+}
+
+/// A file the write produced: all that is kept of it once it is staged.
+struct Placed {
+    path: String,
+    status: Status,
+    /// Its contents' digest, when the write is cached.
+    digest: Option<blake3::Hash>,
+}
+
+impl Placed {
+    fn new(artifact: &Artifact, status: Status, digest: bool) -> Self {
+        Self {
+            path: artifact.path.clone(),
+            status,
+            digest: digest.then(|| blake3::hash(artifact.contents.as_bytes())),
+        }
+    }
+}
+
+/// The state of a write while artefacts arrive.
+struct Staging<'a> {
+    out: &'a Path,
+    batch: Batch,
+    /// Folders already cleared of temporaries a killed run left behind.
+    seen: BTreeSet<PathBuf>,
+    digests: bool,
+}
+
+impl Staging<'_> {
+    fn place(&mut self, artifact: &Artifact) -> Result<Placed, WriteError> {
+        let path = self.out.join(safe_relative(&artifact.path)?);
+        let folder = path.parent().unwrap_or(self.out);
+        if !self.seen.contains(folder) {
+            remove_orphaned_temporaries(folder);
+            self.seen.insert(folder.to_path_buf());
+        }
+        let status = match read_existing(&path)? {
+            Some(bytes) if bytes == artifact.contents.as_bytes() => Status::Unchanged,
+            existing => {
+                self.batch.stage(path, artifact.contents.as_bytes())?;
+                if existing.is_some() {
+                    Status::Updated
+                } else {
+                    Status::Created
+                }
+            }
+        };
+        Ok(Placed::new(artifact, status, self.digests))
+    }
+}
+
+/// Removes the files vigil generated earlier that `produced` (sorted by path) no longer has.
+fn remove_unproduced(
+    out: &Path,
+    previously_owned: &BTreeSet<String>,
+    produced: &[Placed],
+    summary: &mut Summary,
+) -> Result<(), WriteError> {
+    let produced = |path: &str| {
+        path == IGNORE_FILE
+            || produced
+                .binary_search_by(|p| p.path.as_str().cmp(path))
+                .is_ok()
+    };
+    for owned in previously_owned.iter().filter(|o| !produced(o)) {
         let path = out.join(owned);
         match fs::remove_file(&path) {
             Ok(()) => {
@@ -213,19 +304,7 @@ pub fn write_cached(
             Err(error) => return Err(io(&path)(error)),
         }
     }
-    let manifest = manifest(artifacts);
-    let manifest_path = out.join(MANIFEST);
-    if read_existing(&manifest_path)?.as_deref() != Some(manifest.contents.as_bytes()) {
-        replace(&manifest_path, manifest.contents.as_bytes())?;
-    }
-    if let Some((inputs, report)) = cached {
-        let files: Vec<&Artifact> = artifacts.iter().chain([&ignore, &manifest]).collect();
-        replace(
-            &out.join(CACHE),
-            cache::record(inputs, &files, report).as_bytes(),
-        )?;
-    }
-    Ok(summary)
+    Ok(())
 }
 
 /// Creates the starter files of `vigil init` in `dir`; refuses to overwrite anything.
@@ -273,6 +352,8 @@ fn replace(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
 struct Batch {
     staged: Vec<(PathBuf, PathBuf)>,
     folders: BTreeSet<PathBuf>,
+    /// Folders this batch created, parents first: removed again if it never commits.
+    created: Vec<PathBuf>,
 }
 
 impl Batch {
@@ -280,13 +361,26 @@ impl Batch {
         Self {
             staged: Vec::new(),
             folders: BTreeSet::new(),
+            created: Vec::new(),
         }
+    }
+
+    /// Creates `folder` and any missing parents, remembering which were new.
+    fn create_folder(&mut self, folder: &Path) -> Result<(), WriteError> {
+        let missing: Vec<PathBuf> = folder
+            .ancestors()
+            .take_while(|f| !f.as_os_str().is_empty() && !f.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        fs::create_dir_all(folder).map_err(io(folder))?;
+        self.created.extend(missing.into_iter().rev());
+        Ok(())
     }
 
     fn stage(&mut self, path: PathBuf, contents: &[u8]) -> Result<(), WriteError> {
         let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         if !self.folders.contains(&parent) {
-            fs::create_dir_all(&parent).map_err(io(&parent))?;
+            self.create_folder(&parent)?;
             self.folders.insert(parent.clone());
         }
         let name = path
@@ -302,6 +396,8 @@ impl Batch {
     }
 
     fn commit(mut self) -> Result<(), WriteError> {
+        // From here on files may land in the new folders: they stay.
+        self.created.clear();
         if self.staged.is_empty() {
             return Ok(());
         }
@@ -320,6 +416,9 @@ impl Drop for Batch {
     fn drop(&mut self) {
         for (temporary, _) in &self.staged {
             let _ = fs::remove_file(temporary);
+        }
+        for folder in self.created.iter().rev() {
+            let _ = fs::remove_dir(folder);
         }
     }
 }
@@ -364,25 +463,18 @@ mod durable {
     }
 }
 
-/// Temporary files left by a run that was killed between create and rename, in the
-/// folders vigil writes to. Only names [`replace`] makes are touched, under the lock.
-fn remove_orphaned_temporaries(out: &Path, paths: &[PathBuf]) {
-    let folders: BTreeSet<PathBuf> = paths
-        .iter()
-        .map(|p| out.join(p.parent().unwrap_or(Path::new(""))))
-        .chain([out.to_path_buf()])
-        .collect();
-    for folder in folders {
-        let Ok(entries) = fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let file = entry.file_type().is_ok_and(|t| t.is_file());
-            if file && name.starts_with('.') && name.contains(".vigil-tmp-") {
-                let _ = fs::remove_file(entry.path());
-            }
+/// Temporary files left in `folder` by a run that was killed between create and rename.
+/// Only names [`Batch::stage`] makes are touched, under the lock.
+fn remove_orphaned_temporaries(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let file = entry.file_type().is_ok_and(|t| t.is_file());
+        if file && name.starts_with('.') && name.contains(".vigil-tmp-") {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

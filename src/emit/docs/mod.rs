@@ -132,39 +132,42 @@ fn tidy(text: &str) -> String {
     out
 }
 
-/// Every Markdown page.
-pub fn emit(model: &Model, templates: &Templates) -> Result<Vec<Artifact>, TemplateError> {
+/// Every Markdown page, each handed to `sink` as soon as it is rendered.
+pub fn emit(
+    model: &Model,
+    templates: &Templates,
+    sink: &mut dyn FnMut(Artifact),
+) -> Result<(), TemplateError> {
     let environment = environment(templates)?;
     let header = GENERATED_HEADER;
-    let mut artifacts = Vec::new();
     let metrics = catalog::metrics(model, header);
-    artifacts.push(Artifact::new(
+    sink(Artifact::new(
         conventions::DOC_METRICS,
         render(&environment, "metrics.md.j2", &metrics)?,
     ));
     let slos = catalog::slos(model, header);
-    artifacts.push(Artifact::new(
+    sink(Artifact::new(
         conventions::DOC_SLOS,
         render(&environment, "slos.md.j2", &slos)?,
     ));
     let pages = runbooks::pages(model, header);
     for page in &pages {
-        artifacts.push(Artifact::new(
+        sink(Artifact::new(
             conventions::doc_runbook(&page.name),
             render(&environment, "runbook.md.j2", page)?,
         ));
     }
     let index = runbooks::index(pages, header);
-    artifacts.push(Artifact::new(
+    sink(Artifact::new(
         conventions::DOC_ALERTS,
         render(&environment, "alerts.md.j2", &index)?,
     ));
     let on_call = oncall::context(model, header);
-    artifacts.push(Artifact::new(
+    sink(Artifact::new(
         conventions::DOC_ON_CALL,
         render(&environment, "on-call.md.j2", &on_call)?,
     ));
-    Ok(artifacts)
+    Ok(())
 }
 
 /// An anchor GitHub-flavoured Markdown generates for a heading.

@@ -255,6 +255,13 @@ struct ObjectMeta {
 /// Every artifact of this backend: rule files per dialect and promtool test files.
 pub fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
+    emit_into(model, &mut |artifact| artifacts.push(artifact));
+    artifacts
+}
+
+/// [`emit`], handing each file to `sink` as soon as it is made, so that a large spec's
+/// rules and tests are never all held at once.
+pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
     let dialects = &model.targets.rules;
     // Plain and Thanos files hold one SLO each; the operator's objects and Mimir's
     // namespaces are per service. Each SLO's groups are built once, and kept only when a
@@ -263,18 +270,19 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         .iter()
         .any(|d| dialects.contains(d));
     let mut kept = Vec::new();
-    let mut tests = Vec::new();
     for slo in &model.slos {
         let groups = slo_groups(model, slo);
         let name = slo.name.as_str();
         if dialects.contains(&RuleDialect::Prometheus) {
             let file = to_yaml(&RuleFile { groups: &groups });
-            artifacts.push(Artifact::new(prometheus_paths::rules(name), file));
+            sink(Artifact::new(prometheus_paths::rules(name), file));
         }
         if dialects.contains(&RuleDialect::Thanos) {
-            artifacts.push(thanos_file(name, &groups));
+            sink(thanos_file(name, &groups));
         }
-        tests.extend(unit_tests::artifact(model, slo, &groups));
+        unit_tests::artifact(model, slo, &groups)
+            .into_iter()
+            .for_each(&mut *sink);
         if per_service {
             kept.push((slo, groups));
         }
@@ -283,15 +291,15 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
         for (service, groups) in service_groups(model, &kept) {
             let service = service.as_str();
             for dialect in dialects {
-                artifacts.extend(service_file(*dialect, service, &groups));
+                service_file(*dialect, service, &groups)
+                    .into_iter()
+                    .for_each(&mut *sink);
             }
         }
     }
-    artifacts.extend(alert_files(model));
-    artifacts.extend(tests);
-    artifacts.extend(ops_tests::emit(model));
-    artifacts.extend(scrape::emit(model));
-    artifacts
+    alert_files(model).into_iter().for_each(&mut *sink);
+    ops_tests::emit(model).into_iter().for_each(&mut *sink);
+    scrape::emit(model).into_iter().for_each(&mut *sink);
 }
 
 fn thanos_file(slo: &str, groups: &[RuleGroup]) -> Artifact {
