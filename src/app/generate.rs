@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use super::{
     Compiled, Context, EXIT_FAILURE, EXIT_OK, Outcome, compile_and_report, diagnostics_outcome,
 };
+use std::sync::mpsc::Receiver;
+
 use crate::cli::{Build, MessageFormat};
+use crate::emit::{Artifact, EmitError};
 use crate::model::Model;
 use crate::report::plural;
 use crate::write::WriteError;
@@ -71,18 +74,29 @@ fn emit_and_write(
     out: &std::path::Path,
     cached: Option<(&InputDigest, &str)>,
 ) -> Result<crate::write::Summary, WriteError> {
+    streamed(model, options, |artifacts| {
+        crate::write::write_stream(out, artifacts, cached)
+    })
+}
+
+/// Hands `consume` the artefacts as the backends make them, on another thread.
+fn streamed<T>(
+    model: &Model,
+    options: &crate::emit::Options,
+    consume: impl FnOnce(Receiver<Result<Artifact, EmitError>>) -> T,
+) -> T {
     let (sender, receiver) = std::sync::mpsc::sync_channel(ARTIFACTS_IN_FLIGHT);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let send = |artifact| {
-                // A closed channel means the writer failed; its error is the one reported.
+                // A closed channel means the consumer failed; its error is the one reported.
                 let _ = sender.send(Ok(artifact));
             };
             if let Err(error) = crate::emit::stream(model, options, &send) {
                 let _ = sender.send(Err(error));
             }
         });
-        crate::write::write_stream(out, receiver, cached)
+        consume(receiver)
     })
 }
 
@@ -94,17 +108,20 @@ pub(super) fn check(build: &Build, context: &Context) -> Outcome {
     let Some(model) = &compiled.model else {
         return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
     };
-    let artifacts = match artifacts(model, build) {
-        Ok(artifacts) => artifacts,
+    let options = match options(model, build) {
+        Ok(options) => options,
         Err(message) => return failure(&compiled, context, &message),
     };
+    let compared = streamed(model, &options, |artifacts| {
+        crate::write::check_stream(&build.out, artifacts)
+    });
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     let out = build.out.display();
-    match crate::write::check(&build.out, &artifacts) {
+    match compared {
         Ok(staleness) if staleness.is_clean() => {
             outcome.stderr.push_str(&format!(
                 "{out} is up to date ({})\n",
-                plural(artifacts.len() + 2, "file")
+                plural(staleness.files, "file")
             ));
         }
         Ok(staleness) => {
@@ -122,6 +139,7 @@ pub(super) fn check(build: &Build, context: &Context) -> Outcome {
             outcome.stderr.push_str(&text);
             outcome.code = EXIT_FAILURE;
         }
+        Err(WriteError::Emit(error)) => return failure(&compiled, context, &error.to_string()),
         Err(error) => {
             outcome.stderr.push_str(&format!("error: {error}\n"));
             outcome.code = EXIT_FAILURE;
@@ -136,11 +154,6 @@ fn failure(compiled: &Compiled, context: &Context, message: &str) -> Outcome {
         .stderr
         .push_str(&format!("error: {message}\nnothing was written\n"));
     outcome
-}
-
-/// Runs every backend (for `check`, which compares everything at once).
-fn artifacts(model: &Model, build: &Build) -> Result<Vec<crate::emit::Artifact>, String> {
-    crate::emit::emit(model, &options(model, build)?).map_err(|e| e.to_string())
 }
 
 /// Reads the template folder (the command line wins over the spec's setting).

@@ -56,30 +56,50 @@ pub struct Unchanged {
 
 pub fn unchanged(out: &Path, inputs: &InputDigest) -> Option<Unchanged> {
     let text = fs::read_to_string(out.join(CACHE)).ok()?;
-    let (files, report) = text.split_once(REPORT)?;
+    // A line of its own: every file line starts with a digest.
+    let (files, report) = text.split_once(&format!("\n{REPORT}"))?;
     let mut lines = files.lines().filter(|line| !line.starts_with('#'));
     let recorded = lines.next()?.strip_prefix("inputs ")?;
     if blake3::Hash::from_hex(recorded).ok()? != inputs.0 {
         return None;
     }
-    let mut artifacts = 0;
-    let mut manifest = false;
-    for line in lines {
-        let (digest, path) = line.split_once(' ')?;
-        let expected = blake3::Hash::from_hex(digest).ok()?;
-        let bytes = fs::read(out.join(safe_relative(path).ok()?)).ok()?;
-        if blake3::hash(&bytes) != expected {
-            return None;
-        }
-        match path {
-            MANIFEST => manifest = true,
-            IGNORE_FILE => {}
-            _ => artifacts += 1,
-        }
+    let entries: Vec<(blake3::Hash, &str)> = lines
+        .map(|line| {
+            let (digest, path) = line.split_once(' ')?;
+            Some((blake3::Hash::from_hex(digest).ok()?, path))
+        })
+        .collect::<Option<_>>()?;
+    if !entries.iter().any(|(_, path)| *path == MANIFEST) || !all_match(out, &entries) {
+        return None;
     }
-    manifest.then(|| Unchanged {
-        artifacts,
+    let bookkeeping = |path: &str| path == MANIFEST || path == IGNORE_FILE;
+    Some(Unchanged {
+        artifacts: entries.iter().filter(|(_, p)| !bookkeeping(p)).count(),
         report: report.to_owned(),
+    })
+}
+
+/// Whether every file still hashes as recorded. Reading tens of thousands of files is most
+/// of an unchanged re-run, so the work is split across the cores.
+fn all_match(out: &Path, entries: &[(blake3::Hash, &str)]) -> bool {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = entries.len().div_ceil(threads).max(1);
+    let matches = |chunk: &[(blake3::Hash, &str)]| {
+        chunk.iter().all(|(expected, path)| {
+            safe_relative(path)
+                .ok()
+                .and_then(|relative| fs::read(out.join(relative)).ok())
+                .is_some_and(|bytes| blake3::hash(&bytes) == *expected)
+        })
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = entries
+            .chunks(chunk)
+            .map(|chunk| scope.spawn(move || matches(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .all(|worker| worker.join().unwrap_or(false))
     })
 }
 

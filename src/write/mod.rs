@@ -58,6 +58,8 @@ pub struct Staleness {
     pub missing: Vec<String>,
     /// Generated earlier (in the manifest) but no longer produced.
     pub extra: Vec<String>,
+    /// Files compared, vigil's own bookkeeping files included.
+    pub files: usize,
 }
 
 impl Staleness {
@@ -125,16 +127,20 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
 
 /// Compares the output folder with `artifacts` (plus the manifest) without writing.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
-    let bookkeeping = [
-        ignore_file(),
-        manifest(artifacts.iter().map(|a| a.path.as_str())),
-    ];
-    let all: Vec<&Artifact> = artifacts.iter().chain(&bookkeeping).collect();
-    let mut staleness = Staleness::default();
+    check_stream(out, artifacts.iter().map(Ok))
+}
+
+/// [`check`] for artefacts that arrive one by one (see [`write_stream`]); an `Err` item
+/// aborts the comparison.
+pub fn check_stream<A: Borrow<Artifact>>(
+    out: &Path,
+    items: impl IntoIterator<Item = Result<A, EmitError>>,
+) -> Result<Staleness, WriteError> {
     if out.exists() && !out.is_dir() {
         return Err(WriteError::NotAFolder(out.display().to_string()));
     }
-    for artifact in &all {
+    let mut staleness = Staleness::default();
+    let mut compare = |artifact: &Artifact| -> Result<(), WriteError> {
         let path = out.join(safe_relative(&artifact.path)?);
         match read_existing(&path)? {
             None => staleness.missing.push(artifact.path.clone()),
@@ -143,13 +149,30 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError
             }
             Some(_) => {}
         }
+        staleness.files += 1;
+        Ok(())
+    };
+    let mut produced = Vec::new();
+    compare(&ignore_file())?;
+    for item in items {
+        let item = item?;
+        compare(item.borrow())?;
+        produced.push(item.borrow().path.clone());
     }
-    let produced: BTreeSet<&str> = all.iter().map(|a| a.path.as_str()).collect();
+    let manifest = manifest(produced.iter().map(String::as_str));
+    compare(&manifest)?;
+    let produced: BTreeSet<&str> = produced
+        .iter()
+        .map(String::as_str)
+        .chain([IGNORE_FILE, MANIFEST])
+        .collect();
     for owned in owned_files(out)? {
         if !produced.contains(owned.as_str()) && out.join(&owned).exists() {
             staleness.extra.push(owned);
         }
     }
+    staleness.stale.sort_unstable();
+    staleness.missing.sort_unstable();
     Ok(staleness)
 }
 
