@@ -2,6 +2,10 @@
 //! re-write) on synthetic specs of 100, 1,000 and 10,000 SLOs, in KDL and YAML, and prints
 //! the figures. Nothing is asserted: performance is measured, not tested.
 //!
+//! Then it runs the `vigil` binary itself on each spec: generate into an empty folder, an
+//! unchanged re-run and `check` (with user and system time and peak memory when GNU time
+//! is installed).
+//!
 //! `cargo bench --bench compile -- 100 1000` picks the sizes; `--keep DIR` leaves the
 //! synthetic specs in DIR for profiling the binary (`vigil generate DIR/kdl`).
 
@@ -262,6 +266,69 @@ fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
     digest.finish()
 }
 
+/// One run of the `vigil` binary: wall seconds, and user seconds, system seconds and peak
+/// RSS in MiB when GNU time is installed to report them.
+fn run_binary(args: &[&str], folder: &Path) -> String {
+    let report = folder.join("time.txt");
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut command = if gnu_time.is_file() {
+        let mut command = std::process::Command::new(gnu_time);
+        command
+            .args(["-f", "%U %S %M", "-o"])
+            .arg(&report)
+            .arg(env!("CARGO_BIN_EXE_vigil"));
+        command
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+    };
+    let start = Instant::now();
+    let output = command
+        .args(args)
+        .current_dir(folder)
+        .output()
+        .expect("run vigil");
+    let wall = millis(start) / 1000.0;
+    assert!(
+        output.status.success(),
+        "vigil {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let times = std::fs::read_to_string(&report).unwrap_or_default();
+    let fields: Vec<f64> = times
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    match fields[..] {
+        [user, system, kib] => format!(
+            "{wall:.2} s wall ({user:.2} s user, {system:.2} s sys, {:.0} MiB peak)",
+            kib / 1024.0
+        ),
+        _ => format!("{wall:.2} s wall"),
+    }
+}
+
+/// The figures the targets are about: the whole binary generating into an empty folder,
+/// re-running unchanged, and checking.
+fn whole_runs(folder: &Path) {
+    let out = folder.join("out-binary");
+    let _ = std::fs::remove_dir_all(&out);
+    let spec = folder
+        .read_dir()
+        .expect("spec folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with("spec."))
+        .expect("spec file");
+    let args = |command| [command, spec.as_str(), "--out", "out-binary"];
+    println!(
+        "      binary: generate, empty folder {} | unchanged re-run {} | check {}",
+        run_binary(&args("generate"), folder),
+        run_binary(&args("generate"), folder),
+        run_binary(&args("check"), folder),
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 fn main() {
     let mut sizes: Vec<usize> = Vec::new();
     let mut keep: Option<PathBuf> = None;
@@ -292,6 +359,7 @@ fn main() {
             std::fs::create_dir_all(&folder).expect("folder");
             std::fs::write(folder.join(file), text).expect("spec");
             outputs.push(measure(label, &folder, slos));
+            whole_runs(&folder);
         }
         // The two forms are one spec: a difference means the generator drifted.
         assert!(

@@ -47,6 +47,14 @@ fn parse(cx: &Cx, value: &Value, text: &str) -> Option<Expr> {
         );
         return None;
     }
+    if durations::out_of_range(text) {
+        cx.report(
+            Diagnostic::new(Code::PromQl, value.span, "a duration in this expression is out of range")
+                .label("refused before parsing")
+                .help("ranges, subquery steps and offsets must be finite and under 31,000 years (1e12 seconds)"),
+        );
+        return None;
+    }
     match parser::parse(text) {
         Ok(expr) => Some(expr),
         Err(message) => {
@@ -117,6 +125,123 @@ pub(crate) fn template(cx: &Cx, value: &Value) -> Option<WindowTemplate> {
     parse(cx, value, &rendered).map(|_| WindowTemplate::checked(text.trim()))
 }
 
+/// promql-parser panics converting some durations to `std::time::Duration`
+/// (`foo[18446744073709551615]`, `rate(foo[1e30])`, `foo offset Inf`; found by fuzzing), so
+/// durations are checked before it sees them: every word inside `[…]` and the one after
+/// `offset`.
+mod durations {
+    /// About 31,700 years: far beyond any real range, far below where conversion overflows.
+    const MAX_SECONDS: f64 = 1e12;
+
+    pub(super) fn out_of_range(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let (mut brackets, mut after_offset, mut i) = (0_usize, false, 0);
+        while i < bytes.len() {
+            match bytes[i] {
+                quote @ (b'"' | b'\'' | b'`') => i = skip_string(bytes, i + 1, quote),
+                b'#' => {
+                    i = bytes[i..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(bytes.len(), |n| i + n)
+                }
+                b'[' => brackets += 1,
+                b']' => brackets = brackets.saturating_sub(1),
+                b'+' | b'-' => {}
+                c if c.is_ascii_whitespace() => {}
+                c if is_word(c) => {
+                    let end = word_end(bytes, i);
+                    let word = &text[i..end];
+                    if (brackets > 0 || after_offset) && !within_range(word) {
+                        return true;
+                    }
+                    after_offset = word.eq_ignore_ascii_case("offset");
+                    i = end;
+                    continue;
+                }
+                _ => after_offset = false,
+            }
+            i += 1;
+        }
+        false
+    }
+
+    fn is_word(byte: u8) -> bool {
+        byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b':')
+    }
+
+    /// The end of the word at `start`; a number's exponent keeps its sign (`1e+30`).
+    fn word_end(bytes: &[u8], start: usize) -> usize {
+        let number = bytes[start].is_ascii_digit() || bytes[start] == b'.';
+        let mut end = start;
+        while end < bytes.len() {
+            let exponent_sign = number
+                && matches!(bytes[end], b'+' | b'-')
+                && matches!(bytes[end - 1], b'e' | b'E');
+            if !(is_word(bytes[end]) || exponent_sign) {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+
+    /// The index just past the string that started before `start`.
+    fn skip_string(bytes: &[u8], mut index: usize, quote: u8) -> usize {
+        while index < bytes.len() && bytes[index] != quote {
+            index += if bytes[index] == b'\\' && quote != b'`' {
+                2
+            } else {
+                1
+            };
+        }
+        index
+    }
+
+    /// Whether every duration in `word` (a range, `range:step` or an offset) is finite and
+    /// under [`MAX_SECONDS`]. Words that are no duration at all are left to the parser.
+    fn within_range(word: &str) -> bool {
+        word.split(':')
+            .all(|part| seconds(part).is_none_or(|s| s.is_finite() && s.abs() <= MAX_SECONDS))
+    }
+
+    fn seconds(part: &str) -> Option<f64> {
+        if let Ok(number) = part.parse::<f64>() {
+            return Some(number);
+        }
+        if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            // Precision does not matter against a bound of 1e12.
+            #[allow(clippy::cast_precision_loss)]
+            return Some(u64::from_str_radix(hex, 16).map_or(f64::INFINITY, |n| n as f64));
+        }
+        // Unit durations such as `1h30m`: the sum of each number times its unit.
+        let mut total = 0.0;
+        let mut rest = part;
+        while !rest.is_empty() {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let unit_end = rest[digits..]
+                .find(|c: char| c.is_ascii_digit())
+                .map_or(rest.len(), |n| digits + n);
+            let number: f64 = rest[..digits].parse().ok()?;
+            let unit = match &rest[digits..unit_end] {
+                "ms" => 0.001,
+                "s" => 1.0,
+                "m" => 60.0,
+                "h" => 3_600.0,
+                "d" => 86_400.0,
+                "w" => 604_800.0,
+                "y" => 31_536_000.0,
+                _ => return None,
+            };
+            total += number * unit;
+            rest = &rest[unit_end..];
+        }
+        Some(total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +265,39 @@ mod tests {
         assert!(template(&cx, &value("sum(rate(x[{{ window }}]))")).is_some());
         assert!(template(&cx, &value("sum(rate(x[5m]))")).is_none());
         assert_eq!(cx.into_diagnostics().iter().count(), 4);
+    }
+
+    /// Each of these panicked inside promql-parser before the check.
+    #[test]
+    fn durations_out_of_range_are_refused_before_parsing() {
+        for text in [
+            "foo[18446744073709551615]",
+            "foo[99999999999999999999]",
+            "foo[1:99999999999999999999]",
+            "foo[1m:99999999999999999999]",
+            "foo offset 18446744073709551615",
+            "foo offset -18446744073709551615",
+            "rate(foo[1e30])",
+            "rate(foo[1e+30])",
+            "foo offset Inf",
+            "foo[5m] offset -1e20",
+            "sum(rate(http_requests_total[00000000018446744073709551615:000308553043h]))",
+            "foo[300000000000000h]",
+            "foo[0xffffffffffffffffff]",
+        ] {
+            assert!(durations::out_of_range(text), "{text}");
+            let cx = Cx::default();
+            assert!(expr(&cx, &value(text)).is_none(), "{text}");
+        }
+        for text in [
+            "sum(rate(x_total{path=\"[99999999999999999999]\"}[5m]))",
+            "x offset 5m > 1e300",
+            "rate(x[1h30m]) # [99999999999999999999]",
+            "max_over_time(x[30d:5m] offset 1w) @ 1e30",
+            "x[0x10]",
+            "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))",
+        ] {
+            assert!(!durations::out_of_range(text), "{text}");
+        }
     }
 }

@@ -12,13 +12,16 @@ pub(crate) const BACKEND_DIRS: &[&str] =
     &["prometheus/", "prometheus-operator/", "mimir/", "thanos/"];
 
 /// Compiles a spec folder (relative to the crate) and returns the Prometheus backend's
-/// artifacts; panics with the diagnostics when it does not compile.
+/// artifacts sorted by path (the backend streams them in the order it makes them); panics
+/// with the diagnostics when it does not compile.
 pub(crate) fn compile(folder: &str) -> Vec<Artifact> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut sources = vigil::source::Sources::default();
     let (model, diagnostics) = vigil::app::compile(&[path], &mut sources);
     let model = model.unwrap_or_else(|| panic!("{folder} does not compile: {diagnostics:?}"));
-    vigil::emit::prometheus::emit(&model)
+    let mut artifacts = vigil::emit::prometheus::emit(&model);
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts
 }
 
 pub(crate) fn write_artifacts(root: &Path, artifacts: &[Artifact]) {
