@@ -143,7 +143,7 @@ mod durations {
                     i = bytes[i..]
                         .iter()
                         .position(|&b| b == b'\n')
-                        .map_or(bytes.len(), |n| i + n)
+                        .map_or(bytes.len(), |n| i + n);
                 }
                 b'[' => brackets += 1,
                 b']' => brackets = brackets.saturating_sub(1),
