@@ -84,7 +84,7 @@ impl Backend {
         match self {
             Backend::Alertmanager => alertmanager::emit(model).into_iter().for_each(sink),
             Backend::Docs => docs::emit(model, &options.templates, sink)?,
-            Backend::Grafana => grafana::emit(model).into_iter().for_each(sink),
+            Backend::Grafana => grafana::emit(model, sink),
             Backend::Prometheus => prometheus::emit_into(model, sink),
             Backend::Retention => retention::emit(model).into_iter().for_each(sink),
         }

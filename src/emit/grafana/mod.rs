@@ -48,16 +48,17 @@ fn schema_version(version: Version) -> u32 {
     }
 }
 
-pub(super) fn emit(model: &Model) -> Vec<Artifact> {
+/// Every dashboard and provisioning file, each handed to `sink` as soon as it is made (a
+/// large spec's dashboards are the biggest part of its output).
+pub(super) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
     let context = Context {
         model,
         version: model.targets.grafana,
     };
-    let mut artifacts = Vec::new();
     let mut folders = std::collections::BTreeSet::new();
     let mut push = |folder: &str, dashboard: &Dashboard| {
         folders.insert(folder.to_owned());
-        artifacts.push(Artifact::new(
+        sink(Artifact::new(
             conventions::grafana_dashboard_path(folder, &dashboard.uid),
             to_json(dashboard),
         ));
@@ -108,8 +109,7 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
             &metrics_dashboard(&context, service, &catalog, has_slos),
         );
     }
-    artifacts.extend(provisioning::emit(&folders));
-    artifacts
+    provisioning::emit(&folders).into_iter().for_each(sink);
 }
 
 fn to_json(dashboard: &Dashboard) -> String {
