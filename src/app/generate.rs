@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use super::{
     Compiled, Context, EXIT_FAILURE, EXIT_OK, Outcome, compile_and_report, diagnostics_outcome,
 };
-use std::sync::mpsc::Receiver;
 
 use crate::cli::{Build, MessageFormat};
 use crate::emit::{Artifact, EmitError};
@@ -79,25 +78,51 @@ fn emit_and_write(
     })
 }
 
-/// Hands `consume` the artefacts as the backends make them, on another thread.
+/// Hands `consume` the artefacts as the backends make them, on another thread. The
+/// stream ends with an error unless every backend finished: a backend that panics must
+/// not leave the writer committing (and pruning to) half an output.
 fn streamed<T>(
     model: &Model,
     options: &crate::emit::Options,
-    consume: impl FnOnce(Receiver<Result<Artifact, EmitError>>) -> T,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Result<Artifact, EmitError>>) -> T,
 ) -> T {
     let (sender, receiver) = std::sync::mpsc::sync_channel(ARTIFACTS_IN_FLIGHT);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let send = |artifact| {
                 // A closed channel means the consumer failed; its error is the one reported.
-                let _ = sender.send(Ok(artifact));
+                let _ = sender.send(Message::Artifact(artifact));
             };
-            if let Err(error) = crate::emit::stream(model, options, &send) {
-                let _ = sender.send(Err(error));
-            }
+            let last = match crate::emit::stream(model, options, &send) {
+                Ok(()) => Message::Finished,
+                Err(error) => Message::Failed(error),
+            };
+            let _ = sender.send(last);
         });
-        consume(receiver)
+        let mut ended = false;
+        let mut items = std::iter::from_fn(|| {
+            if ended {
+                return None;
+            }
+            let (item, last) = match receiver.recv() {
+                Ok(Message::Artifact(artifact)) => (Some(Ok(artifact)), false),
+                Ok(Message::Failed(error)) => (Some(Err(error)), true),
+                Ok(Message::Finished) => (None, true),
+                // The emitting thread is gone without a last word: it panicked.
+                Err(_) => (Some(Err(EmitError::Interrupted)), true),
+            };
+            ended = last;
+            item
+        });
+        consume(&mut items)
     })
+}
+
+/// What the emitting thread tells the consuming one.
+enum Message {
+    Artifact(Artifact),
+    Failed(EmitError),
+    Finished,
 }
 
 /// Enough to keep the writer busy while a backend renders its next file.

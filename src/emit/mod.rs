@@ -34,11 +34,15 @@ pub struct Options {
     pub templates: docs::Templates,
 }
 
-/// Why emission failed: only user-supplied templates can make it fail.
+/// Why emission failed: only user-supplied templates can make it fail, short of a bug.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmitError {
     #[error(transparent)]
     Template(#[from] docs::TemplateError),
+    /// The backends stopped before handing over all their files (one panicked): whatever
+    /// was received must not be written.
+    #[error("a backend stopped before it finished; nothing was written")]
+    Interrupted,
 }
 
 /// The backends vigil has.

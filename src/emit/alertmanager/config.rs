@@ -135,11 +135,24 @@ impl fmt::Display for Matcher {
 }
 
 /// Single quotes keep the matcher's own double quotes readable and unescaped, the form
-/// Alertmanager's documentation uses.
+/// Alertmanager's documentation uses. YAML's single quotes cannot escape anything, so a
+/// matcher with a control character or a line break (a label value may hold any text) is
+/// left to the serializer, which double-quotes and escapes it.
 impl Serialize for Matcher {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde_saphyr::SingleQuoted(self.to_string()).serialize(serializer)
+        let text = self.to_string();
+        if text.chars().all(single_quotable) {
+            serde_saphyr::SingleQuoted(text).serialize(serializer)
+        } else {
+            text.serialize(serializer)
+        }
     }
+}
+
+/// Printable in YAML and not a line break, so a single-quoted scalar holds it as it is.
+fn single_quotable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Short lists (matchers, label names) read best on one line: `[alertname, service]`.
@@ -331,6 +344,27 @@ mod tests {
         assert_eq!(root.receivers(&labels(&[("slo", "a")])), ["slo"]);
         assert_eq!(root.receivers(&labels(&[("slo", "")])), ["default"]);
         assert_eq!(root.receivers(&labels(&[])), ["default"]);
+    }
+
+    /// Found by fuzzing: a DEL in an inhibition's label value made serialization fail.
+    #[test]
+    fn matchers_with_control_characters_are_double_quoted() {
+        for value in [
+            "ShopDo\u{7f}n",
+            "a\nb",
+            "tab\there",
+            "c1\u{85}",
+            "ls\u{2028}",
+        ] {
+            let route = route("x", vec![Matcher::equal("alertname", value)], true);
+            let yaml = serde_saphyr::to_string(&route).expect("serializes");
+            let back: serde_json::Value = serde_saphyr::from_str(&yaml).expect("parses back");
+            assert_eq!(
+                back["matchers"][0],
+                serde_json::Value::String(format!("alertname=\"{}\"", value.replace('\n', "\\n"))),
+                "{yaml}"
+            );
+        }
     }
 
     #[test]
