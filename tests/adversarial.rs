@@ -6,8 +6,11 @@
 //! read-only folder) and SIGKILL during `generate`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+#[path = "support/deadline.rs"]
+mod deadline;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -17,44 +20,13 @@ fn root() -> PathBuf {
 
 /// Runs vigil with a deadline; a hang is a failure, not a stuck suite.
 fn vigil(dir: &Path, args: &[&str]) -> (Output, Duration) {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run vigil");
-    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stdout, &mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
-        bytes
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            panic!("vigil {args:?} ran longer than {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let output = Output {
-        status,
-        stdout: out.join().expect("stdout thread"),
-        stderr: err.join().expect("stderr thread"),
-    };
-    (output, started.elapsed())
+    deadline::output_within(
+        Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1"),
+        LIMIT,
+    )
 }
 
 /// The codes of the error diagnostics in a `--message-format json` report.

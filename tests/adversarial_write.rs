@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+#[path = "support/deadline.rs"]
+mod deadline;
+
 fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run vigil")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    deadline::output_within(&mut command, deadline::RUN_LIMIT).0
 }
 
 /// A spec with `slos` ratio SLOs; `objective` changes every generated file's contents.

@@ -4,18 +4,20 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/deadline.rs"]
+mod deadline;
+
 #[test]
 fn cli_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.toml");
+    trycmd::TestCases::new()
+        .timeout(deadline::RUN_LIMIT)
+        .case("tests/cmd/*.toml");
 }
 
 fn vigil(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run vigil")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    deadline::output_within(&mut command, deadline::RUN_LIMIT).0
 }
 
 fn workspace() -> tempfile::TempDir {

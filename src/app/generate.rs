@@ -87,7 +87,7 @@ fn streamed<T>(
     consume: impl FnOnce(&mut dyn Iterator<Item = Result<Artifact, EmitError>>) -> T,
 ) -> T {
     let (sender, receiver) = std::sync::mpsc::sync_channel(ARTIFACTS_IN_FLIGHT);
-    std::thread::scope(|scope| {
+    std::thread::scope(move |scope| {
         scope.spawn(move || {
             let send = |artifact| {
                 // A closed channel means the consumer failed; its error is the one reported.
@@ -99,6 +99,9 @@ fn streamed<T>(
             };
             let _ = sender.send(last);
         });
+        // Owned here, so a consumer that stops early drops it before the scope joins the
+        // emitting thread, whose next send then fails instead of blocking for ever.
+        let receiver = receiver;
         let mut ended = false;
         let mut items = std::iter::from_fn(|| {
             if ended {
@@ -250,4 +253,31 @@ fn unchanged(build: &Build, context: &Context, previous: cache::Unchanged) -> Ou
         ));
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::streamed;
+
+    /// A consumer that fails on its first artefact (an output path that is a file) must
+    /// end the run; it once left the emitting thread blocked on a full channel for ever.
+    #[test]
+    fn a_consumer_that_stops_early_does_not_hang() {
+        let flagship = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let (model, _) = crate::app::compile(&[flagship], &mut crate::source::Sources::default());
+        let model = model.expect("the flagship compiles");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let options = crate::emit::Options::default();
+            let taken = streamed(&model, &options, |artifacts| artifacts.take(1).count());
+            let _ = done.send(taken);
+        });
+        let taken = finished
+            .recv_timeout(Duration::from_secs(120))
+            .expect("streamed returns once its consumer stops");
+        assert_eq!(taken, 1);
+    }
 }
