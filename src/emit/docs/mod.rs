@@ -9,6 +9,7 @@ mod ops_runbooks;
 pub(crate) use catalog::sli_words;
 pub(crate) use oncall::integration_words;
 mod runbooks;
+mod shared;
 
 use std::collections::BTreeMap;
 

@@ -6,17 +6,19 @@
 use std::collections::BTreeMap;
 
 use super::runbooks::{RunbookPage, blank, with_runbook};
+use super::shared::Shared;
 use crate::conventions::{ops_alerts, ops_rules};
 use crate::emit::prometheus::{anomaly, cardinality, operational_summaries, trends};
-use crate::model::{Comparison, Model, Runbook, ServiceName, TierName, format_decimal};
+use crate::model::{Comparison, Runbook, ServiceName, TierName, format_decimal};
 
-pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
+pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
+    let model = shared.model;
     let summaries = operational_summaries(model);
     let page = |name: String, service: Option<&ServiceName>, tier: &TierName, kind, runbook| {
         let summary = summaries.get(&name).cloned().unwrap_or_default();
         let service = service.map_or("—", ServiceName::as_str);
         let mut page = with_runbook(
-            blank(model, header, name, tier, service, kind),
+            blank(shared, name, tier, service, kind),
             runbook,
             summary.clone(),
         );

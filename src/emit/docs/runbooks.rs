@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::anchor;
-use super::oncall::receivers_for;
+use super::shared::Shared;
 use crate::conventions::slo_alerts;
 use crate::model::{
     Alert, BurnAlert, Condition, Decimal, Duration, Model, Runbook, Slo, TierName, format_decimal,
@@ -50,9 +50,9 @@ struct DecisionRow {
 }
 
 #[derive(Serialize, Clone)]
-struct LinkRow {
-    title: String,
-    url: String,
+pub(super) struct LinkRow {
+    pub(super) title: String,
+    pub(super) url: String,
 }
 
 #[derive(Serialize)]
@@ -72,30 +72,30 @@ pub(super) fn index(pages: Vec<RunbookPage>, header: &'static str) -> AlertIndex
 
 /// One page per alert name (a multi-threshold alert has one page for all its tiers).
 pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
+    let shared = Shared::new(model, header);
     let mut pages = Vec::new();
     for slo in &model.slos {
-        pages.extend(slo_pages(model, slo, header));
+        pages.extend(slo_pages(&shared, slo));
     }
     for alert in &model.alerts {
-        pages.push(alert_page(model, alert, header));
+        pages.push(alert_page(&shared, alert));
     }
-    pages.extend(super::ops_runbooks::pages(model, header));
+    pages.extend(super::ops_runbooks::pages(&shared));
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     pages
 }
 
+/// A page with only what its tier and service decide, for the caller to fill in.
 pub(super) fn blank(
-    model: &Model,
-    header: &'static str,
+    shared: &Shared<'_>,
     name: String,
     tier: &TierName,
     service: &str,
     kind: &'static str,
 ) -> RunbookPage {
-    let declared = model.tier(tier);
-    let links = dashboard_links(model, service);
+    let declared = shared.model.tier(tier);
     RunbookPage {
-        header,
+        header: shared.header,
         name,
         summary: String::new(),
         tier: tier.to_string(),
@@ -110,45 +110,10 @@ pub(super) fn blank(
         impact: String::new(),
         steps: Vec::new(),
         decisions: Vec::new(),
-        links,
-        escalation: escalation(model, tier, service),
+        links: shared.links(service),
+        escalation: shared.escalation(tier, service),
         related: Vec::new(),
     }
-}
-
-/// Links to the service's dashboards: in Grafana when `settings.grafana-url` is set,
-/// else to the generated JSON beside these pages.
-fn dashboard_links(model: &Model, service: &str) -> Vec<LinkRow> {
-    use crate::conventions::{
-        GRAFANA_SHARED_FOLDER, UID_METRICS, UID_SLO_DETAIL, dashboard_uid, grafana_dashboard_path,
-    };
-    let Some(declared) = model.services.iter().find(|s| s.name.as_str() == service) else {
-        return Vec::new();
-    };
-    let folder = declared
-        .team
-        .as_ref()
-        .map_or(GRAFANA_SHARED_FOLDER, |t| t.as_str());
-    let has_slos = model.slos.iter().any(|s| s.service == declared.name);
-    let kinds = [
-        (UID_SLO_DETAIL, "SLO detail dashboard", has_slos),
-        (UID_METRICS, "Service metrics dashboard", true),
-    ];
-    kinds
-        .into_iter()
-        .filter(|(_, _, present)| *present)
-        .map(|(kind, title, _)| {
-            let uid = dashboard_uid(kind, service);
-            let url = match &model.settings.grafana_url {
-                Some(base) => format!("{base}/d/{uid}"),
-                None => format!("../../{}", grafana_dashboard_path(folder, &uid)),
-            };
-            LinkRow {
-                title: format!("{title} ({service})"),
-                url,
-            }
-        })
-        .collect()
 }
 
 pub(super) fn with_runbook(
@@ -176,44 +141,7 @@ pub(super) fn with_runbook(
     page
 }
 
-fn escalation(model: &Model, tier: &TierName, service: &str) -> Vec<String> {
-    let declared = model.tier(tier);
-    let mut lines = Vec::new();
-    if let Some(t) = declared {
-        let meaning = t.description.clone().unwrap_or_default();
-        let action = match (t.notify, t.page) {
-            (false, _) => "is recorded but notifies nobody",
-            (true, true) => "pages the on-call engineer",
-            (true, false) => "notifies without paging",
-        };
-        lines.push(
-            format!(
-                "Tier **{}** (level {}) {action}. {meaning}",
-                t.name, t.level
-            )
-            .trim_end()
-            .to_owned(),
-        );
-    }
-    if let (Some(routing), Some(t)) = (&model.routing, declared)
-        && t.notify
-    {
-        let team = model
-            .services
-            .iter()
-            .find(|s| s.name.as_str() == service)
-            .and_then(|s| s.team.as_ref())
-            .map(crate::model::TeamName::as_str);
-        let receivers = receivers_for(routing, tier.as_str(), team, service);
-        lines.push(format!(
-            "Delivered to: {} (see the [routing](../on-call.md#routing)).",
-            receivers.join(", ")
-        ));
-    }
-    lines
-}
-
-fn slo_pages(model: &Model, slo: &Slo, header: &'static str) -> Vec<RunbookPage> {
+fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     let service = slo.service.as_str();
     let impact = format!(
         "The {} SLO ({} % over {}) is at risk: {}.",
@@ -227,7 +155,7 @@ fn slo_pages(model: &Model, slo: &Slo, header: &'static str) -> Vec<RunbookPage>
     );
     let base = |name: String, tier: &TierName, kind: &'static str| {
         let mut page = with_runbook(
-            blank(model, header, name, tier, service, kind),
+            blank(shared, name, tier, service, kind),
             &slo.runbook,
             impact.clone(),
         );
@@ -345,7 +273,8 @@ fn burn_windows(slo: &Slo, alert: &BurnAlert) -> Vec<WindowRow> {
         .collect()
 }
 
-fn alert_page(model: &Model, alert: &Alert, header: &'static str) -> RunbookPage {
+fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
+    let model = shared.model;
     let service = alert.service.as_ref().map_or("—", |s| s.as_str());
     let (tier, what, related) = match &alert.condition {
         Condition::Expr { tier } => (
@@ -385,14 +314,7 @@ fn alert_page(model: &Model, alert: &Alert, header: &'static str) -> RunbookPage
         }
     };
     let mut page = with_runbook(
-        blank(
-            model,
-            header,
-            alert.name.to_string(),
-            &tier,
-            service,
-            "threshold",
-        ),
+        blank(shared, alert.name.to_string(), &tier, service, "threshold"),
         &alert.runbook,
         alert.summary.clone(),
     );
