@@ -172,6 +172,9 @@ fn compile(name: &str, text: &str) -> Result<Vec<Artifact>, Vec<String>> {
     let (model, diagnostics, _) = compile_text(name, text);
     match model {
         Some(model) => {
+            // Model::service and Model::metric search these by halves.
+            assert!(model.services.is_sorted_by(|a, b| a.name < b.name));
+            assert!(model.metrics.is_sorted_by(|a, b| a.name < b.name));
             Ok(vigil::emit::emit(&model, &vigil::emit::Options::default()).expect("emit"))
         }
         None => Err(diagnostics

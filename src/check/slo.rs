@@ -248,7 +248,11 @@ fn latency_sli(node: &Node, s: &SloScope<'_>) -> Option<Sli> {
         return None;
     }
     let threshold = threshold?;
-    let declared = s.metrics.iter().find(|m| m.name.as_str() == metric)?;
+    // Sorted by name in check::check.
+    let found = s
+        .metrics
+        .binary_search_by(|m| m.name.as_str().cmp(metric.as_str()));
+    let declared = &s.metrics[found.ok()?];
     let MetricKind::Histogram { buckets, native } = &declared.kind else {
         cx.report(
             Diagnostic::new(

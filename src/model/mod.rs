@@ -36,7 +36,9 @@ pub struct Model {
     pub settings: Settings,
     /// Ordered by level (1 = most urgent), then name.
     pub tiers: Vec<Tier>,
+    /// Sorted by name, unique (lookups search it by halves).
     pub services: Vec<Service>,
+    /// Sorted by name, unique (lookups search it by halves).
     pub metrics: Vec<Metric>,
     pub slos: Vec<Slo>,
     pub alerts: Vec<Alert>,
@@ -56,11 +58,13 @@ impl Model {
     }
 
     pub fn service(&self, name: &ServiceName) -> Option<&Service> {
-        self.services.iter().find(|s| &s.name == name)
+        let found = self.services.binary_search_by(|s| s.name.cmp(name));
+        found.ok().map(|index| &self.services[index])
     }
 
     pub fn metric(&self, name: &MetricName) -> Option<&Metric> {
-        self.metrics.iter().find(|m| &m.name == name)
+        let found = self.metrics.binary_search_by(|m| m.name.cmp(name));
+        found.ok().map(|index| &self.metrics[index])
     }
 
     pub fn receiver(&self, name: &ReceiverName) -> Option<&Receiver> {
