@@ -6,7 +6,7 @@
 //! does; amtool then checks the file against Alertmanager's own routing code, so a
 //! translation mistake in this backend shows up as a failing case.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::config::{Condition, Route};
@@ -23,11 +23,11 @@ pub(super) struct Case {
 }
 
 pub(super) fn cases(model: &Model, routing: &Routing, root: &Route) -> Vec<Case> {
-    let mut label_sets: Vec<BTreeMap<String, String>> = Vec::new();
+    let mut label_sets = Unique::default();
     for tier in &model.tiers {
         let subjects = model.services.iter().map(Some).chain([None]);
         for service in subjects {
-            push_unique(&mut label_sets, alert_labels(tier, service));
+            label_sets.push(alert_labels(tier, service));
         }
     }
     for route in &routing.routes {
@@ -49,9 +49,10 @@ pub(super) fn cases(model: &Model, routing: &Routing, root: &Route) -> Vec<Case>
         if let Some(tier) = route.matchers.tier.as_ref().and_then(|t| model.tier(t)) {
             labels.extend(severity(tier));
         }
-        push_unique(&mut label_sets, labels);
+        label_sets.push(labels);
     }
     label_sets
+        .in_order
         .into_iter()
         .map(|labels| Case {
             receivers: root.receivers(&labels),
@@ -60,9 +61,19 @@ pub(super) fn cases(model: &Model, routing: &Routing, root: &Route) -> Vec<Case>
         .collect()
 }
 
-fn push_unique(sets: &mut Vec<BTreeMap<String, String>>, labels: BTreeMap<String, String>) {
-    if !sets.contains(&labels) {
-        sets.push(labels);
+/// Label sets in the order first seen, each once (a set, since there is one per tier and
+/// service and a scan of the list for each was quadratic).
+#[derive(Default)]
+struct Unique {
+    in_order: Vec<BTreeMap<String, String>>,
+    seen: BTreeSet<BTreeMap<String, String>>,
+}
+
+impl Unique {
+    fn push(&mut self, labels: BTreeMap<String, String>) {
+        if self.seen.insert(labels.clone()) {
+            self.in_order.push(labels);
+        }
     }
 }
 
