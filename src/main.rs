@@ -4,6 +4,13 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Every input is meant to end in output or coded diagnostics; a panic is a bug in vigil
+    // and says so, instead of Rust's default message about a thread.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: vigil has a bug: {info}\n  help: please report it with the spec that caused it"
+        );
+    }));
     let environment = vigil::app::Environment {
         stderr_is_terminal: std::io::stderr().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
