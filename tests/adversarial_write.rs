@@ -245,3 +245,90 @@ fn an_unwritable_output_folder_is_a_clear_error() {
     }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// A tmpfs of `bytes` mounted on a fresh folder, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` where this process may not mount (not root, or a container without the
+    /// capability): the full-disk test cannot be staged there.
+    fn mount(bytes: usize) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        mounted.then_some(Self { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// Fills the disk under `dir`, then frees `spare` bytes: a write of more than that fails
+/// part-way.
+fn fill(dir: &Path, spare: u64) {
+    use std::io::Write as _;
+    let path = dir.join("filler");
+    let mut filler = std::fs::File::create(&path).expect("filler");
+    let chunk = vec![0_u8; 4096];
+    while filler.write_all(&chunk).is_ok() {}
+    let _ = filler.flush();
+    let length = filler.metadata().expect("metadata").len();
+    filler
+        .set_len(length.saturating_sub(spare))
+        .expect("free some space");
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
+    let Some(disk) = SmallDisk::mount(4 << 20) else {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)");
+        return;
+    };
+    let specs = tempfile::tempdir().expect("temp dir");
+    std::fs::write(specs.path().join("old.kdl"), synthetic(30, "99.9")).expect("old");
+    std::fs::write(specs.path().join("new.kdl"), synthetic(30, "99.5")).expect("new");
+    let out = disk.path().join("generated");
+    let out_arg = out.to_str().expect("UTF-8 path");
+    let first = vigil(specs.path(), &["generate", "old.kdl", "--out", out_arg]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let mut old = snapshot(&out);
+    old.remove(".vigil-cache");
+    assert!(old.len() >= 10, "only {} files", old.len());
+    // Room for a few files of the new output, not for all of them.
+    fill(disk.path(), 64 << 10);
+    let second = vigil(specs.path(), &["generate", "new.kdl", "--out", out_arg]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The previous output is whole and nothing else is left behind (the cache is dropped
+    // before the first write, so a failed write can never be taken as up to date).
+    assert_eq!(snapshot(&out), old);
+    std::fs::remove_file(disk.path().join("filler")).expect("free the disk");
+    let check = vigil(specs.path(), &["check", "old.kdl", "--out", out_arg]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
