@@ -3,11 +3,13 @@
 
 mod alerts;
 mod catalog;
+mod metric;
 mod names;
 mod notify;
 mod ops_lint;
 mod promql;
 mod reader;
+mod retention;
 mod routing_lint;
 mod slo;
 
@@ -72,11 +74,13 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         decls
             .metrics
             .iter()
-            .filter_map(|n| catalog::metric(n, &scope)),
+            .filter_map(|n| metric::metric(n, &scope)),
         |m| m.name.clone(),
     );
     series_budget(&settings, &metrics, decls.settings, &cx);
-    let retention = decls.retention.and_then(|n| catalog::retention(n, &scope));
+    let retention = decls
+        .retention
+        .and_then(|n| retention::retention(n, &scope));
     let slo_scope = slo::SloScope {
         scope: &scope,
         tiers: &tiers,
@@ -321,7 +325,7 @@ fn series_budget(
     let (Some(budget), Some(node)) = (settings.series_budget, node) else {
         return;
     };
-    let total = catalog::series_total(metrics);
+    let total = metric::series_total(metrics);
     if total > budget {
         let mut largest: Vec<(u64, &str)> = metrics
             .iter()

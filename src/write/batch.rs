@@ -142,4 +142,3 @@ pub(super) fn remove_orphaned_temporaries(folder: &Path) {
         }
     }
 }
-
