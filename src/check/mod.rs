@@ -9,6 +9,7 @@ mod notify;
 mod ops_lint;
 mod promql;
 mod reader;
+mod receivers;
 mod retention;
 mod routing_lint;
 mod slo;
@@ -133,7 +134,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         decls
             .receivers
             .iter()
-            .filter_map(|n| notify::receiver(n, &scope)),
+            .filter_map(|n| receivers::receiver(n, &scope)),
         |r| r.name.clone(),
     );
     let time_intervals = sorted(
