@@ -1,0 +1,243 @@
+//! An SLO's burn-rate, budget and absent alerts, their defaults from the tiers, and the
+//! tiers that can never fire at its objective.
+
+use super::SloScope;
+use crate::check::catalog::tier_ref;
+use crate::check::reader::Reader;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    AbsentAlert, Alerting, BudgetAlert, BurnAlert, BurnWindow, Decimal, Duration, Slo, Tier,
+    TierName, Version, format_decimal,
+};
+use crate::source::Span;
+use crate::spec::Node;
+
+/// `keep_firing_for` arrived in Prometheus 2.42.
+const KEEP_FIRING_FOR: Version = Version::new(2, 42);
+
+pub(super) fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Alerting {
+    let scope = s.scope;
+    let Some(node) = parent.child("alerting") else {
+        return default_alerting(s.tiers);
+    };
+    let r = Reader::new(node, scope.cx);
+    let page = r
+        .child("page")
+        .and_then(|n| burn_alert(n, s, BurnWindow::page_defaults()));
+    let ticket = r
+        .child("ticket")
+        .and_then(|n| burn_alert(n, s, BurnWindow::ticket_defaults()));
+    let budget_consumed = r
+        .child("budget-consumed")
+        .and_then(|n| budget_alert(n, s, true));
+    let budget_exhausted = r
+        .child("budget-exhausted")
+        .and_then(|n| budget_alert(n, s, false));
+    let absent = match r.child("absent") {
+        Some(n) => absent_alert(n, s),
+        None => default_absent(page.as_ref(), ticket.as_ref()),
+    };
+    let min_events = r.count("min-events");
+    r.finish();
+    Alerting {
+        page,
+        ticket,
+        budget_consumed,
+        budget_exhausted,
+        absent,
+        min_events,
+    }
+}
+
+/// With no `alerting` block: page on the first paging tier, ticket on the next
+/// notifying tier, absent alerts on the ticket tier.
+fn default_alerting(tiers: &[Tier]) -> Alerting {
+    let page_tier = tiers.iter().find(|t| t.page);
+    let ticket_tier = tiers
+        .iter()
+        .find(|t| t.notify && !t.page && page_tier.is_none_or(|p| t.level > p.level));
+    let burn = |tier: &Tier, windows| BurnAlert {
+        tier: tier.name.clone(),
+        for_duration: None,
+        keep_firing_for: None,
+        windows,
+    };
+    let page = page_tier.map(|t| burn(t, BurnWindow::page_defaults()));
+    let ticket = ticket_tier.map(|t| burn(t, BurnWindow::ticket_defaults()));
+    let absent = default_absent(page.as_ref(), ticket.as_ref());
+    Alerting {
+        page,
+        ticket,
+        budget_consumed: None,
+        budget_exhausted: None,
+        absent,
+        min_events: None,
+    }
+}
+
+fn default_absent(page: Option<&BurnAlert>, ticket: Option<&BurnAlert>) -> Option<AbsentAlert> {
+    let tier: TierName = ticket.or(page)?.tier.clone();
+    Some(AbsentAlert {
+        tier,
+        for_duration: Duration::from_secs(600),
+    })
+}
+
+fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Option<BurnAlert> {
+    let cx = s.scope.cx;
+    let r = Reader::new(node, cx);
+    let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
+    let for_duration = r.duration("for");
+    let keep_firing_for = keep_firing_for(&r, s);
+    let mut windows = Vec::new();
+    for w in r.children("window") {
+        let wr = Reader::new(w, cx);
+        let long = wr.positive_duration("long");
+        let short = wr.positive_duration("short");
+        let budget = wr.decimal("budget");
+        for (key, given) in [
+            ("long", long.is_some()),
+            ("short", short.is_some()),
+            ("budget", budget.is_some()),
+        ] {
+            if !given && wr.value(key).is_none() {
+                wr.missing(key, "long and short windows and the budget percent consumed, e.g. `window long=\"1h\" short=\"5m\" budget=2`");
+            }
+        }
+        wr.finish();
+        let (Some(long), Some(short), Some((budget, budget_span))) = (long, short, budget) else {
+            continue;
+        };
+        if short >= long {
+            cx.report(
+                Diagnostic::new(
+                    Code::Duration,
+                    w.name_span,
+                    format!(
+                        "the short window ({short}) must be shorter than the long one ({long})"
+                    ),
+                )
+                .label("here")
+                .help("the short window is usually 1/12 of the long one"),
+            );
+            continue;
+        }
+        if budget <= Decimal::ZERO || budget > Decimal::ONE_HUNDRED {
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    budget_span,
+                    "a budget share is a percentage above 0 and at most 100",
+                )
+                .label("out of range"),
+            );
+            continue;
+        }
+        windows.push(BurnWindow::new(long, short, budget));
+    }
+    r.finish();
+    Some(BurnAlert {
+        tier: tier?,
+        for_duration,
+        keep_firing_for,
+        windows: if windows.is_empty() {
+            defaults
+        } else {
+            windows
+        },
+    })
+}
+
+fn keep_firing_for(r: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Duration> {
+    let value = r.value("keep-firing-for")?;
+    let duration = r.as_duration(value)?;
+    if s.scope.targets.prometheus < KEEP_FIRING_FOR {
+        r.cx().report(
+            Diagnostic::new(
+                Code::TargetVersion,
+                value.span,
+                format!(
+                    "`keep-firing-for` needs Prometheus {KEEP_FIRING_FOR}; the target is {}",
+                    s.scope.targets.prometheus
+                ),
+            )
+            .label("not supported by the target"),
+        );
+        return None;
+    }
+    Some(duration)
+}
+
+fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Option<BudgetAlert> {
+    let cx = s.scope.cx;
+    let r = Reader::new(node, cx);
+    let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
+    let percent = if with_percent {
+        let value = r.required("percent", "the share of the budget consumed, e.g. 70");
+        value.and_then(|v| {
+            let p = r.as_decimal(v)?;
+            if p <= Decimal::ZERO || p >= Decimal::ONE_HUNDRED {
+                cx.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        v.span,
+                        "a consumed share is a percentage strictly between 0 and 100",
+                    )
+                    .label("out of range")
+                    .help("use `budget-exhausted` for 100 %"),
+                );
+                return None;
+            }
+            Some(p)
+        })
+    } else {
+        Some(Decimal::ONE_HUNDRED)
+    };
+    let for_duration = r.duration("for");
+    r.finish();
+    Some(BudgetAlert {
+        tier: tier?,
+        percent: percent?,
+        for_duration,
+    })
+}
+
+fn absent_alert(node: &Node, s: &SloScope<'_>) -> Option<AbsentAlert> {
+    let r = Reader::new(node, s.scope.cx);
+    let enabled = r.bool("enabled").unwrap_or(true);
+    let tier = if enabled {
+        tier_ref(&r, s.scope, "the tier this alert fires at")
+    } else {
+        None
+    };
+    let for_duration = r
+        .positive_duration("for")
+        .unwrap_or(Duration::from_secs(600));
+    r.finish();
+    Some(AbsentAlert {
+        tier: tier?,
+        for_duration,
+    })
+}
+
+pub(super) fn impossible_tiers(slo: &Slo, cx: &crate::check::reader::Cx, span: Span) {
+    let alerts = [
+        ("page", &slo.alerting.page),
+        ("ticket", &slo.alerting.ticket),
+    ];
+    for (which, alert) in alerts {
+        let Some(alert) = alert else { continue };
+        for window in &alert.windows {
+            let threshold = slo.burn_threshold(window);
+            if threshold >= Decimal::ONE || window.long > slo.window.period() {
+                let factor = slo.burn_factor(window).round_dp(3);
+                cx.report(
+                    Diagnostic::new(Code::ImpossibleTier, span, format!("the {which} alert over {} can never fire", window.long))
+                        .label(format!("burn factor {} × error budget {} ≥ 1", format_decimal(factor), format_decimal(slo.objective.error_budget())))
+                        .help(format!("with objective {}%, the {which} window {}/{} needs an error ratio above 100 %; lower the objective, or disable or reconfigure this alert", slo.objective, window.long, window.short)),
+                );
+            }
+        }
+    }
+}
