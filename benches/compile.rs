@@ -208,9 +208,13 @@ fn cpu_millis() -> f64 {
     ticks * 10.0
 }
 
-/// Times each stage on the spec in `folder` and returns a digest of what it emitted (the
-/// outputs themselves are hundreds of MiB at 10,000 SLOs; keeping two would skew the RSS).
-fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
+/// The time of each stage and of each backend alone, in milliseconds, by name.
+type Stages = Vec<(&'static str, f64)>;
+
+/// Times each stage on the spec in `folder` and returns them with a digest of what it
+/// emitted (the outputs themselves are hundreds of MiB at 10,000 SLOs; keeping two would
+/// skew the RSS).
+fn measure(label: &str, folder: &Path, slos: usize) -> (u64, Stages) {
     let mut sources = Sources::default();
     let cpu_start = cpu_millis();
     let start = Instant::now();
@@ -229,16 +233,18 @@ fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
     let emit = millis(start);
     let cpu_emitted = cpu_millis();
     let mut backends = String::new();
+    let mut stages: Stages = vec![("load", load), ("check", check), ("emit", emit)];
     for backend in vigil::emit::Backend::ALL {
         let start = Instant::now();
         let produced = backend.emit(&model, &Options::default()).expect("emit");
+        let elapsed = millis(start);
         let _ = write!(
             backends,
-            " {} {:.1} ms ({} files)",
+            " {} {elapsed:.1} ms ({} files)",
             backend.name(),
-            millis(start),
             produced.len()
         );
+        stages.push((backend.name(), elapsed));
     }
     let out = folder
         .parent()
@@ -263,7 +269,36 @@ fn measure(label: &str, folder: &Path, slos: usize) -> u64 {
     println!("      emit, one backend at a time:{backends}");
     let mut digest = std::hash::DefaultHasher::new();
     artifacts.hash(&mut digest);
-    digest.finish()
+    (digest.finish(), stages)
+}
+
+/// How each in-process stage grew from one size to the next, against the size: about 1
+/// is linear; a stage that grows much faster has a lookup that scans (three such were
+/// found this way). Disk-bound writes are left out: the disk's state swamps them.
+fn print_growth(label: &str, runs: &[(usize, Stages)]) {
+    for pair in runs.windows(2) {
+        let [(small, before), (large, after)] = pair else {
+            continue;
+        };
+        #[allow(clippy::cast_precision_loss)] // sizes are small whole numbers
+        let size_ratio = *large as f64 / *small as f64;
+        let mut line =
+            format!("growth {label:<4} {small} -> {large} SLOs, time ratio / size ratio:");
+        for ((name, old), (_, new)) in before.iter().zip(after) {
+            // Below a few milliseconds the ratio is noise.
+            if *old < 2.0 {
+                continue;
+            }
+            let growth = new / old / size_ratio;
+            let flag = if growth >= 1.5 {
+                " (faster than linear)"
+            } else {
+                ""
+            };
+            let _ = write!(line, " {name} {growth:.2}{flag}");
+        }
+        println!("{line}");
+    }
 }
 
 /// One run of the `vigil` binary: wall seconds, and user seconds, system seconds and peak
@@ -349,6 +384,8 @@ fn main() {
         "vigil compile benchmark ({} cores available)",
         std::thread::available_parallelism().map_or(1, usize::from)
     );
+    let mut growth: Vec<(&str, Vec<(usize, Stages)>)> =
+        vec![("kdl", Vec::new()), ("yaml", Vec::new())];
     for slos in sizes {
         let mut outputs = Vec::new();
         for (label, text, file) in [
@@ -358,7 +395,11 @@ fn main() {
             let folder = root.join(format!("{slos}/{label}"));
             std::fs::create_dir_all(&folder).expect("folder");
             std::fs::write(folder.join(file), text).expect("spec");
-            outputs.push(measure(label, &folder, slos));
+            let (digest, stages) = measure(label, &folder, slos);
+            outputs.push(digest);
+            if let Some((_, runs)) = growth.iter_mut().find(|(l, _)| *l == label) {
+                runs.push((slos, stages));
+            }
             whole_runs(&folder);
         }
         // The two forms are one spec: a difference means the generator drifted.
@@ -366,6 +407,9 @@ fn main() {
             outputs[0] == outputs[1],
             "the KDL and YAML synthetic specs compiled differently"
         );
+    }
+    for (label, runs) in &growth {
+        print_growth(label, runs);
     }
     if let Some(peak) = peak_rss_mib() {
         println!("peak RSS of the benchmark process: {peak:.1} MiB");
