@@ -220,6 +220,9 @@ fn inhibition(node: &Node, scope: &Scope<'_>) -> Option<Inhibition> {
 
 pub(crate) fn unused_receivers(nodes: &[&Node], routing: Option<&Routing>, cx: &Cx) {
     let Some(routing) = routing else { return };
+    let used: std::collections::HashSet<&str> = std::iter::once(routing.default.as_str())
+        .chain(routing.routes.iter().map(|r| r.receiver.as_str()))
+        .collect();
     for node in nodes {
         let Some(first) = node.args.first() else {
             continue;
@@ -227,9 +230,7 @@ pub(crate) fn unused_receivers(nodes: &[&Node], routing: Option<&Routing>, cx: &
         let crate::spec::Scalar::String(name) = &first.scalar else {
             continue;
         };
-        let used = routing.default.as_str() == name
-            || routing.routes.iter().any(|r| r.receiver.as_str() == name);
-        if !used {
+        if !used.contains(name.as_str()) {
             cx.report(
                 Diagnostic::new(
                     Code::UnusedReceiver,

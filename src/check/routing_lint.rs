@@ -148,8 +148,12 @@ fn incomplete_emails(receivers: &[Receiver], receiver_nodes: &[&Node], cx: &Cx) 
         let incomplete = receiver.integrations.iter().any(|i| {
             matches!(i, Integration::Email(email) if email.from.is_none() || email.smarthost.is_none())
         });
-        let span = declared_at(receiver_nodes, receiver.name.as_str());
-        if let (true, Some(span)) = (incomplete, span) {
+        // Looked up only when reported: a scan of every declaration per receiver was
+        // quadratic in the number of receivers.
+        let span = incomplete
+            .then(|| declared_at(receiver_nodes, receiver.name.as_str()))
+            .flatten();
+        if let Some(span) = span {
             cx.report(
                 Diagnostic::new(
                     Code::EmailSmtp,
@@ -197,6 +201,6 @@ fn declared_at(nodes: &[&Node], name: &str) -> Option<Span> {
     nodes
         .iter()
         .filter_map(|n| n.args.first())
-        .find(|arg| arg.scalar == Scalar::String(name.to_owned()))
+        .find(|arg| matches!(&arg.scalar, Scalar::String(text) if text == name))
         .map(|arg| arg.span)
 }
