@@ -20,13 +20,7 @@ fn root() -> PathBuf {
 
 /// Runs vigil with a deadline; a hang is a failure, not a stuck suite.
 fn vigil(dir: &Path, args: &[&str]) -> (Output, Duration) {
-    deadline::output_within(
-        Command::new(env!("CARGO_BIN_EXE_vigil"))
-            .args(args)
-            .current_dir(dir)
-            .env("NO_COLOR", "1"),
-        LIMIT,
-    )
+    deadline::vigil_within(dir, args, LIMIT)
 }
 
 /// The codes of the error diagnostics in a `--message-format json` report.

@@ -4,17 +4,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 #[path = "support/deadline.rs"]
 mod deadline;
 
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    deadline::output_within(&mut command, deadline::RUN_LIMIT).0
-}
+use deadline::vigil;
 
 /// A spec with `slos` ratio SLOs; `objective` changes every generated file's contents.
 fn synthetic(slos: usize, objective: &str) -> String {

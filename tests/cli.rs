@@ -7,17 +7,13 @@ use std::process::Command;
 #[path = "support/deadline.rs"]
 mod deadline;
 
+use deadline::vigil;
+
 #[test]
 fn cli_cases() {
     trycmd::TestCases::new()
         .timeout(deadline::RUN_LIMIT)
         .case("tests/cmd/*.toml");
-}
-
-fn vigil(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    deadline::output_within(&mut command, deadline::RUN_LIMIT).0
 }
 
 fn workspace() -> tempfile::TempDir {

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+#[path = "support/deadline.rs"]
+mod deadline;
 
 use vigil::model::Model;
 use vigil::source::Sources;
@@ -99,12 +101,11 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn generate(spec: &str, out: &Path) -> BTreeMap<String, Vec<u8>> {
-    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .current_dir(root())
-        .args(["--color", "never", "generate", spec, "--out"])
-        .arg(out)
-        .output()
-        .expect("vigil runs");
+    let out_arg = out.to_str().expect("a UTF-8 temporary path");
+    let output = deadline::vigil(
+        &root(),
+        &["--color", "never", "generate", spec, "--out", out_arg],
+    );
     assert!(
         output.status.success(),
         "vigil generate {spec} failed:\n{}",

@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/deadline.rs"]
+mod deadline;
+
 /// Every free-text field the spec has, filled with hostile text. `{{ }}` in a summary is
 /// only a warning, so this spec compiles.
 const HOSTILE: &str = r##"vigil 1
@@ -73,12 +76,10 @@ impl Generated {
 fn generate() -> Generated {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("hostile.kdl"), HOSTILE).expect("spec");
-    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["generate", "hostile.kdl", "--out", "generated"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run vigil");
+    let output = deadline::vigil(
+        dir.path(),
+        &["generate", "hostile.kdl", "--out", "generated"],
+    );
     assert!(
         output.status.success(),
         "{}",

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -48,4 +49,21 @@ pub(crate) fn output_within(command: &mut Command, limit: Duration) -> (Output, 
         stderr: err.join().expect("stderr thread"),
     };
     (output, started.elapsed())
+}
+
+/// Runs the vigil binary in `dir` without colours, failing the test if it runs longer
+/// than `limit`; returns the output and how long the run took.
+pub(crate) fn vigil_within(dir: &Path, args: &[&str], limit: Duration) -> (Output, Duration) {
+    output_within(
+        Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1"),
+        limit,
+    )
+}
+
+/// [`vigil_within`] at [`RUN_LIMIT`], the output only.
+pub(crate) fn vigil(dir: &Path, args: &[&str]) -> Output {
+    vigil_within(dir, args, RUN_LIMIT).0
 }
