@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::oncall::receivers_for;
 use super::runbooks::LinkRow;
-use crate::model::{Model, TierName};
+use crate::model::{Model, Service, ServiceName, TierName};
 
 /// What the pages of one service or tier have in common, worked out once per service and
 /// tier: looking it up for every page scanned every SLO and every route per page, which
@@ -61,7 +61,7 @@ fn dashboard_links(model: &Model, service: &str, has_slos: bool) -> Vec<LinkRow>
     use crate::conventions::{
         GRAFANA_SHARED_FOLDER, UID_METRICS, UID_SLO_DETAIL, dashboard_uid, grafana_dashboard_path,
     };
-    let Some(declared) = model.services.iter().find(|s| s.name.as_str() == service) else {
+    let Some(declared) = named_service(model, service) else {
         return Vec::new();
     };
     let folder = declared
@@ -111,10 +111,7 @@ fn escalation(model: &Model, tier: &TierName, service: &str) -> Vec<String> {
     if let (Some(routing), Some(t)) = (&model.routing, declared)
         && t.notify
     {
-        let team = model
-            .services
-            .iter()
-            .find(|s| s.name.as_str() == service)
+        let team = named_service(model, service)
             .and_then(|s| s.team.as_ref())
             .map(crate::model::TeamName::as_str);
         let receivers = receivers_for(routing, tier.as_str(), team, service);
@@ -124,4 +121,9 @@ fn escalation(model: &Model, tier: &TierName, service: &str) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// The service a page names; pages of alerts without one name "—", which matches none.
+fn named_service<'m>(model: &'m Model, service: &str) -> Option<&'m Service> {
+    model.service(&ServiceName::new(service.to_owned()))
 }
