@@ -273,8 +273,8 @@ fn measure(label: &str, folder: &Path, slos: usize) -> (u64, Stages) {
 }
 
 /// How each in-process stage grew from one size to the next, against the size: about 1
-/// is linear; a stage that grows much faster has a lookup that scans (three such were
-/// found this way). Disk-bound writes are left out: the disk's state swamps them.
+/// is linear; a stage that grows much faster probably has a lookup that scans. Disk-bound
+/// writes are left out: the disk's state swamps them.
 fn print_growth(label: &str, runs: &[(usize, Stages)]) {
     for pair in runs.windows(2) {
         let [(small, before), (large, after)] = pair else {
