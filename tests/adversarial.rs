@@ -196,3 +196,11 @@ fn a_wide_yaml_mapping_is_linear_not_quadratic() {
         started.elapsed()
     );
 }
+
+/// The deadline every vigil run in these tests has: a process that outlives it is killed
+/// and the test fails (the panic comes only from that branch).
+#[test]
+#[should_panic(expected = "ran longer than")]
+fn a_process_past_its_deadline_fails_the_test() {
+    deadline::output_within(Command::new("sleep").arg("30"), Duration::from_millis(200));
+}

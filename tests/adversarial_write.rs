@@ -182,6 +182,7 @@ fn concurrent_runs_on_one_folder_do_not_interleave() {
             Command::new(env!("CARGO_BIN_EXE_vigil"))
                 .args(["generate", spec, "--out", "generated"])
                 .current_dir(&w.root)
+                .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("spawn")
@@ -192,8 +193,10 @@ fn concurrent_runs_on_one_folder_do_not_interleave() {
         } else {
             (spawn("old.kdl"), spawn("new.kdl"))
         };
-        assert!(a.wait_with_output().expect("a").status.success());
-        assert!(b.wait_with_output().expect("b").status.success());
+        let a = deadline::wait_within(a, deadline::RUN_LIMIT, "the first writer");
+        let b = deadline::wait_within(b, deadline::RUN_LIMIT, "the second writer");
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
         let after = snapshot(&out);
         assert!(
             after == w.old || after == w.new,

@@ -3,8 +3,9 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Generous for any single vigil run in a debug build on a loaded two-core machine.
@@ -14,24 +15,41 @@ pub(crate) const RUN_LIMIT: Duration = Duration::from_secs(300);
 /// when it runs longer than `limit`. Returns the output and how long the run took.
 pub(crate) fn output_within(command: &mut Command, limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
-    let mut child = command
+    let child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    let output = wait_within(child, limit, &format!("{command:?}"));
+    (output, started.elapsed())
+}
+
+/// Waits for a child started with piped stdout and stderr, and kills it (then panics,
+/// naming it `what`) when it runs longer than `limit` from now.
+pub(crate) fn wait_within(mut child: Child, limit: Duration, what: &str) -> Output {
+    let started = Instant::now();
     // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stdout, &mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
-        bytes
-    });
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
@@ -39,16 +57,15 @@ pub(crate) fn output_within(command: &mut Command, limit: Duration) -> (Output, 
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{command:?} ran longer than {limit:?}");
+            panic!("{what} ran longer than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let output = Output {
+    Output {
         status,
         stdout: out.join().expect("stdout thread"),
         stderr: err.join().expect("stderr thread"),
-    };
-    (output, started.elapsed())
+    }
 }
 
 /// Runs the vigil binary in `dir` without colours, failing the test if it runs longer
