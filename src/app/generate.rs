@@ -86,12 +86,12 @@ fn streamed<T>(
     options: &crate::emit::Options,
     consume: impl FnOnce(&mut dyn Iterator<Item = Result<Artifact, EmitError>>) -> T,
 ) -> T {
-    let (sender, receiver) = std::sync::mpsc::sync_channel(ARTIFACTS_IN_FLIGHT);
+    let (sender, receiver) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
     std::thread::scope(move |scope| {
         scope.spawn(move || {
-            let send = |artifact| {
+            let send = |artifacts| {
                 // A closed channel means the consumer failed; its error is the one reported.
-                let _ = sender.send(Message::Artifact(artifact));
+                let _ = sender.send(Message::Artifacts(artifacts));
             };
             let last = match crate::emit::stream(model, options, &send) {
                 Ok(()) => Message::Finished,
@@ -103,19 +103,27 @@ fn streamed<T>(
         // emitting thread, whose next send then fails instead of blocking for ever.
         let receiver = receiver;
         let mut ended = false;
+        let mut pending = Vec::new().into_iter();
         let mut items = std::iter::from_fn(|| {
-            if ended {
-                return None;
+            loop {
+                if let Some(artifact) = pending.next() {
+                    return Some(Ok(artifact));
+                }
+                if ended {
+                    return None;
+                }
+                ended = true;
+                match receiver.recv() {
+                    Ok(Message::Artifacts(batch)) => {
+                        pending = batch.into_iter();
+                        ended = false;
+                    }
+                    Ok(Message::Failed(error)) => return Some(Err(error)),
+                    Ok(Message::Finished) => return None,
+                    // The emitting thread is gone without a last word: it panicked.
+                    Err(_) => return Some(Err(EmitError::Interrupted)),
+                }
             }
-            let (item, last) = match receiver.recv() {
-                Ok(Message::Artifact(artifact)) => (Some(Ok(artifact)), false),
-                Ok(Message::Failed(error)) => (Some(Err(error)), true),
-                Ok(Message::Finished) => (None, true),
-                // The emitting thread is gone without a last word: it panicked.
-                Err(_) => (Some(Err(EmitError::Interrupted)), true),
-            };
-            ended = last;
-            item
         });
         consume(&mut items)
     })
@@ -123,13 +131,14 @@ fn streamed<T>(
 
 /// What the emitting thread tells the consuming one.
 enum Message {
-    Artifact(Artifact),
+    Artifacts(Vec<Artifact>),
     Failed(EmitError),
     Finished,
 }
 
-/// Enough to keep the writer busy while a backend renders its next file.
-const ARTIFACTS_IN_FLIGHT: usize = 64;
+/// Batches (of [`crate::emit::BATCH`] artefacts) waiting for the writer: enough to keep
+/// it busy while the backends render their next files.
+const BATCHES_IN_FLIGHT: usize = 4;
 
 pub(super) fn check(build: &Build, context: &Context) -> Outcome {
     let compiled = compile_and_report(&build.inputs, context);

@@ -18,6 +18,10 @@ pub(super) struct Batch {
     folders: BTreeSet<PathBuf>,
     /// Folders this batch created, parents first: removed again if it never commits.
     created: Vec<PathBuf>,
+    /// The same folders, to look up: nothing but this batch's files can be in them.
+    fresh: BTreeSet<PathBuf>,
+    /// In every temporary's name, so that concurrent runs never share one.
+    process: u32,
 }
 
 impl Batch {
@@ -26,7 +30,14 @@ impl Batch {
             staged: Vec::new(),
             folders: BTreeSet::new(),
             created: Vec::new(),
+            fresh: BTreeSet::new(),
+            process: std::process::id(),
         }
+    }
+
+    /// Whether this batch created `folder`, so that no file can be there yet.
+    pub(super) fn made(&self, folder: &Path) -> bool {
+        self.fresh.contains(folder)
     }
 
     /// Creates `folder` and any missing parents, remembering which were new.
@@ -37,6 +48,7 @@ impl Batch {
             .map(Path::to_path_buf)
             .collect();
         fs::create_dir_all(folder).map_err(io(folder))?;
+        self.fresh.extend(missing.iter().cloned());
         self.created.extend(missing.into_iter().rev());
         Ok(())
     }
@@ -51,7 +63,7 @@ impl Batch {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temporary = parent.join(format!(".{name}.vigil-tmp-{}", std::process::id()));
+        let temporary = parent.join(format!(".{name}.vigil-tmp-{}", self.process));
         let written = File::create(&temporary).and_then(|mut file| file.write_all(contents));
         let result = written.map_err(io(&path));
         // Registered even on failure, so that dropping the batch removes it.
@@ -62,6 +74,7 @@ impl Batch {
     pub(super) fn commit(mut self) -> Result<(), WriteError> {
         // From here on files may land in the new folders: they stay.
         self.created.clear();
+        self.fresh.clear();
         if self.staged.is_empty() {
             return Ok(());
         }
