@@ -4,7 +4,8 @@
 //!
 //! Then it runs the `vigil` binary itself on each spec: generate into an empty folder, an
 //! unchanged re-run and `check` (with user and system time and peak memory when GNU time
-//! is installed).
+//! is installed), and writes the same files with nothing but create and write: the
+//! file system's floor for that output on this disk.
 //!
 //! `cargo bench --bench compile -- 100 1000` picks the sizes; `--keep DIR` leaves the
 //! synthetic specs in DIR for profiling the binary (`vigil generate DIR/kdl`).
@@ -361,7 +362,51 @@ fn whole_runs(folder: &Path) {
         run_binary(&args("generate"), folder),
         run_binary(&args("check"), folder),
     );
+    println!(
+        "      {}",
+        file_system_floor(&out, &folder.join("out-floor"))
+    );
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// What the disk alone costs: the files `vigil generate` wrote into `written`, written
+/// again into the empty folder `floor` with nothing but create and write (no comparison,
+/// temporary, rename or flush). No writer of this output can be faster on this disk.
+fn file_system_floor(written: &Path, floor: &Path) -> String {
+    let mut files = Vec::new();
+    collect_files(written, written, &mut files);
+    let bytes: usize = files.iter().map(|(_, contents)| contents.len()).sum();
+    let _ = std::fs::remove_dir_all(floor);
+    let (start, cpu) = (Instant::now(), cpu_millis());
+    let mut folders = std::collections::BTreeSet::new();
+    for (path, contents) in &files {
+        let target = floor.join(path);
+        let parent = target.parent().expect("a file has a folder").to_path_buf();
+        if !folders.contains(&parent) {
+            std::fs::create_dir_all(&parent).expect("floor folder");
+            folders.insert(parent);
+        }
+        std::fs::write(&target, contents).expect("floor file");
+    }
+    let (wall, cpu) = (millis(start) / 1000.0, (cpu_millis() - cpu) / 1000.0);
+    let _ = std::fs::remove_dir_all(floor);
+    format!(
+        "file-system floor: the same {} files ({:.1} MiB) created and written, nothing else: {wall:.2} s wall ({cpu:.2} s CPU)",
+        files.len(),
+        f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1_048_576.0
+    )
+}
+
+fn collect_files(root: &Path, folder: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for entry in std::fs::read_dir(folder).expect("output folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, files);
+        } else {
+            let relative = path.strip_prefix(root).expect("inside root").to_path_buf();
+            files.push((relative, std::fs::read(&path).expect("output file")));
+        }
+    }
 }
 
 fn main() {

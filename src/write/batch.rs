@@ -100,10 +100,12 @@ impl Drop for Batch {
     }
 }
 
-/// Making written data durable: every path is `fsync`ed, from several threads at once.
-/// Concurrent flushes share the file system's journal commits (ext4, XFS), so tens of
-/// thousands of files cost a few commits rather than one each; unlike `syncfs`, nothing
-/// but vigil's own files is waited for.
+/// Making written data durable. A few paths are `fsync`ed, from several threads at once
+/// (concurrent flushes share the file system's journal commits). Many are flushed with
+/// one `syncfs` per file system on Linux: on this project's ext4 disk 53,530 `fsync`s took
+/// 4.2–5.2 s of kernel time where one `syncfs` took 0.7 s, because every `fsync` submits
+/// its own writes and waits for its own commit. The price is that `syncfs` also flushes
+/// whatever else is waiting to be written on that file system.
 mod durable {
     use std::fs::File;
     use std::path::Path;
@@ -113,8 +115,16 @@ mod durable {
     /// Flushes are waiting on the disk, not the CPU: more threads than cores pay.
     const THREADS: usize = 16;
 
+    /// From this many paths on, one flush of the whole file system is cheaper.
+    #[cfg(target_os = "linux")]
+    const WHOLE_FILE_SYSTEM: usize = 256;
+
     pub(super) fn flush<'p>(paths: impl Iterator<Item = &'p Path>) -> Result<(), WriteError> {
         let paths: Vec<&Path> = paths.collect();
+        #[cfg(target_os = "linux")]
+        if paths.len() >= WHOLE_FILE_SYSTEM {
+            return flush_file_systems(&paths);
+        }
         let chunk = paths.len().div_ceil(THREADS).max(1);
         std::thread::scope(|scope| {
             let workers: Vec<_> = paths
@@ -127,6 +137,29 @@ mod durable {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         })
+    }
+
+    /// One `syncfs` per file system the paths' folders are on (a subfolder of the output
+    /// may be a mount or a link to another).
+    #[cfg(target_os = "linux")]
+    fn flush_file_systems(paths: &[&Path]) -> Result<(), WriteError> {
+        use std::collections::{BTreeMap, BTreeSet};
+        use std::os::unix::fs::MetadataExt as _;
+
+        let folders: BTreeSet<&Path> = paths
+            .iter()
+            .map(|path| path.parent().unwrap_or(Path::new(".")))
+            .collect();
+        let mut file_systems = BTreeMap::new();
+        for folder in folders {
+            let device = folder.metadata().map_err(io(folder))?.dev();
+            file_systems.entry(device).or_insert(folder);
+        }
+        for folder in file_systems.into_values() {
+            let handle = File::open(folder).map_err(io(folder))?;
+            rustix::fs::syncfs(&handle).map_err(|error| io(folder)(error.into()))?;
+        }
+        Ok(())
     }
 
     fn sync(path: &Path) -> Result<(), WriteError> {
