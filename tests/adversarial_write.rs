@@ -172,6 +172,48 @@ fn sigkill_during_generate_leaves_only_whole_files() {
     );
 }
 
+/// A fresh output stages whole folders under temporary names: a kill leaves each file
+/// absent or whole, and the next run removes the staged folders.
+#[test]
+fn sigkill_during_a_fresh_generate_leaves_only_whole_files() {
+    let w = workspace(150);
+    let out = w.root.join("fresh");
+    let mut leftovers = 0;
+    for percent in [0, 20, 40, 55, 70, 85, 100] {
+        let delay = w.full_run * percent / 100;
+        let _ = std::fs::remove_dir_all(&out);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+            .args(["generate", "new.kdl", "--out", "fresh"])
+            .current_dir(&w.root)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(delay);
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reap");
+        let after = if out.exists() {
+            snapshot(&out)
+        } else {
+            BTreeMap::new()
+        };
+        for (path, bytes) in &after {
+            if path.contains(".vigil-tmp-") {
+                leftovers += 1;
+                continue;
+            }
+            assert_eq!(
+                w.new.get(path),
+                Some(bytes),
+                "after SIGKILL at {delay:?}, {path} is not the whole new file"
+            );
+        }
+        let rerun = vigil(&w.root, &["generate", "new.kdl", "--out", "fresh"]);
+        assert!(rerun.status.success());
+        assert_eq!(snapshot(&out), w.new, "rerun after SIGKILL at {delay:?}");
+    }
+    eprintln!("SIGKILL of a fresh generate: {leftovers} staged files left for the next run");
+}
+
 #[test]
 fn concurrent_runs_on_one_folder_do_not_interleave() {
     let w = workspace(100);

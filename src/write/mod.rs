@@ -293,7 +293,7 @@ impl Staging<'_> {
             return Ok(Placed::new(artifact, Status::Created, self.digests));
         }
         if !self.seen.contains(folder) {
-            remove_orphaned_temporaries(folder);
+            remove_orphaned_temporaries(folder, self.batch.process());
             self.seen.insert(folder.to_path_buf());
         }
         let status = match read_existing(&path)? {
