@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vigil::emit::Options;
+
+/// The allocator the `vigil` binary uses, so that in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use vigil::source::Sources;
 
 /// A spec with `slos` SLOs of every SLI kind, one metric per SLO, a threshold alert per

@@ -3,6 +3,12 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
+/// Backends allocate on their threads and the writer frees on its own; glibc's allocator
+/// spent about a fifth of a large run's CPU time on that (measured at 10,000 SLOs: user
+/// time 3.45 s with glibc, 2.7 s with mimalloc, peak RSS 332 → 238–252 MiB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Every input is meant to end in output or coded diagnostics; a panic is a bug in vigil
     // and says so, instead of Rust's default message about a thread.
