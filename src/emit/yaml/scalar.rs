@@ -1,0 +1,195 @@
+//! How serde-saphyr (with its default options) writes a string scalar, decided in one
+//! pass for the strings vigil's YAML files are made of. Anything outside that set is
+//! [`Unsupported`], and the caller lets serde-saphyr write the whole document, so the
+//! output never depends on which path wrote it (`tests` compare the two on every file).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// The one answer when the fast path cannot be sure: serialize with serde-saphyr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Unsupported;
+
+/// How a string is written.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Scalar<'a> {
+    Plain(&'a str),
+    /// Double-quoted; only `\` and `"` need escaping in the strings that get here.
+    Quoted(&'a str),
+    /// A folded block scalar (`>-`), wrapped at [`WRAP`] columns.
+    Folded(&'a str),
+    /// serde-saphyr's own rendering of a short string, as one line.
+    Delegated(String),
+}
+
+/// serde-saphyr folds single-line strings longer than this into `>-` blocks.
+pub(super) const WRAP: usize = 80;
+
+/// YAML 1.1 words that would read as booleans, null or special floats.
+const KEYWORDS: &[&str] = &[
+    "null", "true", "false", "nan", "inf", "yes", "y", "on", "no", "n", "off",
+];
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
+}
+
+/// Printable ASCII only: no control character, nothing that needs an escape but `\`/`"`.
+fn printable(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+/// Whether a printable string with a [`classifiable`] first byte stays a string when
+/// written plain.
+fn plain_safe(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.last() == Some(&b' ') || is_keyword(s) || s == "<<" {
+        return false;
+    }
+    match bytes {
+        [b'?', b' ', ..]
+        | [
+            b',' | b':' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>'
+            | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ',
+            ..,
+        ] => return false,
+        _ => {}
+    }
+    if s.contains(": ") || s.trim_end().ends_with(':') {
+        return false;
+    }
+    // `#` after whitespace starts a comment.
+    !bytes.windows(2).any(|pair| pair == b" #")
+}
+
+/// Whether the first byte lets the string be classified here: numbers, timestamps, the
+/// special floats and document markers all start with one of the bytes excluded, and
+/// serde-saphyr writes one-character strings its own way.
+fn classifiable(s: &str) -> bool {
+    s.len() > 1
+        && !matches!(
+            s.as_bytes()[0],
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'~'
+        )
+}
+
+/// A string in value position.
+pub(super) fn value(s: &str) -> Result<Scalar<'_>, Unsupported> {
+    if s.contains('\n') {
+        return Err(Unsupported);
+    }
+    if !printable(s) || !classifiable(s) || (s.len() > WRAP && s.ends_with(' ')) {
+        if s.len() > WRAP {
+            return Err(Unsupported);
+        }
+        return delegated(s).map(Scalar::Delegated);
+    }
+    let plain = plain_safe(s);
+    Ok(match (plain, s.len() > WRAP) {
+        (true, true) => Scalar::Folded(s),
+        (true, false) => Scalar::Plain(s),
+        (false, _) => Scalar::Quoted(s),
+    })
+}
+
+/// A string in key position: identifiers that start with a letter (`_0` would read as a
+/// number in YAML 1.1, which drops underscores from numbers).
+pub(super) fn key(s: &str) -> Result<&str, Unsupported> {
+    let identifier = s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if identifier && !is_keyword(s) {
+        Ok(s)
+    } else {
+        Err(Unsupported)
+    }
+}
+
+thread_local! {
+    /// serde-saphyr's rendering of short strings the fast path does not classify (most
+    /// are durations and numbers in strings, `5m`, `0.25`: few, and repeated in every file).
+    static RENDERED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Enough for every distinct duration and number of a large spec; cleared beyond.
+const RENDERED_LIMIT: usize = 4096;
+
+fn delegated(s: &str) -> Result<String, Unsupported> {
+    if let Some(known) = RENDERED.with(|cache| cache.borrow().get(s).cloned()) {
+        return Ok(known);
+    }
+    let rendered = serde_saphyr::to_string(&s).map_err(|_| Unsupported)?;
+    let line = rendered.strip_suffix('\n').ok_or(Unsupported)?;
+    // Block scalars span lines: only the whole-document path writes those.
+    if line.contains('\n') || line.starts_with(['|', '>']) {
+        return Err(Unsupported);
+    }
+    RENDERED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= RENDERED_LIMIT {
+            cache.clear();
+        }
+        cache.insert(s.to_owned(), line.to_owned());
+    });
+    Ok(line.to_owned())
+}
+
+/// Writes `s` double-quoted.
+pub(super) fn write_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for part in s.split_inclusive(['\\', '"']) {
+        match part.as_bytes().last() {
+            Some(b'\\' | b'"') => {
+                out.push_str(&part[..part.len() - 1]);
+                out.push('\\');
+                out.push_str(&part[part.len() - 1..]);
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out.push('"');
+}
+
+/// Writes the body of a folded block scalar: each line indented by `indent` spaces,
+/// broken at a space once a line passes [`WRAP`] characters. As serde-saphyr does: the
+/// count restarts at each break (the word carried over is not counted), and a line with
+/// no space before the limit is not broken at all.
+pub(super) fn write_folded(out: &mut String, s: &str, indent: usize) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut column = 0;
+    // The last run of spaces that a non-space followed: (start, end).
+    let mut last_run: Option<(usize, usize)> = None;
+    let mut run_start: Option<usize> = None;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if byte == b' ' {
+            run_start.get_or_insert(i);
+        } else if let Some(run) = run_start.take() {
+            last_run = Some((run, i));
+        }
+        column += 1;
+        if column > WRAP {
+            let Some((run, end)) = last_run else {
+                break;
+            };
+            push_indent(out, indent);
+            out.push_str(&s[start..run]);
+            // A run of n spaces keeps n - 1 of them before the break, which folds to one.
+            for _ in 1..end - run {
+                out.push(' ');
+            }
+            out.push('\n');
+            start = end;
+            column = 0;
+            last_run = None;
+        }
+    }
+    push_indent(out, indent);
+    out.push_str(&s[start..]);
+    out.push('\n');
+}
+
+pub(super) fn push_indent(out: &mut String, indent: usize) {
+    for _ in 0..indent {
+        out.push(' ');
+    }
+}
