@@ -105,6 +105,8 @@ impl Batch {
                 remove_orphaned_temporaries(base, self.process);
                 let name = top.file_name().unwrap_or_default().to_string_lossy();
                 let staged = base.join(format!(".{name}.vigil-tmp-{}", self.process));
+                // Only a killed run whose process number this one reuses can have left it.
+                let _ = fs::remove_dir_all(&staged);
                 fs::create_dir(&staged).map_err(io(top))?;
                 self.tops.push((staged.clone(), top.clone()));
                 self.fresh.insert(top.clone(), staged.clone());
@@ -374,6 +376,22 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         drop(stage_some(dir.path()));
         assert_eq!(entries(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_staged_folder_left_by_an_earlier_process_of_the_same_number_is_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let leftover = dir
+            .path()
+            .join(format!(".new.vigil-tmp-{}", std::process::id()));
+        fs::create_dir(&leftover).expect("leftover");
+        fs::write(leftover.join("stale.txt"), "stale").expect("stale file");
+        let mut batch = Batch::new();
+        batch
+            .stage(dir.path().join("new/a.txt"), b"a")
+            .expect("stage");
+        batch.commit().expect("commit");
+        assert_eq!(entries(dir.path()), ["new", "new/a.txt"]);
     }
 
     #[test]
