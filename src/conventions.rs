@@ -23,6 +23,15 @@ pub const CACHE: &str = ".vigil-cache";
 /// The ignore file `write` keeps in the output folder so that git leaves [`CACHE`] out.
 pub const IGNORE_FILE: &str = ".gitignore";
 
+/// In the name of every file or folder `write` stages (`.<name>.vigil-tmp-<process>`): the
+/// one mark by which a later run knows what a killed one left behind.
+pub const TEMPORARY_MARK: &str = ".vigil-tmp-";
+
+/// The name under which `write` stages `name` before renaming it into place.
+pub fn temporary(name: &str, process: u32) -> String {
+    format!(".{name}{TEMPORARY_MARK}{process}")
+}
+
 /// Alertmanager outputs, relative to the output folder.
 pub const ALERTMANAGER_CONFIG: &str = "alertmanager/alertmanager.yml";
 pub const ALERTMANAGER_ROUTE_TESTS_SCRIPT: &str = "alertmanager/route-tests.sh";

@@ -11,6 +11,7 @@ use std::time::Duration;
 mod deadline;
 
 use deadline::vigil;
+use vigil::conventions::TEMPORARY_MARK;
 
 /// A spec with `slos` ratio SLOs; `objective` changes every generated file's contents.
 fn synthetic(slos: usize, objective: &str) -> String {
@@ -125,7 +126,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
         let mut saw_old = false;
         for (path, bytes) in &after {
             let name = Path::new(path).file_name().expect("name").to_string_lossy();
-            if name.contains(".vigil-tmp-") {
+            if name.contains(TEMPORARY_MARK) {
                 leftovers += 1;
                 continue;
             }
@@ -197,7 +198,7 @@ fn sigkill_during_a_fresh_generate_leaves_only_whole_files() {
             BTreeMap::new()
         };
         for (path, bytes) in &after {
-            if path.contains(".vigil-tmp-") {
+            if path.contains(TEMPORARY_MARK) {
                 leftovers += 1;
                 continue;
             }

@@ -8,6 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{WriteError, io};
+use crate::conventions::{TEMPORARY_MARK, temporary};
 
 /// Files staged, made durable together, then renamed into place.
 ///
@@ -104,7 +105,7 @@ impl Batch {
             _ => {
                 remove_orphaned_temporaries(base, self.process);
                 let name = top.file_name().unwrap_or_default().to_string_lossy();
-                let staged = base.join(format!(".{name}.vigil-tmp-{}", self.process));
+                let staged = base.join(temporary(&name, self.process));
                 // Only a killed run whose process number this one reuses can have left it.
                 let _ = fs::remove_dir_all(&staged);
                 fs::create_dir(&staged).map_err(io(top))?;
@@ -139,10 +140,10 @@ impl Batch {
             self.direct.push(target);
             return result;
         }
-        let temporary = parent.join(format!(".{name}.vigil-tmp-{}", self.process));
-        let result = write(&temporary).map_err(io(&path));
+        let sibling = parent.join(temporary(&name, self.process));
+        let result = write(&sibling).map_err(io(&path));
         // Registered even on failure, so that dropping the batch removes it.
-        self.staged.push((temporary, path));
+        self.staged.push((sibling, path));
         result
     }
 
@@ -284,11 +285,11 @@ pub(super) fn remove_orphaned_temporaries(folder: &Path, process: u32) {
     let Ok(entries) = fs::read_dir(folder) else {
         return;
     };
-    let own = format!(".vigil-tmp-{process}");
+    let own = format!("{TEMPORARY_MARK}{process}");
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with('.') || !name.contains(".vigil-tmp-") || name.ends_with(&own) {
+        if !name.starts_with('.') || !name.contains(TEMPORARY_MARK) || name.ends_with(&own) {
             continue;
         }
         match entry.file_type() {
@@ -383,7 +384,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let leftover = dir
             .path()
-            .join(format!(".new.vigil-tmp-{}", std::process::id()));
+            .join(crate::conventions::temporary("new", std::process::id()));
         fs::create_dir(&leftover).expect("leftover");
         fs::write(leftover.join("stale.txt"), "stale").expect("stale file");
         let mut batch = Batch::new();
