@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vigil::emit::Options;
+use vigil::source::Sources;
 
 /// The allocator the `vigil` binary uses, so that in-process figures match it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use vigil::source::Sources;
 
 /// A spec with `slos` SLOs of every SLI kind, one metric per SLO, a threshold alert per
 /// ten SLOs, services of ten SLOs each, receivers and routes.
@@ -377,8 +377,7 @@ fn whole_runs(folder: &Path) {
 /// again into the empty folder `floor` with nothing but create and write (no comparison,
 /// temporary, rename or flush). No writer of this output can be faster on this disk.
 fn file_system_floor(written: &Path, floor: &Path) -> String {
-    let mut files = Vec::new();
-    collect_files(written, written, &mut files);
+    let files = collect_files(written);
     let bytes: usize = files.iter().map(|(_, contents)| contents.len()).sum();
     let _ = std::fs::remove_dir_all(floor);
     let (start, cpu) = (Instant::now(), cpu_millis());
@@ -401,16 +400,18 @@ fn file_system_floor(written: &Path, floor: &Path) -> String {
     )
 }
 
-fn collect_files(root: &Path, folder: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
-    for entry in std::fs::read_dir(folder).expect("output folder").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(root, &path, files);
-        } else {
-            let relative = path.strip_prefix(root).expect("inside root").to_path_buf();
-            files.push((relative, std::fs::read(&path).expect("output file")));
-        }
-    }
+/// Every file under `root`, by relative path, with its contents.
+fn collect_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|entry| entry.expect("output folder"))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(root).expect("inside root");
+            let contents = std::fs::read(entry.path()).expect("output file");
+            (relative.to_path_buf(), contents)
+        })
+        .collect()
 }
 
 fn main() {
