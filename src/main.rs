@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 /// Backends allocate on their threads and the writer frees on its own; glibc's allocator
 /// spent about a fifth of a large run's CPU time on that (measured at 10,000 SLOs: user
-/// time 3.45 s with glibc, 2.7 s with mimalloc, peak RSS 332 → 238–252 MiB).
+/// time 3.44–3.46 s with glibc, 2.67–2.83 s with mimalloc, peak RSS 325 → 252–271 MiB).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
