@@ -152,7 +152,7 @@ pub fn stream(
 
 /// Artefacts handed over together: one hand-off per artefact woke the receiving thread
 /// tens of thousands of times (a tenth of a large run's time went to those wake-ups).
-pub const BATCH: usize = 32;
+pub(crate) const BATCH: usize = 32;
 
 fn emit_batched(
     backend: Backend,
