@@ -76,7 +76,7 @@ fn synthetic_kdl(slos: usize) -> String {
             _ => {
                 let _ = writeln!(
                     text,
-                    "metric m{i}_jobs_total type=counter service=svc{s} {{ help \"Jobs\"; }}"
+                    "metric m{i}_jobs_total type=counter service=svc{s} {{ help \"Jobs\"; label result \"ok\" \"fail\"; }}"
                 );
                 let _ = writeln!(
                     text,
@@ -152,7 +152,9 @@ fn synthetic_yaml(slos: usize) -> String {
                 ),
             ),
             _ => (
-                format!("  m{i}_jobs_total: {{type: counter, service: svc{s}, help: Jobs}}"),
+                format!(
+                    "  m{i}_jobs_total: {{type: counter, service: svc{s}, help: Jobs, labels: {{result: [ok, fail]}}}}"
+                ),
                 format!(
                     "  slo{i}:\n    service: svc{s}\n    objective: 99\n    window: 7d\n    sli:\n      query:\n        errors: 'sum(rate(m{i}_jobs_total{{result=\"fail\"}}[{{{{ window }}}}]))'\n        total: 'sum(rate(m{i}_jobs_total[{{{{ window }}}}]))'"
                 ),

@@ -71,7 +71,10 @@ fn settings() -> Settings {
 /// The SLO as vigil spells it, once per service.
 fn vigil_spec(services: usize) -> String {
     let mut text = String::from(
-        "vigil 1\ntier page level=1 severity=critical page=#true\ntier ticket level=2 severity=warning\n",
+        "vigil 1\ntier page level=1 severity=critical page=#true\ntier ticket level=2 severity=warning\n\
+         metric http_request_duration_seconds type=histogram unit=\"seconds\" {\n    \
+         help \"Request latency, by status code\"\n    buckets 0.1 0.25 0.5 1\n    \
+         label code \"200\" \"429\" \"500\" \"503\"\n}\n",
     );
     for s in 0..services {
         let _ = write!(

@@ -121,6 +121,18 @@ codes! {
     PromQlType = "vigil::promql::type", Error,
         "this field takes a series selector such as `http_requests_total{code=~\"5..\"}`",
         "A field that vigil wraps in `rate(...)` or compares with a bucket must be a plain series selector, not an arbitrary expression.";
+    UnknownMetric = "vigil::catalog::unknown_metric", Error,
+        "declare the metric in the catalog, fix the name, or mark a metric owned elsewhere `external=#true`",
+        "A selector in an expression (an SLI, an alert, an anomaly, a regression, a capacity item) names a metric the catalog does not declare. The catalog is the source of truth: a misspelled name selects nothing, so an SLI built on it records a 0 % error ratio forever and its alerts never fire. Histogram and summary series resolve to their metric (`_bucket`, `_count`, `_sum`); `up` and the other series every scrape writes, `ALERTS`, and the series vigil records itself (`slo:…`, `anomaly:…`, `alert:…:value`…) are known without a declaration. A metric owned by another team can be declared `external=#true`: its labels are then not checked.";
+    UnknownLabel = "vigil::catalog::unknown_label", Error,
+        "fix the label's name, declare it on the metric, or list it in `target-labels`",
+        "A matcher names a label the metric does not carry: not one of its declared labels, not `job` or `instance`, not a label of its service's `selector`, and not one of the `target-labels` the service (or `settings`) declares for labels that service discovery or relabelling adds. A matcher on a label a series does not have matches only the empty value, so a misspelled label silently selects nothing (or everything, for `!=`).";
+    UnmatchedValue = "vigil::catalog::unmatched_value", Warning,
+        "fix the matcher, or add the value to the label's declared values",
+        "A matcher on a label with enumerated values (or an `le` matcher on a histogram's buckets) matches none of the declared values, so the selector can only match series the catalog says do not exist. The label's declaration lists every value it takes; either the matcher or the declaration is wrong.";
+    TypeMismatch = "vigil::catalog::type_mismatch", Error,
+        "use the function or series that fits the metric's declared type",
+        "An expression uses a metric against its declared type: `rate()`, `irate()`, `increase()` or `resets()` of a gauge (they treat every drop as a counter reset), `histogram_quantile()` of something that is not a histogram's `_bucket` series (or a native histogram), an `le` matcher on a series without buckets, or the bare name of a classic histogram, which exposes only `_bucket`, `_count` and `_sum` series.";
     BaseUnit = "vigil::metric::base_unit", Warning,
         "use base units: seconds and bytes, e.g. rename `_ms` to `_seconds`",
         "Prometheus naming conventions use base units (seconds, bytes, ratios 0–1). A metric suffixed `_ms`, `_millis`, `_kb`, `_percent` and the like forces every query to convert.";

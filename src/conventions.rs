@@ -212,6 +212,17 @@ pub mod ops_rules {
     pub const CAPACITY_EXHAUSTION: &str = "capacity:exhaustion:days";
 }
 
+/// The first level of every series vigil records (`slo:…`, `anomaly:…`, `alert:…:value`…):
+/// an expression in the spec may read them without declaring them in the catalog.
+pub const RECORDED_PREFIXES: &[&str] = &["slo:", "anomaly:", "regression:", "capacity:", "alert:"];
+
+/// Whether vigil records series of this name itself.
+pub fn is_recorded_by_vigil(name: &str) -> bool {
+    RECORDED_PREFIXES
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
 /// The recording rule holding the value a threshold alert compares with its thresholds
 /// (`alert:erlmcp_memory_high:value`): the alerts read it, dashboards can plot it, and a
 /// generated test feeds it directly.

@@ -83,6 +83,37 @@ impl Sources {
         id
     }
 
+    /// Masks the text under `span` with `*` (quotes and line breaks kept, byte offsets
+    /// unchanged), so that a secret the spec holds inline is never printed back in a
+    /// diagnostic's source excerpt.
+    pub fn redact(&mut self, span: Span) {
+        let Some(file) = self.files.get_mut(span.file.0 as usize) else {
+            return;
+        };
+        let mut bytes = file.text.as_bytes().to_vec();
+        let end = span.end.min(bytes.len());
+        let Some(secret) = bytes.get_mut(span.start..end) else {
+            return;
+        };
+        let quoted = secret.len() >= 2
+            && matches!(secret[0], b'"' | b'\'')
+            && secret[secret.len() - 1] == secret[0];
+        let inner = if quoted {
+            let last = secret.len() - 1;
+            &mut secret[1..last]
+        } else {
+            secret
+        };
+        for byte in inner.iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')) {
+            *byte = b'*';
+        }
+        // Only whole UTF-8 sequences were replaced (every byte of a masked character
+        // became `*`), so the text stays valid.
+        if let Ok(text) = String::from_utf8(bytes) {
+            file.text = text.into();
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -106,6 +137,21 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::Sources;
+
+    #[test]
+    fn redaction_masks_the_value_and_keeps_offsets() {
+        let mut sources = Sources::default();
+        let text = "slack api-url=\"https://hooks.slack.com/T/é\" x=1\n";
+        let id = sources.add(String::from("a.kdl"), text);
+        let start = text.find('"').expect("a quote");
+        let end = text.rfind('"').expect("a quote") + 1;
+        sources.redact(super::Span::new(id, start, end));
+        let redacted = &sources.get(id).text;
+        assert_eq!(redacted.len(), text.len());
+        assert!(!redacted.contains("hooks"), "{redacted}");
+        assert!(redacted.starts_with("slack api-url=\"****"), "{redacted}");
+        assert!(redacted.ends_with("*\" x=1\n"), "{redacted}");
+    }
 
     #[test]
     fn lines_and_columns() {

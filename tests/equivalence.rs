@@ -164,9 +164,11 @@ settings {
 }
 tier critical level=1 severity=critical page=#true
 tier warning level=2 severity=warning
-service erlmcp { team platform; selector job=erlmcp; }
+service erlmcp { team platform; selector job=erlmcp; target-labels namespace pod; }
 metric x_errors_total type=counter service=erlmcp { help "x"; }
 metric x_total type=counter service=erlmcp { help "x"; }
+metric erlmcp_memory_usage_bytes type=gauge unit="bytes" service=erlmcp { help "x"; }
+metric erlmcp_memory_limit_bytes type=gauge unit="bytes" external=#true { help "x"; }
 slo uptime service=erlmcp {
     objective 99.9
     window calendar="month"
@@ -243,10 +245,12 @@ tiers:
   critical: {level: 1, severity: critical, page: true}
   warning: {level: 2, severity: warning}
 services:
-  erlmcp: {team: platform, selector: {job: erlmcp}}
+  erlmcp: {team: platform, selector: {job: erlmcp}, target_labels: [namespace, pod]}
 metrics:
   x_errors_total: {type: counter, service: erlmcp, help: x}
   x_total: {type: counter, service: erlmcp, help: x}
+  erlmcp_memory_usage_bytes: {type: gauge, unit: bytes, service: erlmcp, help: x}
+  erlmcp_memory_limit_bytes: {type: gauge, unit: bytes, external: true, help: x}
 slos:
   uptime:
     service: erlmcp

@@ -26,6 +26,11 @@ const SPEC: &str = r#"vigil 1
 tier page level=1 severity=critical page=#true
 tier ticket level=2 severity=warning
 service svc0 { selector job="svc0"; }
+metric http_request_duration_seconds type=histogram unit="seconds" {
+    help "Request latency, by status code"
+    buckets 0.1 0.25 0.5 1
+    label code "200" "429" "500" "503"
+}
 slo requests-availability service=svc0 {
     objective 99.9
     window "30d"

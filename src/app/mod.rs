@@ -108,7 +108,7 @@ struct Compiled {
 /// `--deny-warnings`).
 pub fn compile(paths: &[PathBuf], sources: &mut Sources) -> (Option<Model>, Diagnostics) {
     let (spec, diagnostics) = crate::spec::load(paths, sources);
-    finish(&spec, diagnostics)
+    finish(&spec, diagnostics, sources)
 }
 
 /// [`compile`] for files already in memory: `(name, text)` pairs.
@@ -123,12 +123,13 @@ pub fn compile_texts(
             spec.documents.push(document);
         }
     }
-    finish(&spec, diagnostics)
+    finish(&spec, diagnostics, sources)
 }
 
 fn finish(
     spec: &crate::spec::RawSpec,
     mut diagnostics: Diagnostics,
+    sources: &mut Sources,
 ) -> (Option<Model>, Diagnostics) {
     // A file that did not parse would make the checker report its declarations as
     // undefined elsewhere; shape errors inside parsed files do not, so checking goes on.
@@ -144,6 +145,11 @@ fn finish(
         return (None, diagnostics);
     }
     let (model, checked) = crate::check::check(spec);
+    for secret in checked.iter().filter(|d| d.code == Code::LiteralSecret) {
+        if let Some(span) = secret.span {
+            sources.redact(span);
+        }
+    }
     diagnostics.extend(checked);
     diagnostics.sort();
     (model, diagnostics)

@@ -25,7 +25,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
     let service = service_ref(&r, scope);
     let expr = r
         .required("expr", "the PromQL condition or value")
-        .and_then(|v| promql::expr(cx, v));
+        .and_then(|v| promql::expr(scope, v));
     let tier_given = r.value("tier").is_some();
     let tier = if tier_given {
         tier_ref(&r, scope, "the tier")
@@ -225,7 +225,7 @@ pub(crate) fn anomaly(node: &Node, scope: &Scope<'_>) -> Option<Anomaly> {
     let tier = tier_ref(&r, scope, "the tier the anomaly alert fires at");
     let expr = r
         .required("expr", "the PromQL value to watch")
-        .and_then(|v| promql::expr(cx, v));
+        .and_then(|v| promql::expr(scope, v));
     let seasons: Vec<(Duration, Span)> = r
         .list("seasonality")
         .unwrap_or_default()
@@ -294,7 +294,7 @@ pub(crate) fn regression(node: &Node, scope: &Scope<'_>) -> Option<Regression> {
     let tier = tier_ref(&r, scope, "the tier the regression alert fires at");
     let expr = r
         .required("expr", "the PromQL value to compare")
-        .and_then(|v| promql::expr(cx, v));
+        .and_then(|v| promql::expr(scope, v));
     let baseline = r
         .positive_duration("baseline")
         .unwrap_or(Duration::from_days(7));
@@ -350,10 +350,10 @@ pub(crate) fn capacity(node: &Node, scope: &Scope<'_>) -> Option<Capacity> {
     let tier = tier_ref(&r, scope, "the tier the capacity alert fires at");
     let usage = r
         .required("usage", "PromQL for what is used")
-        .and_then(|v| promql::expr(cx, v));
+        .and_then(|v| promql::expr(scope, v));
     let limit = r
         .required("limit", "PromQL for the limit")
-        .and_then(|v| promql::expr(cx, v));
+        .and_then(|v| promql::expr(scope, v));
     let headroom_percent = percent(
         &r,
         "headroom",

@@ -111,6 +111,7 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
             for_duration,
         })
     });
+    let target_labels = target_labels(&r, scope.cx);
     r.finish();
     Settings {
         runbook_base_url,
@@ -120,7 +121,21 @@ pub(crate) fn settings(node: &Node, scope: &Scope<'_>) -> Settings {
         labels,
         series_budget,
         cardinality_alert,
+        target_labels,
     }
+}
+
+/// `target-labels namespace pod`: labels the scrape puts on every series of a target.
+fn target_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<LabelName> {
+    let mut labels: Vec<LabelName> = r
+        .string_list("target-labels")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(name, span)| label_name(cx, &name, span, false))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    labels
 }
 
 /// `label name "value"` children: extra labels put on generated rules.
@@ -269,6 +284,7 @@ pub(crate) fn service(node: &Node, scope: &Scope<'_>) -> Option<Service> {
             selector.insert(label, value);
         }
     }
+    let target_labels = target_labels(&r, scope.cx);
     r.finish();
     let (name, span) = name?;
     check_identifier(scope.cx, &name, span, "service").then_some(())?;
@@ -278,6 +294,7 @@ pub(crate) fn service(node: &Node, scope: &Scope<'_>) -> Option<Service> {
         description,
         selector,
         drop_undeclared,
+        target_labels,
     })
 }
 

@@ -34,6 +34,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
     });
     let native = r.bool("native").unwrap_or(false);
     let max_series = r.count("max-series");
+    let external = r.bool("external").unwrap_or(false);
     let labels = metric_labels(&r, cx);
     r.finish();
     let (name, name_span) = name?;
@@ -102,7 +103,10 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
             .help("add `buckets 0.005 0.01 0.025 …`, or `native=#true` for a native histogram"),
         );
     }
-    naming_lint(cx, &name, name_span, &kind, unit.as_ref());
+    // An external metric's name is its owner's to choose.
+    if !external {
+        naming_lint(cx, &name, name_span, &kind, unit.as_ref());
+    }
     let metric = Metric {
         name: MetricName::new(name),
         kind,
@@ -111,6 +115,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
         help: help?,
         labels,
         max_series,
+        external,
     };
     cardinality(cx, &metric, name_span);
     Some(metric)

@@ -12,9 +12,11 @@ mod reader;
 mod receivers;
 mod retention;
 mod routing_lint;
+mod selectors;
 mod slo;
 
 pub(crate) use catalog::RESERVED_LABELS;
+pub(crate) use selectors::{Read, metrics_read};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -53,6 +55,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         cx: &cx,
         names: &names,
         targets: &targets,
+        catalog: None,
     };
     let settings = decls
         .settings
@@ -79,6 +82,12 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         |m| m.name.clone(),
     );
     series_budget(&settings, &metrics, decls.settings, &cx);
+    // From here on every expression is held against the catalog.
+    let catalog = selectors::Catalog::new(spec, &metrics, &services, &settings);
+    let scope = Scope {
+        catalog: Some(&catalog),
+        ..scope
+    };
     let retention = decls
         .retention
         .and_then(|n| retention::retention(n, &scope));
@@ -181,6 +190,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) cx: &'a Cx,
     pub(crate) names: &'a Names,
     pub(crate) targets: &'a crate::model::Targets,
+    /// The metric catalog, once it is built: expressions read before it are not resolved.
+    pub(crate) catalog: Option<&'a selectors::Catalog<'a>>,
 }
 
 #[derive(Default)]

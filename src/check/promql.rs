@@ -2,10 +2,12 @@
 
 use promql_parser::parser::{self, Expr};
 
+use super::Scope;
 use super::reader::{Cx, wrong_type};
+pub(crate) use super::selectors::Usage;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{MetricName, PromQl, Selector, WindowTemplate, substitute_window};
+use crate::model::{MetricName, PromQl, Selector, WindowTemplate, substitute_window_in_place};
 use crate::spec::{Scalar, Value};
 
 /// Expressions nested deeper than this are refused before parsing: real rules never come
@@ -77,17 +79,32 @@ fn parse(cx: &Cx, value: &Value, text: &str) -> Option<Expr> {
     }
 }
 
-/// Any `PromQL` expression.
-pub(crate) fn expr(cx: &Cx, value: &Value) -> Option<PromQl> {
-    let text = text_of(cx, value)?;
-    parse(cx, value, text).map(|_| PromQl::checked(text.trim()))
+/// Holds the expression's selectors against the catalog, once the catalog is built.
+fn resolve(scope: &Scope<'_>, value: &Value, text: &str, expr: &Expr) {
+    if let Some(catalog) = scope.catalog {
+        catalog.check(scope.cx, value, text, expr);
+    }
 }
 
-/// A plain instant-vector selector (`metric{label="v"}`), which vigil wraps in `rate()`.
-pub(crate) fn selector(cx: &Cx, value: &Value) -> Option<Selector> {
+/// Any `PromQL` expression.
+pub(crate) fn expr(scope: &Scope<'_>, value: &Value) -> Option<PromQl> {
+    let text = text_of(scope.cx, value)?;
+    let expr = parse(scope.cx, value, text)?;
+    resolve(scope, value, text, &expr);
+    Some(PromQl::checked(text.trim()))
+}
+
+/// A plain instant-vector selector (`metric{label="v"}`), which vigil wraps in `rate()`
+/// ([`Usage::Rated`]) or reads as it is.
+pub(crate) fn selector(scope: &Scope<'_>, value: &Value, usage: Usage) -> Option<Selector> {
+    let cx = scope.cx;
     let text = text_of(cx, value)?;
-    match parse(cx, value, text)? {
+    let expr = parse(cx, value, text)?;
+    match expr {
         Expr::VectorSelector(selector) if selector.offset.is_none() && selector.at.is_none() => {
+            if let Some(catalog) = scope.catalog {
+                catalog.check_selector(scope.cx, value, text, &selector, usage);
+            }
             Some(Selector::checked(
                 text.trim(),
                 selector.name.map(MetricName::new),
@@ -108,9 +125,10 @@ pub(crate) fn selector(cx: &Cx, value: &Value) -> Option<Selector> {
 }
 
 /// A template with `{{ window }}`; checked by substituting a window and parsing.
-pub(crate) fn template(cx: &Cx, value: &Value) -> Option<WindowTemplate> {
+pub(crate) fn template(scope: &Scope<'_>, value: &Value) -> Option<WindowTemplate> {
+    let cx = scope.cx;
     let text = text_of(cx, value)?;
-    let rendered = substitute_window(text, "5m");
+    let rendered = substitute_window_in_place(text);
     if rendered == text {
         cx.report(
             Diagnostic::new(
@@ -122,7 +140,9 @@ pub(crate) fn template(cx: &Cx, value: &Value) -> Option<WindowTemplate> {
         );
         return None;
     }
-    parse(cx, value, &rendered).map(|_| WindowTemplate::checked(text.trim()))
+    let expr = parse(cx, value, &rendered)?;
+    resolve(scope, value, &rendered, &expr);
+    Some(WindowTemplate::checked(text.trim()))
 }
 
 /// promql-parser panics converting some durations to `std::time::Duration`
@@ -254,17 +274,32 @@ mod tests {
         }
     }
 
+    /// Runs `test` with a scope that has no catalog.
+    fn with_scope(test: impl FnOnce(&Scope<'_>)) -> usize {
+        let cx = Cx::default();
+        let names = crate::check::names::Names::default();
+        let targets = crate::model::Targets::default();
+        test(&Scope {
+            cx: &cx,
+            names: &names,
+            targets: &targets,
+            catalog: None,
+        });
+        cx.into_diagnostics().iter().count()
+    }
+
     #[test]
     fn expressions() {
-        let cx = Cx::default();
-        assert!(expr(&cx, &value("sum(rate(x_total[5m])) > 1")).is_some());
-        assert!(expr(&cx, &value("sum(rate(x_total[5m]) > ")).is_none());
-        assert!(expr(&cx, &value(&"(".repeat(10_000))).is_none());
-        assert!(selector(&cx, &value("x_total{code!=\"ok\"}")).is_some());
-        assert!(selector(&cx, &value("rate(x_total[5m])")).is_none());
-        assert!(template(&cx, &value("sum(rate(x[{{ window }}]))")).is_some());
-        assert!(template(&cx, &value("sum(rate(x[5m]))")).is_none());
-        assert_eq!(cx.into_diagnostics().iter().count(), 4);
+        let reported = with_scope(|scope| {
+            assert!(expr(scope, &value("sum(rate(x_total[5m])) > 1")).is_some());
+            assert!(expr(scope, &value("sum(rate(x_total[5m]) > ")).is_none());
+            assert!(expr(scope, &value(&"(".repeat(10_000))).is_none());
+            assert!(selector(scope, &value("x_total{code!=\"ok\"}"), Usage::Rated).is_some());
+            assert!(selector(scope, &value("rate(x_total[5m])"), Usage::Rated).is_none());
+            assert!(template(scope, &value("sum(rate(x[{{ window }}]))")).is_some());
+            assert!(template(scope, &value("sum(rate(x[5m]))")).is_none());
+        });
+        assert_eq!(reported, 4);
     }
 
     /// Each of these panicked inside promql-parser before the check.
@@ -286,8 +321,7 @@ mod tests {
             "foo[0xffffffffffffffffff]",
         ] {
             assert!(durations::out_of_range(text), "{text}");
-            let cx = Cx::default();
-            assert!(expr(&cx, &value(text)).is_none(), "{text}");
+            with_scope(|scope| assert!(expr(scope, &value(text)).is_none(), "{text}"));
         }
         for text in [
             "sum(rate(x_total{path=\"[99999999999999999999]\"}[5m]))",

@@ -70,7 +70,16 @@ fn secret_file(
     since: Version,
     what: &str,
 ) -> Option<String> {
-    let (path, span) = r.required_string(keyword, what)?;
+    // A secret given inline is already reported (`refuse_inline`): its missing `*-file`
+    // twin would only repeat that.
+    let inline = keyword
+        .strip_suffix("-file")
+        .is_some_and(|base| r.value(base).is_some());
+    let (path, span) = if inline {
+        r.string(keyword)?
+    } else {
+        r.required_string(keyword, what)?
+    };
     gate(scope, span, keyword, since, r);
     Some(path)
 }
@@ -108,12 +117,18 @@ fn slack(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
         Version::new(0, 22),
         "the file holding the Slack webhook URL",
     );
-    Some(Integration::Slack(Slack {
-        api_url_file: api_url_file?,
+    // Every key is read before a missing one ends the integration, so the reader does
+    // not report the keys it was never asked for as unknown.
+    let slack = Slack {
+        api_url_file: String::new(),
         channel: r.string("channel").map(|(s, _)| s),
         title: r.string("title").map(|(s, _)| s),
         text: r.string("text").map(|(s, _)| s),
         send_resolved: send_resolved(r, true),
+    };
+    Some(Integration::Slack(Slack {
+        api_url_file: api_url_file?,
+        ..slack
     }))
 }
 
@@ -127,10 +142,12 @@ fn pagerduty(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
         Version::new(0, 25),
         "the file holding the Events v2 routing key",
     );
+    let severity = r.string("severity").map(|(s, _)| s);
+    let send_resolved = send_resolved(r, true);
     Some(Integration::PagerDuty(PagerDuty {
         routing_key_file: routing_key_file?,
-        severity: r.string("severity").map(|(s, _)| s),
-        send_resolved: send_resolved(r, true),
+        severity,
+        send_resolved,
     }))
 }
 
@@ -169,11 +186,13 @@ fn opsgenie(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
             })
         })
         .collect();
+    let priority = r.string("priority").map(|(s, _)| s);
+    let send_resolved = send_resolved(r, true);
     Some(Integration::OpsGenie(OpsGenie {
         api_key_file: api_key_file?,
-        priority: r.string("priority").map(|(s, _)| s),
+        priority,
         responders,
-        send_resolved: send_resolved(r, true),
+        send_resolved,
     }))
 }
 
@@ -184,20 +203,23 @@ fn email(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
         path
     });
     let to = r.required_string("to", "the address alerts are sent to");
-    Some(Integration::Email(Email {
-        to: to?.0,
+    let email = Email {
+        to: String::new(),
         from: r.string("from").map(|(s, _)| s),
         smarthost: r.string("smarthost").map(|(s, _)| s),
         auth_username: r.string("auth-username").map(|(s, _)| s),
         auth_password_file,
         require_tls: r.bool("require-tls"),
         send_resolved: send_resolved(r, false),
-    }))
+    };
+    Some(Integration::Email(Email { to: to?.0, ..email }))
 }
 
 fn webhook(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
     let inline = r.string("url");
     let file = r.string("url-file");
+    let max_alerts = r.count("max-alerts");
+    let send_resolved = send_resolved(r, true);
     let url = match (inline, file) {
         (Some((url, span)), None) => {
             if let Some(reason) = credential_in_url(&url) {
@@ -235,8 +257,8 @@ fn webhook(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
     };
     Some(Integration::Webhook(Webhook {
         url,
-        max_alerts: r.count("max-alerts"),
-        send_resolved: send_resolved(r, true),
+        max_alerts,
+        send_resolved,
     }))
 }
 
@@ -249,11 +271,15 @@ fn msteams(r: &Reader<'_, '_>, scope: &Scope<'_>) -> Option<Integration> {
         Version::new(0, 27),
         "the file holding the Teams webhook URL",
     );
-    Some(Integration::MsTeams(MsTeams {
-        webhook_url_file: file?,
+    let teams = MsTeams {
+        webhook_url_file: String::new(),
         title: r.string("title").map(|(s, _)| s),
         text: r.string("text").map(|(s, _)| s),
         send_resolved: send_resolved(r, true),
+    };
+    Some(Integration::MsTeams(MsTeams {
+        webhook_url_file: file?,
+        ..teams
     }))
 }
 

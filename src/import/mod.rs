@@ -18,6 +18,7 @@ mod sloth_convert;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::check::{Read, metrics_read};
 use crate::diagnostic::Diagnostics;
 use crate::model::{BurnWindow, CalendarPeriod, Decimal, Duration, Window, format_decimal};
 use crate::source::{FileId, Sources};
@@ -146,6 +147,7 @@ impl Draft {
                 .into_iter()
                 .map(|s| Node::new("service").arg(Value::Text(s))),
         );
+        nodes.extend(self.metrics());
         for (slo, name) in self.slos.iter().zip(names) {
             nodes.push(slo.node(&name));
         }
@@ -153,6 +155,60 @@ impl Draft {
             Format::Kdl => render::kdl(&self.header, &nodes),
             Format::Yaml => render::yaml(&self.header, &nodes),
         }
+    }
+
+    /// A catalog entry for every metric the SLIs read, declared `external`: the source
+    /// has no catalog, so the labels are left for the owner to declare, while names and
+    /// types are checked from the start.
+    fn metrics(&self) -> Vec<Node> {
+        let mut read: BTreeMap<String, Read> = BTreeMap::new();
+        for slo in &self.slos {
+            for template in [&slo.sli.errors, &slo.sli.total] {
+                let text = crate::model::substitute_window(template, "5m");
+                let Ok(expr) = promql_parser::parser::parse(&text) else {
+                    continue;
+                };
+                for (name, how) in metrics_read(&expr) {
+                    // Buckets are only ever a histogram's: declare the histogram.
+                    let (name, how) = match name.strip_suffix("_bucket") {
+                        Some(base) => (base.to_owned(), Read::Buckets),
+                        None => (name, how),
+                    };
+                    let entry = read.entry(name).or_insert(how);
+                    *entry = (*entry).max(how);
+                }
+            }
+        }
+        let histograms: BTreeSet<String> = read
+            .iter()
+            .filter(|(_, how)| **how == Read::Buckets)
+            .map(|(name, _)| name.clone())
+            .collect();
+        let of_histogram = |name: &str| {
+            ["_count", "_sum"].iter().any(|suffix| {
+                name.strip_suffix(suffix)
+                    .is_some_and(|base| histograms.contains(base))
+            })
+        };
+        read.into_iter()
+            .filter(|(name, _)| {
+                !crate::conventions::is_recorded_by_vigil(name) && !of_histogram(name)
+            })
+            .map(|(name, how)| {
+                let node = Node::new("metric").arg(Value::text(name));
+                let node = match how {
+                    Read::Buckets => node
+                        .prop("type", Value::text("histogram"))
+                        .prop("native", Value::Bool(true)),
+                    Read::Counter => node.prop("type", Value::text("counter")),
+                    Read::Value => node.prop("type", Value::text("gauge")),
+                };
+                node.prop("external", Value::Bool(true))
+                    .child(Node::new("help").arg(Value::text(
+                        "Read by an imported SLI; declare its labels to have its selectors checked",
+                    )))
+            })
+            .collect()
     }
 
     /// Valid, unique SLO names: the source name, or `service-name` where two services

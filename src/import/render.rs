@@ -159,6 +159,7 @@ fn quote(text: &str) -> String {
 const NAMED: &[(&str, &str)] = &[
     ("tier", "tiers"),
     ("service", "services"),
+    ("metric", "metrics"),
     ("slo", "slos"),
     ("label", "labels"),
 ];

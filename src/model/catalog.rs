@@ -54,6 +54,9 @@ pub struct Service {
     pub selector: BTreeMap<LabelName, String>,
     /// The scrape snippet keeps only the declared metrics (`metric_relabel_configs`).
     pub drop_undeclared: bool,
+    /// Labels service discovery or relabelling puts on every series of this service's
+    /// targets (`namespace`, `pod`): selectors may match on them.
+    pub target_labels: Vec<LabelName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +69,9 @@ pub struct Metric {
     pub labels: Vec<MetricLabel>,
     /// Per-metric series budget.
     pub max_series: Option<u64>,
+    /// Owned by someone else: its labels are not declared here, so selectors on it are
+    /// not checked label by label.
+    pub external: bool,
 }
 
 impl Metric {

@@ -20,12 +20,12 @@ pub use slo::{
     AbsentAlert, Alerting, BudgetAlert, BurnAlert, BurnWindow, CalendarPeriod, Events,
     HistogramMode, Sli, Slo, Window,
 };
-pub(crate) use values::substitute_window;
 pub use values::{
     AlertName, Decimal, Duration, IntervalName, LabelName, MetricName, Objective, PromQl,
     ReceiverName, RuleName, Selector, ServiceName, SloName, TeamName, TierName, Version,
     WindowTemplate, format_decimal,
 };
+pub(crate) use values::{substitute_window, substitute_window_in_place};
 
 use std::collections::BTreeMap;
 
@@ -144,6 +144,8 @@ pub struct Settings {
     pub series_budget: Option<u64>,
     /// The runtime alert on metrics whose live series exceed their budget; off when `None`.
     pub cardinality_alert: Option<CardinalityAlert>,
+    /// Labels every scraped series carries whatever its service (`namespace`, `cluster`).
+    pub target_labels: Vec<LabelName>,
 }
 
 /// Fires when a declared metric has more live series per target than its budget

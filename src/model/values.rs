@@ -310,18 +310,32 @@ impl WindowTemplate {
 
 /// Replaces `{{ window }}` (any spacing) and Sloth's `{{.window}}` with `window`.
 pub(crate) fn substitute_window(template: &str, window: &str) -> String {
+    substitute_each(template, |_| window.to_owned())
+}
+
+/// The template with each placeholder replaced by a 5-minute duration of the same length
+/// (`{{ window }}` → `0000000005m`), so that a place in the result is the same place in
+/// the template.
+pub(crate) fn substitute_window_in_place(template: &str) -> String {
+    substitute_each(template, |placeholder| {
+        format!("{}5m", "0".repeat(placeholder.len().saturating_sub(2)))
+    })
+}
+
+fn substitute_each(template: &str, window: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         let Some(end) = rest[start..].find("}}") else {
             break;
         };
+        let placeholder = &rest[start..start + end + 2];
         let inner = rest[start + 2..start + end].trim();
         out.push_str(&rest[..start]);
         if inner == "window" || inner == ".window" {
-            out.push_str(window);
+            out.push_str(&window(placeholder));
         } else {
-            out.push_str(&rest[start..start + end + 2]);
+            out.push_str(placeholder);
         }
         rest = &rest[start + end + 2..];
     }

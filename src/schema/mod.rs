@@ -228,6 +228,9 @@ pub struct Settings {
     pub series_budget: Option<u64>,
     /// The runtime alert on metrics with more live series than their budget.
     pub cardinality_alert: Option<CardinalityAlert>,
+    /// Labels every scraped series carries (`namespace`, `cluster`): selectors may match
+    /// on them.
+    pub target_labels: Option<OneOrMany<String>>,
 }
 
 /// Fires when a declared metric has more live series per target than its budget.
@@ -294,6 +297,9 @@ pub struct Service {
     pub selector: Option<Matchers>,
     /// The scrape snippet keeps only the declared metrics (default false).
     pub drop_undeclared_metrics: Option<bool>,
+    /// Labels service discovery or relabelling puts on every series of the service's
+    /// targets: selectors may match on them.
+    pub target_labels: Option<OneOrMany<String>>,
 }
 
 /// A metric in the catalog.
@@ -314,6 +320,9 @@ pub struct Metric {
     pub native: Option<bool>,
     /// The expected maximum number of series.
     pub max_series: Option<u64>,
+    /// Owned by another team or exporter: its labels are not declared, so selectors on it
+    /// are not checked label by label (default false).
+    pub external: Option<bool>,
     /// Labels by name: their list of values, or `{unbounded: true}`.
     pub labels: Option<BTreeMap<String, MetricLabel>>,
 }

@@ -1,6 +1,7 @@
 //! Stage 1: read spec files (KDL or YAML, one file, several, or folders) into raw trees.
 
 mod kdl;
+pub mod literal;
 pub mod tree;
 mod yaml;
 
@@ -27,12 +28,12 @@ pub fn parse_text(
     sources: &mut Sources,
     diagnostics: &mut Diagnostics,
 ) -> Option<Document> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file = sources.add(name.replace('\\', "/"), text);
+    let text: std::sync::Arc<str> = text.strip_prefix('\u{feff}').unwrap_or(text).into();
+    let file = sources.add(name.replace('\\', "/"), text.clone());
     if is_yaml(Path::new(name)) {
-        yaml::parse(file, text, diagnostics)
+        yaml::parse(file, &text, diagnostics)
     } else {
-        kdl::parse(file, text, diagnostics)
+        kdl::parse(file, &text, diagnostics)
     }
 }
 

@@ -88,4 +88,7 @@ impl Node {
 pub struct Document {
     pub file: FileId,
     pub root: Node,
+    /// The file's text, so that a place inside a string value (a selector inside a PromQL
+    /// expression) can be mapped back to the bytes the user wrote.
+    pub text: std::sync::Arc<str>,
 }

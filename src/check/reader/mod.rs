@@ -42,6 +42,9 @@ pub(crate) struct Reader<'n, 'c> {
     props_read: Vec<Cell<bool>>,
     children_read: Vec<Cell<bool>>,
     asked: RefCell<Vec<&'static str>>,
+    /// Required properties found missing, reported by `finish` (or on drop): a positional
+    /// value left over is then reported as that property written without its key.
+    pending: RefCell<Vec<(&'static str, String)>>,
 }
 
 impl<'n, 'c> Reader<'n, 'c> {
@@ -53,6 +56,7 @@ impl<'n, 'c> Reader<'n, 'c> {
             props_read: node.props.iter().map(|_| Cell::new(false)).collect(),
             children_read: node.children.iter().map(|_| Cell::new(false)).collect(),
             asked: RefCell::new(Vec::new()),
+            pending: RefCell::new(Vec::new()),
         };
         reader.report_duplicate_props();
         reader
@@ -176,9 +180,33 @@ impl<'n, 'c> Reader<'n, 'c> {
     pub(crate) fn required(&self, keyword: &'static str, what: &str) -> Option<&'n Value> {
         let value = self.value(keyword);
         if value.is_none() {
-            self.missing(keyword, what);
+            self.pending.borrow_mut().push((keyword, what.to_owned()));
         }
         value
+    }
+
+    /// One diagnostic for a required property written as a positional value
+    /// (`budget-consumed 70` for `budget-consumed percent=70`).
+    fn positional_for(&self, value: &Value, keyword: &str) {
+        let key = self.spelled(keyword);
+        let written = match &value.scalar {
+            Scalar::String(text) => format!("{text:?}"),
+            Scalar::Number(text) => text.clone(),
+            other => other.type_name().to_owned(),
+        };
+        let fixed = match self.node.dialect {
+            crate::spec::Dialect::Kdl => format!("{key}={written}"),
+            crate::spec::Dialect::Yaml => format!("{key}: {written}"),
+        };
+        self.cx.report(
+            Diagnostic::new(
+                Code::Missing,
+                value.span,
+                format!("`{}` takes `{key}` by name", self.display_name()),
+            )
+            .label(format!("write `{fixed}`"))
+            .help(format!("name the value: `{} {fixed}`", self.node.name)),
+        );
     }
 
     pub(crate) fn missing(&self, keyword: &str, what: &str) {
@@ -353,7 +381,18 @@ impl<'n, 'c> Reader<'n, 'c> {
         let asked = self.asked.borrow();
         let spelled: Vec<String> = asked.iter().map(|k| self.spelled(k)).collect();
         let candidates = || spelled.iter().map(String::as_str);
-        for value in self.node.args.iter().skip(self.args_read.get()) {
+        let mut unread = self.node.args.iter().skip(self.args_read.get()).peekable();
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let mut pending = pending.into_iter();
+        if let (Some(value), Some((keyword, _))) = (unread.peek(), pending.clone().next()) {
+            self.positional_for(value, keyword);
+            unread.next();
+            pending.next();
+        }
+        for (keyword, what) in pending {
+            self.missing(keyword, &what);
+        }
+        for value in unread {
             self.cx.report(
                 Diagnostic::new(
                     Code::UnknownProperty,
@@ -398,6 +437,16 @@ impl<'n, 'c> Reader<'n, 'c> {
                     .help(did_you_mean(&child.name, candidates(), "node")),
                 );
             }
+        }
+    }
+}
+
+/// A reader dropped without `finish` (a builder that gave up early) still reports the
+/// required properties it found missing.
+impl Drop for Reader<'_, '_> {
+    fn drop(&mut self) {
+        for (keyword, what) in std::mem::take(self.pending.get_mut()) {
+            self.missing(keyword, &what);
         }
     }
 }

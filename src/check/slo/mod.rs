@@ -169,11 +169,15 @@ fn sli(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Sli> {
     }
     if let Some(node) = ratio {
         let r = Reader::new(node, cx);
-        let errors = r.value("errors").and_then(|v| promql::selector(cx, v));
-        let good = r.value("good").and_then(|v| promql::selector(cx, v));
+        let errors = r
+            .value("errors")
+            .and_then(|v| promql::selector(s.scope, v, promql::Usage::Rated));
+        let good = r
+            .value("good")
+            .and_then(|v| promql::selector(s.scope, v, promql::Usage::Rated));
         let total = r
             .required("total", "the selector counting all events")
-            .and_then(|v| promql::selector(cx, v));
+            .and_then(|v| promql::selector(s.scope, v, promql::Usage::Rated));
         let given = u8::from(r.value("errors").is_some()) + u8::from(r.value("good").is_some());
         r.finish();
         if given != 1 {
@@ -204,7 +208,7 @@ fn sli(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Sli> {
         let r = Reader::new(node, cx);
         let metric = r
             .required("metric", "a 0/1 gauge such as `up{job=\"x\"}`")
-            .and_then(|v| promql::selector(cx, v));
+            .and_then(|v| promql::selector(s.scope, v, promql::Usage::AsIs));
         r.finish();
         return Some(Sli::Availability { metric: metric? });
     }
@@ -212,10 +216,10 @@ fn sli(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Sli> {
     let r = Reader::new(node, cx);
     let errors = r
         .required("errors", "PromQL for the error rate over `{{ window }}`")
-        .and_then(|v| promql::template(cx, v));
+        .and_then(|v| promql::template(s.scope, v));
     let total = r
         .required("total", "PromQL for the total rate over `{{ window }}`")
-        .and_then(|v| promql::template(cx, v));
+        .and_then(|v| promql::template(s.scope, v));
     r.finish();
     Some(Sli::Query {
         errors: errors?,
@@ -233,13 +237,17 @@ fn latency_sli(node: &Node, s: &SloScope<'_>) -> Option<Sli> {
     );
     let threshold = threshold_value.and_then(|v| r.as_duration(v));
     let mut matchers = BTreeMap::new();
-    for (key, key_span, value, _) in r.map("match").unwrap_or_default() {
-        if let Some(label) = label_name(cx, &key, key_span, false) {
-            matchers.insert(label, value);
+    let written = r.map("match").unwrap_or_default();
+    for (key, key_span, value, _) in &written {
+        if let Some(label) = label_name(cx, key, *key_span, false) {
+            matchers.insert(label, value.clone());
         }
     }
     r.finish();
     let (metric, metric_span) = metric?;
+    if let Some(catalog) = s.scope.catalog {
+        catalog.check_matchers(cx, &format!("{metric}_bucket"), &written);
+    }
     if !s
         .scope
         .names

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::rules::{rate_series, windows};
-use super::sli::watched_series;
+use super::sli::{watched_event_series, watched_series};
 use super::{Rule, RuleGroup, SloContext};
 use crate::conventions::{
     LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_TEAM, LABEL_TIER, rule_groups, runbook_url,
@@ -35,9 +35,17 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
     if let Some(budget) = &alerting.budget_exhausted {
         rules.push(budget_rule(cx, budget, &slo_alerts::budget_exhausted(name)));
     }
-    if let (Some(absent), Some(series)) = (&alerting.absent, watched_series(cx.model, cx.slo)) {
+    if let (Some(absent), Some(primary)) = (&alerting.absent, watched_series(cx.model, cx.slo)) {
         let alert = slo_alerts::absent(name);
-        let mut rule = cx.alert(&alert, format!("absent({series})"), &absent.tier);
+        // `or on()` adds the second only when the first is empty: one alert either way.
+        let (expression, series) = match watched_event_series(cx.model, cx.slo) {
+            Some(events) => (
+                format!("absent({primary}) or on () absent({events})"),
+                format!("{primary} or {events}"),
+            ),
+            None => (format!("absent({primary})"), primary),
+        };
+        let mut rule = cx.alert(&alert, expression, &absent.tier);
         rule.for_duration = Some(absent.for_duration);
         rule.annotations = annotations(
             cx,

@@ -12,7 +12,9 @@ use promql_parser::parser::{self, Expr};
 use serde::Serialize;
 
 use super::sli::{latency_labels, le_value, scoped};
-use crate::model::{Decimal, Events, HistogramMode, LabelName, Model, Sli, Slo, format_decimal};
+use crate::model::{
+    Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo, format_decimal,
+};
 
 /// Events per input step when there is traffic.
 const EVENTS_PER_STEP: i64 = 100;
@@ -87,6 +89,7 @@ impl Shape {
                     Events::Good(s) => (s, false),
                 };
                 ratio_shape(
+                    model,
                     &parse(&scoped(special, service))?,
                     &parse(&scoped(total, service))?,
                     &group,
@@ -108,7 +111,7 @@ impl Shape {
             }
             Sli::Availability { metric } => {
                 let (name, matchers) = parse(&scoped(metric, service))?;
-                let labels = satisfy(&group, &matchers)?;
+                let labels = satisfy(Declared::of(model, &name), &group, &matchers)?;
                 ShapeKind::Gauge {
                     series: render(&name, &labels),
                 }
@@ -210,24 +213,59 @@ fn parse(selector: &str) -> Option<(String, Vec<Matcher>)> {
     Some((name, matchers))
 }
 
+/// The values the catalog declares for the labels of one metric: input series take
+/// these first, so a generated test feeds the series the catalog says exist.
+#[derive(Clone, Copy)]
+struct Declared<'m> {
+    metric: Option<&'m Metric>,
+}
+
+impl<'m> Declared<'m> {
+    /// The declared metric a series name belongs to (`x_bucket` and the like included).
+    fn of(model: &'m Model, series: &str) -> Self {
+        let find = |name: &str| model.metrics.iter().find(|m| m.name.as_str() == name);
+        let metric = find(series).or_else(|| {
+            ["_bucket", "_count", "_sum"]
+                .iter()
+                .find_map(|suffix| series.strip_suffix(suffix).and_then(find))
+        });
+        Self { metric }
+    }
+
+    fn values(self, label: &str) -> &'m [String] {
+        self.metric
+            .and_then(|m| m.labels.iter().find(|l| l.name.as_str() == label))
+            .and_then(|l| match &l.values {
+                LabelValues::Enumerated(values) => Some(values.as_slice()),
+                LabelValues::Unbounded => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
 fn ratio_shape(
+    model: &Model,
     special: &(String, Vec<Matcher>),
     total: &(String, Vec<Matcher>),
     group: &BTreeMap<String, String>,
     special_is_errors: bool,
 ) -> Option<ShapeKind> {
+    let declared = Declared::of(model, &special.0);
     if special.0 != total.0 {
         return Some(ShapeKind::Separate {
-            special: render(&special.0, &satisfy(group, &special.1)?),
+            special: render(&special.0, &satisfy(declared, group, &special.1)?),
             special_is_errors,
-            total: render(&total.0, &satisfy(group, &total.1)?),
+            total: render(
+                &total.0,
+                &satisfy(Declared::of(model, &total.0), group, &total.1)?,
+            ),
         });
     }
     let both: Vec<Matcher> = special.1.iter().chain(&total.1).cloned().collect();
-    let inside = satisfy(group, &both)?;
+    let inside = satisfy(declared, group, &both)?;
     let outside = special.1.iter().find_map(|flip| {
         let mut labels = inside.clone();
-        let value = candidates(&labels, &flip.name)
+        let value = candidates(declared, &labels, &flip.name)
             .into_iter()
             .find(|v| !flip.is_match(v) && matches_all(&total.1, &flip.name, v))?;
         set(&mut labels, &flip.name, value);
@@ -246,27 +284,37 @@ fn ratio_shape(
 
 /// A label set every matcher accepts, starting from `base`.
 fn satisfy(
+    declared: Declared<'_>,
     base: &BTreeMap<String, String>,
     matchers: &[Matcher],
 ) -> Option<BTreeMap<String, String>> {
     let mut labels = base.clone();
     for matcher in matchers {
         let value = std::iter::once(matcher.value.clone())
-            .chain(candidates(&labels, &matcher.name))
+            .chain(candidates(declared, &labels, &matcher.name))
             .find(|v| matches_all(matchers, &matcher.name, v))?;
         set(&mut labels, &matcher.name, value);
     }
     Some(labels)
 }
 
-/// Values worth trying for a label: its current value, absent, then common label values.
-fn candidates(labels: &BTreeMap<String, String>, name: &str) -> Vec<String> {
+/// Values worth trying for a label: the values the catalog declares for it, its current
+/// value, absent, then common label values (for metrics declared `external`).
+fn candidates(
+    declared: Declared<'_>,
+    labels: &BTreeMap<String, String>,
+    name: &str,
+) -> Vec<String> {
     let current = labels.get(name).cloned().unwrap_or_default();
     let common = [
         "", "vigil", "ok", "error", "success", "failure", "pass", "fail", "true", "false", "200",
         "500", "1", "0", "timeout",
     ];
-    std::iter::once(current)
+    declared
+        .values(name)
+        .iter()
+        .cloned()
+        .chain(std::iter::once(current))
         .chain(common.iter().map(|s| (*s).to_owned()))
         .collect()
 }

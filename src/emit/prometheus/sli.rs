@@ -118,6 +118,24 @@ pub(crate) fn watched_series(model: &Model, slo: &Slo) -> Option<String> {
     }
 }
 
+/// The errors-side (or good-side) metric of a ratio SLI, by name and the service's
+/// selector only, when it is not already what [`watched_series`] watches: a misnamed or
+/// vanished events metric then raises the absent alert too, while its error-code
+/// matchers are left out (no 5xx series at all is normal).
+pub(crate) fn watched_event_series(model: &Model, slo: &Slo) -> Option<String> {
+    let Sli::Ratio { events, .. } = &slo.sli else {
+        return None;
+    };
+    let (Events::Errors(events) | Events::Good(events)) = events;
+    let service = model.service(&slo.service);
+    let labels = latency_labels(&BTreeMap::new(), service);
+    let watched = selector(events.metric()?.as_str(), &labels, None);
+    let primary = watched_series(model, slo)?;
+    let same = parser::parse(&watched).ok().map(|e| e.to_string())
+        == parser::parse(&primary).ok().map(|e| e.to_string());
+    (!same).then_some(watched)
+}
+
 /// `sum by (a, b) ` or `sum`.
 pub(crate) fn sum_by(group_by: &[LabelName]) -> String {
     if group_by.is_empty() {

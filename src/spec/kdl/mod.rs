@@ -27,14 +27,22 @@ use crate::source::{FileId, Span};
 /// parser recurses per level.
 const MAX_DEPTH: usize = 64;
 
-pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
+pub(crate) fn parse(
+    file: FileId,
+    text: &std::sync::Arc<str>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Document> {
     let mut cursor = cursor::Cursor::new(file, text);
     match cursor.document() {
         Ok(nodes) => {
             let whole = Span::new(file, 0, text.len());
             let mut root = Node::new("", Span::new(file, 0, 0), whole, Dialect::Kdl);
             root.children = nodes;
-            Some(Document { file, root })
+            Some(Document {
+                file,
+                root,
+                text: text.clone(),
+            })
         }
         Err(fail) => {
             diagnostics.push(fail.diagnostic(file, text.len()));

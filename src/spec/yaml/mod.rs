@@ -41,7 +41,11 @@ impl Yaml {
     }
 }
 
-pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
+pub(crate) fn parse(
+    file: FileId,
+    text: &std::sync::Arc<str>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Document> {
     let mut reader = Reader {
         file,
         text,
@@ -70,7 +74,11 @@ pub(crate) fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> 
             .help("start the file with `vigil: 1` and top-level keys such as `slos:`"),
         ),
     }
-    Some(Document { file, root })
+    Some(Document {
+        file,
+        root,
+        text: text.clone(),
+    })
 }
 
 struct Reader<'a> {
