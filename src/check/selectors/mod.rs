@@ -230,6 +230,24 @@ impl<'m> Catalog<'m> {
         }
     }
 
+    /// Checks that every series an SLI reads carries each label of its `group-by`:
+    /// grouping by a label the series lack yields one group, silently.
+    pub(crate) fn check_grouping(&self, cx: &Cx, series: &[String], grouping: &[(String, Span)]) {
+        for name in series {
+            let labels = match self.resolve(name) {
+                Resolved::Declared(metric, _) if metric.external => continue,
+                Resolved::Declared(metric, kind) => self.labels_of(metric, kind),
+                Resolved::Scrape => self.scrape_labels(),
+                Resolved::Unchecked | Resolved::Unknown => continue,
+            };
+            for (label, span) in grouping {
+                if !labels.contains(label.as_str()) {
+                    unknown_label(cx, name, label, *span, &labels);
+                }
+            }
+        }
+    }
+
     /// The span of `text[range]` in the file, or the whole value when it cannot be placed.
     fn place(&self, value: &Value, text: &str, range: Option<Range<usize>>) -> Span {
         let decoded = match &value.scalar {

@@ -63,11 +63,10 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
         });
     let (window, window_span) = window(&r).unzip();
     let sli = sli(&r, s);
-    let group_by = r
-        .string_list("group-by")
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(label, span)| label_name(cx, &label, span, true))
+    let grouping = r.string_list("group-by").unwrap_or_default();
+    let group_by = grouping
+        .iter()
+        .filter_map(|(label, span)| label_name(cx, label, *span, true))
         .collect();
     let labels = user_labels(&r, "label");
     let alerting = alerting(&r, s);
@@ -89,9 +88,41 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
         runbook,
     };
     let window_span = window_span.unwrap_or(name_span);
+    if let Some(catalog) = scope.catalog {
+        // Invalid and reserved names are reported already.
+        let valid: Vec<(String, Span)> = grouping
+            .into_iter()
+            .filter(|(label, _)| {
+                crate::check::names::valid_label_name(label)
+                    && !crate::check::RESERVED_LABELS.contains(&label.as_str())
+            })
+            .collect();
+        catalog.check_grouping(cx, &sli_series(&slo.sli), &valid);
+    }
     impossible_tiers(&slo, cx, name_span);
     retention_conflict(&slo, s.retention, window_span, s);
     Some(slo)
+}
+
+/// The series an SLI reads by name, for the labels its `group-by` may use.
+fn sli_series(sli: &Sli) -> Vec<String> {
+    match sli {
+        Sli::Ratio { events, total } => {
+            let (Events::Errors(events) | Events::Good(events)) = events;
+            [events, total]
+                .iter()
+                .filter_map(|selector| selector.metric())
+                .map(|name| name.as_str().to_owned())
+                .collect()
+        }
+        Sli::Latency { metric, .. } => vec![format!("{metric}_count")],
+        Sli::Availability { metric } => metric
+            .metric()
+            .map(|name| name.as_str().to_owned())
+            .into_iter()
+            .collect(),
+        Sli::Query { .. } => Vec::new(),
+    }
 }
 
 fn window(r: &Reader<'_, '_>) -> Option<(Window, Span)> {
