@@ -175,9 +175,9 @@ codes! {
     ShadowedRoute = "vigil::routing::shadowed", Warning,
         "move the more specific route above the general one, or give the earlier route `continue=#true`",
         "Alertmanager tries routes top to bottom and stops at the first match unless that route has `continue`. A route whose matchers include every matcher of an earlier route without `continue` can never be reached: every alert it would match was taken by the earlier one.";
-    UnroutedTier = "vigil::routing::unrouted_tier", Error,
+    UnroutedTier = "vigil::routing::unrouted_tier", Warning,
         "add `route tier=\"…\" receiver=\"…\"`, or declare the tier `notify=#false`",
-        "Every tier that notifies needs a route that names it, so that escalation by tier is a decision in the spec and not an accident of the default receiver. A tier declared `notify=#false` needs none: vigil routes it to a receiver that notifies nobody.";
+        "A tier that notifies has no route that names it, so its alerts reach whoever the default receiver is: a valid Alertmanager configuration, but escalation by tier should be a decision in the spec, not an accident of the default. The warning names the receiver the default route delivers to. A tier declared `notify=#false` needs no route: vigil routes it to a receiver that notifies nobody.";
     SilentTierRoute = "vigil::routing::silent_tier", Warning,
         "remove the route, or drop `notify=#false` from the tier",
         "The route names a tier declared `notify=#false`. Such tiers never notify: vigil routes them to a receiver with no integrations ahead of every other route, so this route is left out of the generated configuration.";

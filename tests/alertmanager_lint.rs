@@ -87,7 +87,7 @@ fn a_catch_all_without_continue_shadows_everything_after_it() {
 }
 
 #[test]
-fn a_notifying_tier_without_a_route_is_an_error() {
+fn a_notifying_tier_without_a_route_is_a_warning_naming_the_default_receiver() {
     let found = diagnostics(
         r"routing {
     route tier=page receiver=pager
@@ -101,7 +101,9 @@ fn a_notifying_tier_without_a_route_is_an_error() {
         "only `ticket`, not the silent tier: {found:#?}"
     );
     assert!(unrouted[0].message.contains("`ticket`"));
-    assert!(unrouted[0].is_error());
+    // Alertmanager accepts it: the default route delivers, and the warning names to whom.
+    assert!(!unrouted[0].is_error());
+    assert!(unrouted[0].message.contains("default receiver `chat`"));
 }
 
 #[test]

@@ -133,9 +133,16 @@ fn unrouted_tiers(
         let mut diagnostic = Diagnostic::new(
             Code::UnroutedTier,
             routing_node.name_span,
-            format!("tier `{}` notifies but no route names it", tier.name),
+            format!(
+                "tier `{}` has no route: its alerts go to the default receiver `{}`",
+                tier.name, routing.default
+            ),
         )
-        .label(format!("no `route tier=\"{}\"`", tier.name));
+        .label(format!("no `route tier=\"{}\"`", tier.name))
+        .help(format!(
+            "add `route tier=\"{}\" receiver=\"…\"` to decide who hears of it, or declare the tier `notify=#false`",
+            tier.name
+        ));
         if let Some(span) = declared_at(tier_nodes, tier.name.as_str()) {
             diagnostic = diagnostic.note(span, "tier declared here");
         }
