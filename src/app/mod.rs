@@ -173,7 +173,18 @@ fn render(diagnostics: &Diagnostics, sources: &Sources, context: &Context) -> St
         MessageFormat::Json => report::json(diagnostics, sources),
         MessageFormat::Sarif => report::sarif(diagnostics, sources),
         MessageFormat::Github => report::github(diagnostics, sources),
-        MessageFormat::Human => report::human(diagnostics, sources, context.style),
+        MessageFormat::Human => {
+            let mut text = report::human(diagnostics, sources, context.style);
+            let warnings = diagnostics.count(Severity::Warning);
+            if context.deny_warnings && warnings > 0 {
+                let verb = if warnings == 1 { "fails" } else { "fail" };
+                text.push_str(&format!(
+                    "warnings are denied (--deny-warnings): {} {verb} the run\n",
+                    report::plural(warnings, "warning")
+                ));
+            }
+            text
+        }
     }
 }
 
