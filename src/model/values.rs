@@ -102,7 +102,9 @@ impl Duration {
         while !rest.is_empty() {
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
             if digits == 0 {
-                return Err(format!("expected a number at `{rest}`"));
+                return Err(format!(
+                    "expected a number at `{rest}`; a duration is numbers with units y, w, d, h, m, s, ms (e.g. `30d`, `1h30m`)"
+                ));
             }
             let number: u64 = rest[..digits]
                 .parse()
@@ -127,6 +129,14 @@ impl Duration {
             }
             last_unit = index + 1;
             rest = &rest[unit.len()..];
+            // `30days`: the unit read is the start of a word that is no unit.
+            let letters = rest.chars().take_while(char::is_ascii_alphabetic).count();
+            if letters > 0 {
+                return Err(format!(
+                    "unknown unit `{unit}{}`; write a number and one of y, w, d, h, m, s, ms (e.g. `30d`, `1h30m`)",
+                    &rest[..letters]
+                ));
+            }
             millis = number
                 .checked_mul(*factor)
                 .and_then(|m| m.checked_add(millis))
@@ -386,6 +396,21 @@ mod tests {
                 Duration::parse(input).is_err(),
                 "{input} should be rejected"
             );
+        }
+    }
+
+    #[test]
+    fn a_word_for_a_unit_names_the_units() {
+        for (input, expected) in [
+            ("30days", "unknown unit `days`"),
+            ("2hours", "unknown unit `hours`"),
+            ("5mins", "unknown unit `mins`"),
+            ("1h30minutes", "unknown unit `minutes`"),
+            ("days", "expected a number at `days`"),
+        ] {
+            let message = Duration::parse(input).expect_err(input);
+            assert!(message.starts_with(expected), "{input}: {message}");
+            assert!(message.contains("y, w, d, h, m, s, ms"), "{input}: {message}");
         }
     }
 
