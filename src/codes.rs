@@ -55,6 +55,9 @@ codes! {
     Syntax = "vigil::spec::syntax", Error,
         "fix the syntax at the marked position",
         "The file is not valid KDL (version 2) or YAML. The span points at the first character the parser could not accept.";
+    EmptySpec = "vigil::spec::empty", Warning,
+        "start from `vigil init`, or add tiers, services, metrics and SLOs",
+        "The spec files hold no declaration at all (an empty file, or only comments and `vigil 1`), so there is nothing to generate. `vigil init` writes a commented starter spec that compiles.";
     Version = "vigil::spec::version", Error,
         "write `vigil 1` (KDL) or `vigil: 1` (YAML)",
         "The spec declares a language version this vigil does not understand. Only version 1 exists.";

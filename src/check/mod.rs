@@ -30,6 +30,7 @@ use reader::{Cx, Reader};
 pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let cx = Cx::default();
     let decls = gather(spec, &cx);
+    empty(spec, &decls, &cx);
     let mut names = Names::default();
     names.declare(&cx, Kind::Tier, &decls.tiers);
     names.declare(&cx, Kind::Service, &decls.services);
@@ -241,6 +242,33 @@ fn gather<'n>(spec: &'n RawSpec, cx: &Cx) -> Decls<'n> {
         root.finish();
     }
     decls
+}
+
+/// A spec that declares nothing generates nothing: almost certainly not what was meant.
+fn empty(spec: &RawSpec, decls: &Decls<'_>, cx: &Cx) {
+    let declares_nothing = decls.tiers.is_empty()
+        && decls.services.is_empty()
+        && decls.metrics.is_empty()
+        && decls.slos.is_empty()
+        && decls.alerts.is_empty()
+        && decls.anomalies.is_empty()
+        && decls.regressions.is_empty()
+        && decls.capacities.is_empty()
+        && decls.receivers.is_empty();
+    let Some(first) = spec.documents.first() else {
+        return;
+    };
+    if declares_nothing && !cx.has_errors() {
+        cx.report(
+            Diagnostic::new(
+                Code::EmptySpec,
+                crate::source::Span::new(first.file, 0, 0),
+                "the spec declares nothing: no tier, service, metric, SLO, alert or receiver",
+            )
+            .label("nothing to generate")
+            .help("`vigil init` writes a commented starter spec that compiles; `docs/spec.md` describes every node"),
+        );
+    }
 }
 
 /// `targets`, `settings`, `retention` and `routing` exist once across all files.

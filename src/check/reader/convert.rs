@@ -67,6 +67,15 @@ impl Reader<'_, '_> {
 }
 
 pub(crate) fn wrong_type(cx: &Cx, value: &Value, expected: &str) {
+    // In YAML `channel: #alerts` is a key with no value and a comment: the likeliest
+    // reason for a null where something is expected.
+    let help = if value.scalar == Scalar::Null {
+        format!(
+            "write {expected}; in YAML ` #` starts a comment, so quote a value that begins with `#` (`channel: \"#alerts\"`)"
+        )
+    } else {
+        format!("write {expected}")
+    };
     cx.report(
         Diagnostic::new(
             Code::WrongType,
@@ -74,7 +83,7 @@ pub(crate) fn wrong_type(cx: &Cx, value: &Value, expected: &str) {
             format!("expected {expected}, found {}", value.scalar.type_name()),
         )
         .label(format!("{} here", value.scalar.type_name()))
-        .help(format!("write {expected}")),
+        .help(help),
     );
 }
 
