@@ -1,0 +1,279 @@
+//! What runs is what was reviewed: the rule groups Prometheus has loaded against the ones
+//! the spec generates. Groups are matched by name, rules by kind, name and labels;
+//! expressions are compared after both sides are parsed and printed again, because
+//! Prometheus answers with the query as it printed it, not as the file wrote it.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Run, Unreachable, finding};
+use crate::codes::Code;
+use crate::emit::prometheus::{RuleGroup, rule_groups, slo_groups};
+use crate::model::Duration;
+use crate::source::Span;
+
+/// A rule as both sides are compared.
+#[derive(Debug, Clone, PartialEq)]
+struct Comparable {
+    /// `alert` or `record`.
+    kind: &'static str,
+    name: String,
+    expr: String,
+    for_duration: Duration,
+    labels: BTreeMap<String, String>,
+}
+
+impl Comparable {
+    fn describe(&self, group: &str) -> String {
+        let kind = if self.kind == "alert" {
+            "alert"
+        } else {
+            "recording rule"
+        };
+        let labels: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
+        let labels = if labels.is_empty() {
+            String::new()
+        } else {
+            format!(" {{{}}}", labels.join(","))
+        };
+        format!("{kind} `{}`{labels} in group `{group}`", self.name)
+    }
+}
+
+pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
+    let Some(data) = run.data("/api/v1/rules", &[])? else {
+        return Ok(());
+    };
+    let deployed = deployed_groups(&data);
+    let model = run.model;
+    for group in rule_groups(model) {
+        let place = owner(run, &group.name);
+        let expected: Vec<Comparable> = generated(&group);
+        match deployed.get(&group.name) {
+            None => run.report(
+                finding(
+                    Code::VerifyRuleMissing,
+                    place,
+                    format!(
+                        "rule group `{}` ({} rules) is not loaded in Prometheus",
+                        group.name,
+                        expected.len()
+                    ),
+                )
+                .label("its rules are not deployed"),
+            ),
+            Some(live) => compare_group(run, &group.name, place, &expected, live),
+        }
+    }
+    Ok(())
+}
+
+/// The spec item a generated group belongs to: its SLO, or the service it is named after.
+fn owner(run: &Run<'_>, group: &str) -> Option<Span> {
+    let model = run.model;
+    if let Some(slo) = model
+        .slos
+        .iter()
+        .find(|slo| slo_groups(model, slo).iter().any(|g| g.name == group))
+    {
+        return run.places.slo(slo.name.as_str(), slo.service.as_str());
+    }
+    model
+        .services
+        .iter()
+        .find(|s| group.ends_with(&format!("-{}", s.name)))
+        .and_then(|s| run.places.service(s.name.as_str()))
+}
+
+fn generated(group: &RuleGroup) -> Vec<Comparable> {
+    group
+        .rules
+        .iter()
+        .map(|rule| {
+            let (kind, name) = match (&rule.alert, &rule.record) {
+                (Some(alert), _) => ("alert", alert.clone()),
+                (None, record) => ("record", record.clone().unwrap_or_default()),
+            };
+            Comparable {
+                kind,
+                name,
+                expr: normalised(&rule.expr),
+                for_duration: rule.for_duration.unwrap_or(Duration::from_millis(0)),
+                labels: rule.labels.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Group name → its rules, from `/api/v1/rules`. When two files hold a group of the same
+/// name, the first is compared.
+fn deployed_groups(data: &Value) -> BTreeMap<String, Vec<Comparable>> {
+    let mut groups = BTreeMap::new();
+    for group in data["groups"].as_array().into_iter().flatten() {
+        let Some(name) = group["name"].as_str() else {
+            continue;
+        };
+        let rules = group["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(deployed_rule)
+            .collect();
+        groups.entry(name.to_owned()).or_insert(rules);
+    }
+    groups
+}
+
+fn deployed_rule(rule: &Value) -> Comparable {
+    let seconds = rule["duration"].as_f64().unwrap_or(0.0).max(0.0);
+    Comparable {
+        kind: if rule["type"] == "alerting" {
+            "alert"
+        } else {
+            "record"
+        },
+        name: rule["name"].as_str().unwrap_or_default().to_owned(),
+        expr: normalised(rule["query"].as_str().unwrap_or_default()),
+        // Whole milliseconds: the API gives seconds as a float.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        for_duration: Duration::from_millis((seconds * 1000.0).round() as u64),
+        labels: serde_json::from_value(rule["labels"].clone()).unwrap_or_default(),
+    }
+}
+
+/// The expression as `promql-parser` prints it; whitespace-collapsed text when it does
+/// not parse (then only spacing differences are forgiven).
+fn normalised(expr: &str) -> String {
+    promql_parser::parser::parse(expr).map_or_else(
+        |_| expr.split_whitespace().collect::<Vec<_>>().join(" "),
+        |parsed| parsed.to_string(),
+    )
+}
+
+fn compare_group(
+    run: &mut Run<'_>,
+    group: &str,
+    place: Option<Span>,
+    expected: &[Comparable],
+    live: &[Comparable],
+) {
+    let mut used = vec![false; live.len()];
+    let mut unmatched = Vec::new();
+    for rule in expected {
+        let same_identity =
+            |r: &Comparable| r.kind == rule.kind && r.name == rule.name && r.labels == rule.labels;
+        match (0..live.len()).find(|&i| !used[i] && same_identity(&live[i])) {
+            Some(index) => {
+                used[index] = true;
+                changed(run, group, rule_place(run, rule, place), rule, &live[index]);
+            }
+            None => unmatched.push(rule),
+        }
+    }
+    // A rule whose labels changed still pairs with the deployed rule of its name.
+    for rule in unmatched {
+        let paired = (0..live.len())
+            .find(|&i| !used[i] && live[i].kind == rule.kind && live[i].name == rule.name);
+        let rule_place = rule_place(run, rule, place);
+        if let Some(index) = paired {
+            used[index] = true;
+            changed(run, group, rule_place, rule, &live[index]);
+            continue;
+        }
+        run.report(
+            finding(
+                Code::VerifyRuleMissing,
+                rule_place,
+                format!("{} is not loaded in Prometheus", rule.describe(group)),
+            )
+            .label("generated from here, not deployed"),
+        );
+    }
+    for (rule, _) in live.iter().zip(&used).filter(|(_, used)| !**used) {
+        run.report(
+            finding(
+                Code::VerifyRuleExtra,
+                place,
+                format!(
+                    "Prometheus runs {}, which the spec does not generate",
+                    rule.describe(group)
+                ),
+            )
+            .label("the group vigil generates from here"),
+        );
+    }
+}
+
+/// A user's alert is placed at its own declaration; generated rules at their group's owner.
+fn rule_place(run: &Run<'_>, rule: &Comparable, group: Option<Span>) -> Option<Span> {
+    let declared = (rule.kind == "alert")
+        .then(|| run.places.alert(&rule.name))
+        .flatten();
+    declared.or(group)
+}
+
+fn changed(
+    run: &mut Run<'_>,
+    group: &str,
+    place: Option<Span>,
+    expected: &Comparable,
+    live: &Comparable,
+) {
+    let mut differences = Vec::new();
+    if expected.expr != live.expr {
+        differences.push(format!(
+            "expression: runs `{}`, generated `{}`",
+            live.expr, expected.expr
+        ));
+    }
+    if expected.for_duration != live.for_duration {
+        differences.push(format!(
+            "`for`: runs {}, generated {}",
+            live.for_duration, expected.for_duration
+        ));
+    }
+    if expected.labels != live.labels {
+        differences.push(label_changes(&expected.labels, &live.labels));
+    }
+    if differences.is_empty() {
+        return;
+    }
+    run.report(
+        finding(
+            Code::VerifyRuleChanged,
+            place,
+            format!(
+                "{} differs from what the spec generates; {}",
+                expected.describe(group),
+                differences.join("; ")
+            ),
+        )
+        .label("generated from here"),
+    );
+}
+
+fn label_changes(expected: &BTreeMap<String, String>, live: &BTreeMap<String, String>) -> String {
+    let mut keys: Vec<&String> = expected.keys().chain(live.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let changes: Vec<String> = keys
+        .into_iter()
+        .filter(|k| expected.get(*k) != live.get(*k))
+        .map(|k| {
+            let show = |v: Option<&String>| {
+                v.map_or_else(|| String::from("unset"), |v| format!("\"{v}\""))
+            };
+            format!(
+                "{k} runs {}, generated {}",
+                show(live.get(k)),
+                show(expected.get(k))
+            )
+        })
+        .collect();
+    format!("labels: {}", changes.join(", "))
+}
