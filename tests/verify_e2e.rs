@@ -22,6 +22,9 @@ const DEADLINE: Duration = Duration::from_secs(60);
 
 const SPEC: &str = r#"vigil 1
 
+// Debian's Alertmanager, which the test runs.
+targets { alertmanager "0.25"; }
+
 tier page level=1 severity=critical page=#true
 tier ticket level=2 severity=warning
 
@@ -53,6 +56,14 @@ alert ShopQueueDeep tier=ticket service=shop {
     expr "shop_queue_depth > 100"
     for "5m"
     summary "Orders are piling up."
+}
+
+receiver team { webhook url="http://127.0.0.1:1/team"; }
+
+routing {
+    route tier=page receiver=team
+    route tier=ticket receiver=team
+    default receiver=team
 }
 "#;
 
@@ -131,6 +142,55 @@ fn start_prometheus(root: &Path, exporter: u16) -> (Server, u16) {
     (Server(child), port)
 }
 
+/// Alertmanager running `config` (reloaded by [`load_alertmanager`]).
+fn start_alertmanager(root: &Path, config: &str) -> (Server, u16) {
+    let port = free_port();
+    let file = root.join("alertmanager.yml");
+    std::fs::write(&file, config).expect("write the Alertmanager config");
+    let binary = ["prometheus-alertmanager", "alertmanager"]
+        .iter()
+        .find(|name| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .any(|dir| dir.join(name).is_file())
+        })
+        .expect("Alertmanager on PATH (Debian package `prometheus-alertmanager`)");
+    let child = Command::new(binary)
+        .arg(format!("--config.file={}", file.display()))
+        .arg(format!(
+            "--storage.path={}",
+            root.join("alertmanager").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--cluster.listen-address=")
+        .arg("--log.level=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("alertmanager starts");
+    (Server(child), port)
+}
+
+/// Rewrites Alertmanager's configuration and reloads it.
+fn load_alertmanager(root: &Path, port: u16, config: &str) {
+    std::fs::write(root.join("alertmanager.yml"), config).expect("write the config");
+    let (status, body) = http(port, "POST", "/-/reload", "").expect("reload");
+    assert_eq!(status, 200, "reload refused: {body}");
+}
+
+/// The generated `alertmanager.yml`.
+fn generated_alertmanager(spec: &Path) -> String {
+    let mut sources = vigil::source::Sources::default();
+    let (model, _) = vigil::app::compile(&[spec.to_path_buf()], &mut sources);
+    let model = model.expect("the spec compiles");
+    vigil::emit::Backend::Alertmanager
+        .emit(&model, &vigil::emit::Options::default())
+        .expect("emit")
+        .into_iter()
+        .find(|a| a.path == "alertmanager/alertmanager.yml")
+        .expect("an Alertmanager config")
+        .contents
+}
+
 /// The generated rule files, as loaded: parsed, so a case can edit them.
 fn generated_rules(spec: &Path) -> Vec<(String, Value)> {
     let mut sources = vigil::source::Sources::default();
@@ -192,19 +252,21 @@ fn loaded_rules(port: u16) -> Vec<(String, String)> {
 }
 
 /// `vigil verify` through the library, as the binary runs it.
-fn verify(spec: &Path, port: u16, format: &str) -> vigil::app::Outcome {
+fn verify(spec: &Path, port: u16, format: &str, extra: &[&str]) -> vigil::app::Outcome {
+    let prometheus = format!("http://127.0.0.1:{port}/");
     let args: Vec<OsString> = [
         "vigil",
         "verify",
         spec.to_str().expect("UTF-8 path"),
         "--prometheus",
-        &format!("http://127.0.0.1:{port}/"),
+        &prometheus,
         "--message-format",
         format,
         "--timeout",
         "5s",
     ]
     .iter()
+    .chain(extra)
     .map(OsString::from)
     .collect();
     vigil::app::run(
@@ -218,8 +280,8 @@ fn verify(spec: &Path, port: u16, format: &str) -> vigil::app::Outcome {
 }
 
 /// The codes and messages of a JSON report.
-fn findings(spec: &Path, port: u16) -> (u8, Vec<(String, String)>) {
-    let outcome = verify(spec, port, "json");
+fn findings(spec: &Path, port: u16, extra: &[&str]) -> (u8, Vec<(String, String)>) {
+    let outcome = verify(spec, port, "json", extra);
     let report: Value = serde_json::from_str(&outcome.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", outcome.stdout, outcome.stderr));
     let found = report["diagnostics"]
@@ -242,36 +304,108 @@ fn assert_found(found: &[(String, String)], code: &str, words: &str) {
     );
 }
 
+/// Prometheus scraping the exporter and running the generated rules, in a temp folder.
+struct Lab {
+    dir: tempfile::TempDir,
+    spec: PathBuf,
+    rules: Vec<(String, Value)>,
+    exporter: Exporter,
+    prometheus: Server,
+    port: u16,
+}
+
+impl Lab {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spec = dir.path().join("shop.kdl");
+        std::fs::write(&spec, SPEC).expect("write spec");
+        let rules = generated_rules(&spec);
+        load_rules(dir.path(), None, &rules);
+        let exporter = Exporter::start(CLEAN);
+        let (prometheus, port) = start_prometheus(dir.path(), exporter.port);
+        let ratio = "slo:sli_error:ratio_rate5m{service=\"shop\",slo=\"availability\"}";
+        wait_until("the SLO's error ratio", || !query(port, ratio).is_empty());
+        Self {
+            dir,
+            spec,
+            rules,
+            exporter,
+            prometheus,
+            port,
+        }
+    }
+
+    fn findings(&self, extra: &[&str]) -> (u8, Vec<(String, String)>) {
+        findings(&self.spec, self.port, extra)
+    }
+
+    fn query(&self, expr: &str) -> Vec<Value> {
+        query(self.port, expr)
+    }
+}
+
 #[test]
 fn verify_reports_each_drift_with_its_code() {
     let started = Instant::now();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    let spec: PathBuf = root.join("shop.kdl");
-    std::fs::write(&spec, SPEC).expect("write spec");
-    let rules = generated_rules(&spec);
-    load_rules(root, None, &rules);
-    let exporter = Exporter::start(CLEAN);
-    let (server, port) = start_prometheus(root, exporter.port);
-    let ratio = "slo:sli_error:ratio_rate5m{service=\"shop\",slo=\"availability\"}";
-    wait_until("the SLO's error ratio", || !query(port, ratio).is_empty());
+    let lab = Lab::start();
+    nothing_to_report(&lab);
+    alertmanager_edited(&lab);
+    exporter_drifts(&lab);
+    rules_edited(&lab);
+    prometheus_down(lab);
+    eprintln!("verify end to end: {:?}", started.elapsed());
+}
 
-    // Clean: nothing to report, in every format.
-    let outcome = verify(&spec, port, "human");
+/// What runs is what the spec declares: exit 0, in human and JSON form.
+fn nothing_to_report(lab: &Lab) {
+    let outcome = verify(&lab.spec, lab.port, "human", &[]);
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert!(
         outcome.stderr.contains("runs what the spec declares"),
         "{}",
         outcome.stderr
     );
-    assert_eq!(findings(&spec, port), (0, Vec::new()));
+    assert_eq!(lab.findings(&[]), (0, Vec::new()));
+}
 
-    // The exporter renames a metric: the declared one is absent, the new one undeclared.
-    exporter.serve(&CLEAN.replace("shop_queue_depth", "shop_queue_length"));
-    wait_until("the renamed metric", || {
-        !query(port, "shop_queue_length").is_empty() && query(port, "shop_queue_depth").is_empty()
+/// Alertmanager runs the generated routing, then a hand-edited copy.
+fn alertmanager_edited(lab: &Lab) {
+    let root = lab.dir.path();
+    let config = generated_alertmanager(&lab.spec);
+    let (_alertmanager, port) = start_alertmanager(root, &config);
+    wait_until("Alertmanager", || {
+        get_json(port, "/api/v2/status").is_some_and(|s| s["config"]["original"].is_string())
     });
-    let (code, found) = findings(&spec, port);
+    let url = format!("http://127.0.0.1:{port}");
+    let with_alertmanager = ["--alertmanager", url.as_str()];
+    assert_eq!(lab.findings(&with_alertmanager), (0, Vec::new()));
+    let edited = config.replace("send_resolved: true", "send_resolved: false");
+    assert_ne!(
+        edited, config,
+        "the generated config sends resolved notifications"
+    );
+    load_alertmanager(root, port, &edited);
+    wait_until("the Alertmanager reload", || {
+        get_json(port, "/api/v2/status").is_some_and(|s| {
+            s["config"]["original"]
+                .as_str()
+                .is_some_and(|c| c.contains("send_resolved: false"))
+        })
+    });
+    let (code, found) = lab.findings(&with_alertmanager);
+    assert_eq!(code, 1, "{found:#?}");
+    assert_found(&found, "vigil::verify::alertmanager", "send_resolved");
+}
+
+/// The exporter renames a metric, adds a label value, adds a metric.
+fn exporter_drifts(lab: &Lab) {
+    // The declared name is absent, the new one undeclared.
+    lab.exporter
+        .serve(&CLEAN.replace("shop_queue_depth", "shop_queue_length"));
+    wait_until("the renamed metric", || {
+        !lab.query("shop_queue_length").is_empty() && lab.query("shop_queue_depth").is_empty()
+    });
+    let (code, found) = lab.findings(&[]);
     assert_eq!(code, 1, "{found:#?}");
     assert_found(&found, "vigil::verify::metric_absent", "shop_queue_depth");
     assert_found(
@@ -283,26 +417,28 @@ fn verify_reports_each_drift_with_its_code() {
     // A label value the catalog does not list: cardinality drift, and one series more than
     // the labels' declared values allow. Both warnings.
     let timeout = "shop_requests_total{code=\"timeout\"} 2\n";
-    exporter.serve(&format!("{CLEAN}{timeout}"));
+    lab.exporter.serve(&format!("{CLEAN}{timeout}"));
     wait_until("the new label value", || {
-        !query(port, "shop_requests_total{code=\"timeout\"}").is_empty()
-            && !query(port, "shop_queue_depth").is_empty()
+        !lab.query("shop_requests_total{code=\"timeout\"}")
+            .is_empty()
+            && !lab.query("shop_queue_depth").is_empty()
     });
-    let (code, found) = findings(&spec, port);
+    let (code, found) = lab.findings(&[]);
     assert_eq!(code, 0, "warnings alone pass: {found:#?}");
     assert_found(&found, "vigil::verify::label_value", "`timeout`");
     assert_found(&found, "vigil::verify::series_budget", "3 live series");
     assert_eq!(found.len(), 2, "{found:#?}");
 
     // A metric nobody declared.
-    exporter.serve(&format!(
-        "{CLEAN}# TYPE shop_cache_hits_total counter\nshop_cache_hits_total 7\n"
-    ));
+    let hits = "# TYPE shop_cache_hits_total counter\nshop_cache_hits_total 7\n";
+    lab.exporter.serve(&format!("{CLEAN}{hits}"));
     wait_until("the undeclared metric", || {
-        !query(port, "shop_cache_hits_total").is_empty()
-            && query(port, "shop_requests_total{code=\"timeout\"}").is_empty()
+        !lab.query("shop_cache_hits_total").is_empty()
+            && lab
+                .query("shop_requests_total{code=\"timeout\"}")
+                .is_empty()
     });
-    let (code, found) = findings(&spec, port);
+    let (code, found) = lab.findings(&[]);
     assert_eq!(code, 0, "{found:#?}");
     assert_found(&found, "vigil::verify::undeclared_metrics", "1 metric(s)");
     assert_found(
@@ -310,16 +446,19 @@ fn verify_reports_each_drift_with_its_code() {
         "vigil::verify::undeclared_metrics",
         "shop_cache_hits_total",
     );
-    exporter.serve(CLEAN);
+    lab.exporter.serve(CLEAN);
+}
 
-    // A rule deleted from the loaded files.
-    let mut edited = rules.clone();
+/// A rule deleted from the loaded files, then a threshold changed in place.
+fn rules_edited(lab: &Lab) {
+    let (root, port) = (lab.dir.path(), lab.port);
+    let mut edited = lab.rules.clone();
     let removed = delete_rule(&mut edited, "AvailabilitySliAbsent");
     load_rules(root, Some(port), &edited);
     wait_until("the reload", || {
-        loaded_rules(port).len() == total_rules(&rules) - removed
+        loaded_rules(port).len() == total_rules(&lab.rules) - removed
     });
-    let (code, found) = findings(&spec, port);
+    let (code, found) = lab.findings(&[]);
     assert_eq!(code, 1, "{found:#?}");
     assert_found(
         &found,
@@ -327,8 +466,7 @@ fn verify_reports_each_drift_with_its_code() {
         "AvailabilitySliAbsent",
     );
 
-    // A threshold changed in place.
-    let mut edited = rules.clone();
+    let mut edited = lab.rules.clone();
     edit_rule(&mut edited, "ShopQueueDeep", "> 100", "> 200");
     load_rules(root, Some(port), &edited);
     wait_until("the reload", || {
@@ -336,20 +474,27 @@ fn verify_reports_each_drift_with_its_code() {
             .iter()
             .any(|(name, query)| name == "ShopQueueDeep" && query.contains("200"))
     });
-    let (code, found) = findings(&spec, port);
+    let (code, found) = lab.findings(&[]);
     assert_eq!(code, 1, "{found:#?}");
     assert_found(&found, "vigil::verify::rule_changed", "ShopQueueDeep");
     assert_found(&found, "vigil::verify::rule_changed", "200");
+}
 
-    // Prometheus down: exit 2, naming the address and the cause.
-    drop(server);
-    let outcome = verify(&spec, port, "human");
+/// Prometheus stopped: exit 2, naming the address and the cause.
+fn prometheus_down(lab: Lab) {
+    let Lab {
+        spec,
+        port,
+        prometheus,
+        ..
+    } = lab;
+    drop(prometheus);
+    let outcome = verify(&spec, port, "human", &[]);
     assert_eq!(outcome.code, 2, "{outcome:?}");
     assert_eq!(
         outcome.stderr,
         format!("error: cannot reach Prometheus at http://127.0.0.1:{port}/: connection refused\n")
     );
-    eprintln!("verify end to end: {:?}", started.elapsed());
 }
 
 fn total_rules(files: &[(String, Value)]) -> usize {

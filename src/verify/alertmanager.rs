@@ -133,6 +133,21 @@ fn differences(path: &str, generated: &Value, running: &Value, found: &mut Vec<S
                 }
             }
         }
+        // Alertmanager sorts matchers; lists of plain values (matchers, `group_by`, `equal`)
+        // mean the same in any order.
+        (Value::Array(ours), Value::Array(theirs)) if all_scalar(ours) && all_scalar(theirs) => {
+            let mut ours: Vec<String> = ours.iter().map(scalar).collect();
+            let mut theirs: Vec<String> = theirs.iter().map(scalar).collect();
+            ours.sort();
+            theirs.sort();
+            if ours != theirs {
+                found.push(format!(
+                    "{path}: runs [{}], generated [{}]",
+                    theirs.join(", "),
+                    ours.join(", ")
+                ));
+            }
+        }
         (Value::Array(ours), Value::Array(theirs)) if ours.len() == theirs.len() => {
             for (index, (value, live)) in ours.iter().zip(theirs).enumerate() {
                 differences(&format!("{path}[{index}]"), value, live, found);
@@ -143,14 +158,19 @@ fn differences(path: &str, generated: &Value, running: &Value, found: &mut Vec<S
             theirs.len(),
             ours.len()
         )),
-        // Alertmanager may print a number or a boolean where the file had a string.
-        (ours, theirs) if scalar(ours) == scalar(theirs) => {}
+        // Alertmanager may print a number or a boolean where the file had a string, and
+        // prints secrets it holds as `<secret>`.
+        (ours, theirs) if scalar(ours) == scalar(theirs) || scalar(theirs) == "<secret>" => {}
         (ours, theirs) => found.push(format!(
             "{path}: runs {}, generated {}",
             scalar(theirs),
             scalar(ours)
         )),
     }
+}
+
+fn all_scalar(values: &[Value]) -> bool {
+    values.iter().all(|v| !v.is_array() && !v.is_object())
 }
 
 fn scalar(value: &Value) -> String {

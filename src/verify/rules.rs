@@ -22,6 +22,13 @@ struct Comparable {
     expr: String,
     for_duration: Duration,
     labels: BTreeMap<String, String>,
+    annotations: BTreeMap<String, String>,
+}
+
+/// A loaded group: how often it is evaluated, and its rules.
+struct Loaded {
+    interval: Duration,
+    rules: Vec<Comparable>,
 }
 
 impl Comparable {
@@ -67,7 +74,10 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
                 )
                 .label("its rules are not deployed"),
             ),
-            Some(live) => compare_group(run, &group.name, place, &expected, live),
+            Some(live) => {
+                compare_interval(run, &group, place, live.interval);
+                compare_group(run, &group.name, place, &expected, &live.rules);
+            }
         }
     }
     Ok(())
@@ -105,14 +115,34 @@ fn generated(group: &RuleGroup) -> Vec<Comparable> {
                 expr: normalised(&rule.expr),
                 for_duration: rule.for_duration.unwrap_or(Duration::from_millis(0)),
                 labels: rule.labels.clone(),
+                annotations: rule.annotations.clone(),
             }
         })
         .collect()
 }
 
+/// A group the spec gives its own interval (the slow SLO group's 5m) must run at it;
+/// without one it runs at the server's global interval, which the spec does not set.
+fn compare_interval(run: &mut Run<'_>, group: &RuleGroup, place: Option<Span>, live: Duration) {
+    let Some(interval) = group.interval.filter(|i| *i != live) else {
+        return;
+    };
+    run.report(
+        finding(
+            Code::VerifyRuleChanged,
+            place,
+            format!(
+                "rule group `{}` is evaluated every {live}; the spec generates it with `interval: {interval}`",
+                group.name
+            ),
+        )
+        .label("generated from here"),
+    );
+}
+
 /// Group name → its rules, from `/api/v1/rules`. When two files hold a group of the same
 /// name, the first is compared.
-fn deployed_groups(data: &Value) -> BTreeMap<String, Vec<Comparable>> {
+fn deployed_groups(data: &Value) -> BTreeMap<String, Loaded> {
     let mut groups = BTreeMap::new();
     for group in data["groups"].as_array().into_iter().flatten() {
         let Some(name) = group["name"].as_str() else {
@@ -124,13 +154,22 @@ fn deployed_groups(data: &Value) -> BTreeMap<String, Vec<Comparable>> {
             .flatten()
             .map(deployed_rule)
             .collect();
-        groups.entry(name.to_owned()).or_insert(rules);
+        let interval = seconds(&group["interval"]);
+        groups
+            .entry(name.to_owned())
+            .or_insert(Loaded { interval, rules });
     }
     groups
 }
 
+/// The API gives durations as seconds in a float; whole milliseconds are enough.
+fn seconds(value: &Value) -> Duration {
+    let seconds = value.as_f64().unwrap_or(0.0).max(0.0);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Duration::from_millis((seconds * 1000.0).round() as u64)
+}
+
 fn deployed_rule(rule: &Value) -> Comparable {
-    let seconds = rule["duration"].as_f64().unwrap_or(0.0).max(0.0);
     Comparable {
         kind: if rule["type"] == "alerting" {
             "alert"
@@ -139,10 +178,9 @@ fn deployed_rule(rule: &Value) -> Comparable {
         },
         name: rule["name"].as_str().unwrap_or_default().to_owned(),
         expr: normalised(rule["query"].as_str().unwrap_or_default()),
-        // Whole milliseconds: the API gives seconds as a float.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        for_duration: Duration::from_millis((seconds * 1000.0).round() as u64),
+        for_duration: seconds(&rule["duration"]),
         labels: serde_json::from_value(rule["labels"].clone()).unwrap_or_default(),
+        annotations: serde_json::from_value(rule["annotations"].clone()).unwrap_or_default(),
     }
 }
 
@@ -238,7 +276,14 @@ fn changed(
         ));
     }
     if expected.labels != live.labels {
-        differences.push(label_changes(&expected.labels, &live.labels));
+        differences.push(changes("labels", &expected.labels, &live.labels));
+    }
+    if expected.annotations != live.annotations {
+        differences.push(changes(
+            "annotations",
+            &expected.annotations,
+            &live.annotations,
+        ));
     }
     if differences.is_empty() {
         return;
@@ -257,7 +302,11 @@ fn changed(
     );
 }
 
-fn label_changes(expected: &BTreeMap<String, String>, live: &BTreeMap<String, String>) -> String {
+fn changes(
+    what: &str,
+    expected: &BTreeMap<String, String>,
+    live: &BTreeMap<String, String>,
+) -> String {
     let mut keys: Vec<&String> = expected.keys().chain(live.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -275,5 +324,5 @@ fn label_changes(expected: &BTreeMap<String, String>, live: &BTreeMap<String, St
             )
         })
         .collect();
-    format!("labels: {}", changes.join(", "))
+    format!("{what}: {}", changes.join(", "))
 }

@@ -90,7 +90,11 @@ pub(crate) fn deployed_rules(model: &Model) -> Value {
                 .iter()
                 .map(api_rule)
                 .collect();
-            groups.push(json!({"name": group["name"], "file": artifact.path, "rules": rules}));
+            // Groups without their own interval run at the global one, here 1m.
+            let interval = group["interval"].as_str().map_or(60.0, seconds);
+            groups.push(json!({
+                "name": group["name"], "file": artifact.path, "interval": interval, "rules": rules,
+            }));
         }
     }
     json!({ "groups": groups })
@@ -98,20 +102,23 @@ pub(crate) fn deployed_rules(model: &Model) -> Value {
 
 /// A rule as `/api/v1/rules` shows it: `for` in seconds, the type spelled out.
 fn api_rule(rule: &Value) -> Value {
-    let seconds = rule["for"].as_str().map_or(0.0, |d| {
-        let millis = vigil::model::Duration::parse(d)
-            .expect("duration")
-            .as_millis();
-        f64::from(u32::try_from(millis).expect("small")) / 1000.0
-    });
     let alerting = rule["alert"].is_string();
     json!({
         "name": if alerting { &rule["alert"] } else { &rule["record"] },
         "query": rule["expr"],
-        "duration": seconds,
+        "duration": rule["for"].as_str().map_or(0.0, seconds),
         "labels": if rule["labels"].is_null() { json!({}) } else { rule["labels"].clone() },
+        "annotations": if rule["annotations"].is_null() { json!({}) } else { rule["annotations"].clone() },
         "type": if alerting { "alerting" } else { "recording" },
     })
+}
+
+/// A Prometheus duration in seconds, as the API writes it.
+fn seconds(duration: &str) -> f64 {
+    let millis = vigil::model::Duration::parse(duration)
+        .expect("duration")
+        .as_millis();
+    f64::from(u32::try_from(millis).expect("small")) / 1000.0
 }
 
 /// The generated `alertmanager.yml`.
