@@ -231,7 +231,7 @@ codes! {
         "The SLO's recorded 5-minute error ratio (`slo:sli_error:ratio_rate5m{service,slo}`) has no value, or is NaN or infinite. Without it the SLO is configured but not tracked: no burn rate, no budget, no alert.";
     VerifyUndeclaredMetrics = "vigil::verify::undeclared_metrics", Warning,
         "declare the metrics the service's users need, and drop the rest at scrape (`drop-undeclared-metrics`)",
-        "The service's targets expose metrics the catalog does not declare (Prometheus' own `up` and `scrape_*` series and recorded `a:b:c` series aside). One warning per service gives the count and the ten largest by series. The catalog is the source of truth: what it does not declare is unreviewed cost.";
+        "The service's targets expose metrics the catalog does not declare (Prometheus' own `up`, `scrape_*` and `ALERTS` series and recorded `a:b:c` series aside). One warning per service gives the count and the ten largest by series. The catalog is the source of truth: what it does not declare is unreviewed cost.";
     VerifyRuleMissing = "vigil::verify::rule_missing", Error,
         "deploy the generated rule files (`prometheus/rules/`) and reload Prometheus",
         "A rule group or rule the spec generates is not loaded in Prometheus (`/api/v1/rules`). What runs is not what was reviewed: an alert that should page does not exist.";

@@ -13,9 +13,10 @@ use crate::model::{LabelValues, Metric, MetricKind, Service};
 /// Labels Prometheus itself puts on every target's series.
 const TARGET_LABELS: &[&str] = &["job", "instance"];
 
-/// Metrics Prometheus writes for every target: not the exporter's.
+/// Series Prometheus itself writes with a target's labels: `up` and `scrape_*` per
+/// target, `ALERTS` for alerts whose expression kept them.
 fn synthetic(name: &str) -> bool {
-    name == "up" || name.starts_with("scrape_")
+    matches!(name, "up" | "ALERTS" | "ALERTS_FOR_STATE") || name.starts_with("scrape_")
 }
 
 pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
