@@ -397,7 +397,7 @@ fn alertmanager_edited(lab: &Lab) {
     assert_found(&found, "vigil::verify::alertmanager", "send_resolved");
 }
 
-/// The exporter renames a metric, adds a label value, adds a metric.
+/// The exporter renames a metric, adds a label value, adds a metric, changes a type.
 fn exporter_drifts(lab: &Lab) {
     // The declared name is absent, the new one undeclared.
     lab.exporter
@@ -428,6 +428,7 @@ fn exporter_drifts(lab: &Lab) {
     assert_found(&found, "vigil::verify::label_value", "`timeout`");
     assert_found(&found, "vigil::verify::series_budget", "3 live series");
     assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(lab.findings(&["--deny-warnings"]).0, 1, "--deny-warnings");
 
     // A metric nobody declared.
     let hits = "# TYPE shop_cache_hits_total counter\nshop_cache_hits_total 7\n";
@@ -445,6 +446,24 @@ fn exporter_drifts(lab: &Lab) {
         &found,
         "vigil::verify::undeclared_metrics",
         "shop_cache_hits_total",
+    );
+
+    // The exporter calls the gauge a counter.
+    let typed = CLEAN.replace(
+        "TYPE shop_queue_depth gauge",
+        "TYPE shop_queue_depth counter",
+    );
+    lab.exporter.serve(&typed);
+    wait_until("the new type", || {
+        let metadata = get_json(lab.port, "/api/v1/metadata?metric=shop_queue_depth");
+        metadata.is_some_and(|m| m["data"]["shop_queue_depth"][0]["type"] == "counter")
+    });
+    let (code, found) = lab.findings(&[]);
+    assert_eq!(code, 1, "{found:#?}");
+    assert_found(
+        &found,
+        "vigil::verify::metric_type",
+        "expose it as `counter`",
     );
     lab.exporter.serve(CLEAN);
 }

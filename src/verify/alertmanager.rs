@@ -192,3 +192,47 @@ fn shown(found: &[String]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::differences;
+
+    fn found(generated: &serde_json::Value, running: &serde_json::Value) -> Vec<String> {
+        let mut found = Vec::new();
+        differences("route", generated, running, &mut found);
+        found
+    }
+
+    #[test]
+    fn defaults_order_and_masked_secrets_are_not_differences() {
+        let generated = json!({
+            "receiver": "team",
+            "matchers": ["tier=\"page\"", "slo=~\".+\""],
+            "url": "http://hooks/x",
+        });
+        let running = json!({
+            "receiver": "team",
+            "continue": false,
+            "matchers": ["slo=~\".+\"", "tier=\"page\""],
+            "url": "<secret>",
+        });
+        assert_eq!(found(&generated, &running), Vec::<String>::new());
+    }
+
+    #[test]
+    fn changed_missing_and_reordered_routes_are() {
+        let generated =
+            json!({"receiver": "team", "routes": [{"receiver": "a"}, {"receiver": "b"}]});
+        let running = json!({"routes": [{"receiver": "b"}, {"receiver": "a"}]});
+        assert_eq!(
+            found(&generated, &running),
+            [
+                "route.receiver is missing",
+                "route.routes[0].receiver: runs b, generated a",
+                "route.routes[1].receiver: runs a, generated b",
+            ]
+        );
+    }
+}

@@ -326,3 +326,34 @@ fn changes(
         .collect();
     format!("{what}: {}", changes.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalised;
+
+    #[test]
+    fn expressions_compare_as_promql_not_text() {
+        // Prometheus answers with the query as it printed it back after parsing.
+        let pairs = [
+            (
+                "sum by(code)(rate(x_total{job=\"a\"}[5m]))",
+                "sum by (code) (rate(x_total{job=\"a\"}[5m]))",
+            ),
+            ("a   >\n  100", "a > 100"),
+            (
+                "(sum(rate(e[5m])) or 0 * sum(rate(t[5m])))",
+                "(sum(rate(e[5m])) or 0 * sum(rate(t[5m])))",
+            ),
+        ];
+        for (written, printed) in pairs {
+            assert_eq!(normalised(written), normalised(printed), "{written}");
+        }
+        assert_ne!(normalised("a > 100"), normalised("a > 200"));
+        assert_ne!(normalised("rate(x[5m])"), normalised("rate(x[1h])"));
+    }
+
+    #[test]
+    fn an_unparsable_expression_forgives_only_spacing() {
+        assert_eq!(normalised("a >\n  ("), "a > (");
+    }
+}
