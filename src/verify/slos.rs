@@ -19,15 +19,20 @@ struct Watched {
 pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
     let model = run.model;
     for slo in &model.slos {
+        let mut blind = false;
         for watched in watched(model, slo) {
             let Some(found) = run.query(&format!("count({})", watched.selector))? else {
                 continue;
             };
             if found.is_empty() {
                 no_series(run, slo, &watched);
+                blind |= !watched.may_be_empty;
             }
         }
-        error_ratio(run, slo)?;
+        // An SLI that reads nothing already explains why its ratio has no value.
+        if !blind {
+            error_ratio(run, slo)?;
+        }
     }
     Ok(())
 }
