@@ -109,3 +109,38 @@ fn property<'n>(node: &'n Node, key: &str) -> Option<(Span, &'n str)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::Places;
+    use crate::source::{Sources, Span};
+
+    /// The text a span covers.
+    fn text(sources: &Sources, span: Option<Span>) -> &str {
+        let span = span.expect("a place");
+        &sources.get(span.file).text[span.start..span.end]
+    }
+
+    #[test]
+    fn declarations_are_found_in_kdl_and_yaml() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["specs", "examples/erlmcp-yaml"] {
+            let mut sources = Sources::default();
+            let (spec, diagnostics) = crate::spec::load(&[root.join(folder)], &mut sources);
+            assert!(diagnostics.is_empty(), "{folder}: {diagnostics:?}");
+            let places = Places::new(&spec);
+            let metric = "erlmcp_requests_total";
+            assert_eq!(text(&sources, places.metric(metric)), metric, "{folder}");
+            assert_eq!(text(&sources, places.label(metric, "code")), "code");
+            assert_eq!(text(&sources, places.service("erlmcp")), "erlmcp");
+            assert_eq!(
+                text(&sources, places.slo("availability", "erlmcp")),
+                "availability"
+            );
+            let total = places.sli_field("availability", "erlmcp", "total");
+            assert!(text(&sources, total).contains(metric), "{folder}");
+        }
+    }
+}
