@@ -237,7 +237,7 @@ codes! {
         "A rule group or rule the spec generates is not loaded in Prometheus (`/api/v1/rules`). What runs is not what was reviewed: an alert that should page does not exist.";
     VerifyRuleChanged = "vigil::verify::rule_changed", Error,
         "deploy the generated rule files again; change rules in the spec, never in place",
-        "A rule Prometheus runs differs from the one the spec generates: its expression (compared after both are parsed and printed the same way), its `for` duration or its labels. Someone edited the deployed file, or an older version is deployed.";
+        "A rule Prometheus runs differs from the one the spec generates: its expression (compared after both are parsed and printed the same way), its `for` or `keep_firing_for` duration, its labels or annotations, or its group's own `interval`. Someone edited the deployed file, or an older version is deployed.";
     VerifyRuleExtra = "vigil::verify::rule_extra", Error,
         "remove the rule from the deployed file, or add what it does to the spec",
         "A rule group the spec generates holds, in Prometheus, a rule the spec does not generate. Only groups vigil generates are compared; other groups are left alone.";

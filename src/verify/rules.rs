@@ -21,6 +21,8 @@ struct Comparable {
     name: String,
     expr: String,
     for_duration: Duration,
+    /// `None` where the server does not say (before Prometheus 2.42, recording rules).
+    keep_firing_for: Option<Duration>,
     labels: BTreeMap<String, String>,
     annotations: BTreeMap<String, String>,
 }
@@ -114,6 +116,7 @@ fn generated(group: &RuleGroup) -> Vec<Comparable> {
                 name,
                 expr: normalised(&rule.expr),
                 for_duration: rule.for_duration.unwrap_or(Duration::from_millis(0)),
+                keep_firing_for: Some(rule.keep_firing_for.unwrap_or(Duration::from_millis(0))),
                 labels: rule.labels.clone(),
                 annotations: rule.annotations.clone(),
             }
@@ -179,6 +182,7 @@ fn deployed_rule(rule: &Value) -> Comparable {
         name: rule["name"].as_str().unwrap_or_default().to_owned(),
         expr: normalised(rule["query"].as_str().unwrap_or_default()),
         for_duration: seconds(&rule["duration"]),
+        keep_firing_for: rule.get("keepFiringFor").map(seconds),
         labels: serde_json::from_value(rule["labels"].clone()).unwrap_or_default(),
         annotations: serde_json::from_value(rule["annotations"].clone()).unwrap_or_default(),
     }
@@ -273,6 +277,13 @@ fn changed(
         differences.push(format!(
             "`for`: runs {}, generated {}",
             live.for_duration, expected.for_duration
+        ));
+    }
+    if let (Some(expected), Some(live)) = (expected.keep_firing_for, live.keep_firing_for)
+        && expected != live
+    {
+        differences.push(format!(
+            "`keep_firing_for`: runs {live}, generated {expected}"
         ));
     }
     if expected.labels != live.labels {

@@ -103,14 +103,19 @@ pub(crate) fn deployed_rules(model: &Model) -> Value {
 /// A rule as `/api/v1/rules` shows it: `for` in seconds, the type spelled out.
 fn api_rule(rule: &Value) -> Value {
     let alerting = rule["alert"].is_string();
-    json!({
+    let mut answer = json!({
         "name": if alerting { &rule["alert"] } else { &rule["record"] },
         "query": rule["expr"],
         "duration": rule["for"].as_str().map_or(0.0, seconds),
         "labels": if rule["labels"].is_null() { json!({}) } else { rule["labels"].clone() },
         "annotations": if rule["annotations"].is_null() { json!({}) } else { rule["annotations"].clone() },
         "type": if alerting { "alerting" } else { "recording" },
-    })
+    });
+    // Prometheus 2.42 and later say it for alerting rules only.
+    if alerting {
+        answer["keepFiringFor"] = json!(rule["keep_firing_for"].as_str().map_or(0.0, seconds));
+    }
+    answer
 }
 
 /// A Prometheus duration in seconds, as the API writes it.
@@ -269,6 +274,7 @@ fn drifted_rules(model: &Model) -> Value {
         for rule in list.iter_mut().filter(|r| r["name"] == "ShopQueueDeep") {
             let raised = rule["query"].as_str().expect("query").replace("100", "200");
             rule["query"] = Value::String(raised);
+            rule["keepFiringFor"] = json!(600);
         }
         if threshold_alerts {
             list.push(json!({
