@@ -240,7 +240,7 @@ codes! {
         "A rule Prometheus runs differs from the one the spec generates: its expression (compared after both are parsed and printed the same way), its `for` or `keep_firing_for` duration, its labels or annotations, or its group's own `interval`. Someone edited the deployed file, or an older version is deployed.";
     VerifyRuleExtra = "vigil::verify::rule_extra", Error,
         "remove the rule from the deployed file, or add what it does to the spec",
-        "A rule group the spec generates holds, in Prometheus, a rule the spec does not generate. Only groups vigil generates are compared; other groups are left alone.";
+        "A rule group the spec generates holds, in Prometheus, a rule the spec does not generate; or Prometheus runs a group named as vigil names its groups (`slo-…`, `alerts-…`), read from the folder that holds vigil's rule files, that the spec no longer generates: what a removed SLO or service left deployed. Other groups are left alone.";
     VerifyAlertmanager = "vigil::verify::alertmanager", Error,
         "deploy the generated `alertmanager/alertmanager.yml` and reload Alertmanager",
         "The running Alertmanager's configuration (`/api/v2/status`) does not contain the generated one: a receiver is missing, extra or different, or the routing tree, inhibitions or time intervals differ. Alertmanager prints its configuration with defaults filled in, so only the keys vigil writes are compared.";

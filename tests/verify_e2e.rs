@@ -466,11 +466,31 @@ fn exporter_drifts(lab: &Lab) {
         "expose it as `counter`",
     );
     lab.exporter.serve(CLEAN);
+    wait_until("the clean exposition", || {
+        let metadata = get_json(lab.port, "/api/v1/metadata?metric=shop_queue_depth");
+        metadata.is_some_and(|m| m["data"]["shop_queue_depth"][0]["type"] == "gauge")
+    });
 }
 
-/// A rule deleted from the loaded files, then a threshold changed in place.
+/// A removed SLO's file left deployed, a rule deleted from the loaded files, then a
+/// threshold changed in place.
 fn rules_edited(lab: &Lab) {
     let (root, port) = (lab.dir.path(), lab.port);
+    let retired = serde_json::json!({"groups": [{"name": "slo-retired-sli", "rules": [
+        {"record": "slo:sli_error:ratio_rate5m", "expr": "vector(0)", "labels": {"slo": "retired"}}
+    ]}]});
+    let mut with_retired = lab.rules.clone();
+    with_retired.push((String::from("slo-retired.yaml"), retired));
+    load_rules(root, Some(port), &with_retired);
+    wait_until("the reload", || {
+        loaded_rules(port).len() == total_rules(&lab.rules) + 1
+    });
+    let (code, found) = lab.findings(&[]);
+    assert_eq!(code, 1, "{found:#?}");
+    assert_found(&found, "vigil::verify::rule_extra", "slo-retired-sli");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    std::fs::remove_file(root.join("rules/slo-retired.yaml")).expect("remove");
+
     let mut edited = lab.rules.clone();
     let removed = delete_rule(&mut edited, "AvailabilitySliAbsent");
     load_rules(root, Some(port), &edited);

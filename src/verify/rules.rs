@@ -3,14 +3,18 @@
 //! expressions are compared after both sides are parsed and printed again, because
 //! Prometheus answers with the query as it printed it, not as the file wrote it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::{Run, Unreachable, finding};
 use crate::codes::Code;
-use crate::emit::prometheus::{RuleGroup, rule_groups, slo_groups};
+use crate::conventions::rule_groups;
+use crate::diagnostic::Diagnostic;
+use crate::emit::prometheus::{RuleGroup, slo_groups};
 use crate::model::Duration;
+use crate::report::plural;
 use crate::source::Span;
 
 /// A rule as both sides are compared.
@@ -27,8 +31,9 @@ struct Comparable {
     annotations: BTreeMap<String, String>,
 }
 
-/// A loaded group: how often it is evaluated, and its rules.
+/// A loaded group: where it was read from, how often it is evaluated, and its rules.
 struct Loaded {
+    file: String,
     interval: Duration,
     rules: Vec<Comparable>,
 }
@@ -60,7 +65,9 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
     };
     let deployed = deployed_groups(&data);
     let model = run.model;
-    for group in rule_groups(model) {
+    let generated_groups = crate::emit::prometheus::rule_groups(model);
+    left_behind(run, &generated_groups, &deployed);
+    for group in generated_groups {
         let place = owner(run, &group.name);
         let expected: Vec<Comparable> = generated(&group);
         match deployed.get(&group.name) {
@@ -69,9 +76,9 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
                     Code::VerifyRuleMissing,
                     place,
                     format!(
-                        "rule group `{}` ({} rules) is not loaded in Prometheus",
+                        "rule group `{}` ({}) is not loaded in Prometheus",
                         group.name,
-                        expected.len()
+                        plural(expected.len(), "rule")
                     ),
                 )
                 .label("its rules are not deployed"),
@@ -83,6 +90,49 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
         }
     }
     Ok(())
+}
+
+/// Groups named as vigil names its groups, read from a folder that holds vigil's rule
+/// files, that the spec no longer generates: what a removed SLO or service left deployed.
+fn left_behind(run: &mut Run<'_>, generated: &[RuleGroup], deployed: &BTreeMap<String, Loaded>) {
+    let folder = |file: &str| Path::new(file).parent().map(Path::to_path_buf);
+    let vigil_folders: BTreeSet<PathBuf> = generated
+        .iter()
+        .filter_map(|g| deployed.get(&g.name))
+        .filter_map(|loaded| folder(&loaded.file))
+        .collect();
+    for (name, loaded) in deployed {
+        let stray = !generated.iter().any(|g| &g.name == name)
+            && named_like_vigil(name)
+            && folder(&loaded.file).is_some_and(|f| vigil_folders.contains(&f));
+        if stray {
+            let message = format!(
+                "Prometheus runs rule group `{name}` ({}) from `{}`, beside vigil's rule files and named as vigil names its groups, but the spec does not generate it: left behind by a removed SLO or service?",
+                plural(loaded.rules.len(), "rule"),
+                loaded.file
+            );
+            run.report(
+                Diagnostic::unplaced(Code::VerifyRuleExtra, message).help(
+                    "remove the group's file from Prometheus' rule files, or put what it checks back into the spec",
+                ),
+            );
+        }
+    }
+}
+
+/// Whether a group name follows `conventions::rule_groups`.
+fn named_like_vigil(name: &str) -> bool {
+    let stems = [
+        rule_groups::alerts_of(Some("")),
+        rule_groups::anomaly(""),
+        rule_groups::regressions_of(Some("")),
+        rule_groups::capacity_of(Some("")),
+        rule_groups::cardinality_of(Some("")),
+    ];
+    // SLO groups are `slo-<name>-sli`, `-period`, `-alerts`.
+    name == rule_groups::SERIES_BUDGET
+        || name.starts_with("slo-")
+        || stems.iter().any(|stem| name.starts_with(stem.as_str()))
 }
 
 /// The spec item a generated group belongs to: its SLO, or the service it is named after.
@@ -158,9 +208,12 @@ fn deployed_groups(data: &Value) -> BTreeMap<String, Loaded> {
             .map(deployed_rule)
             .collect();
         let interval = seconds(&group["interval"]);
-        groups
-            .entry(name.to_owned())
-            .or_insert(Loaded { interval, rules });
+        let file = group["file"].as_str().unwrap_or_default().to_owned();
+        groups.entry(name.to_owned()).or_insert(Loaded {
+            file,
+            interval,
+            rules,
+        });
     }
     groups
 }

@@ -97,6 +97,12 @@ pub(crate) fn deployed_rules(model: &Model) -> Value {
             }));
         }
     }
+    // Someone else's group beside vigil's files is none of vigil's business.
+    groups.push(json!({
+        "name": "node", "file": "prometheus/rules/node.yaml", "interval": 60.0,
+        "rules": [{"name": "NodeDown", "query": "up{job=\"node\"} == 0", "duration": 0,
+                   "labels": {}, "annotations": {}, "type": "alerting"}],
+    }));
     json!({ "groups": groups })
 }
 
@@ -267,6 +273,16 @@ pub(crate) fn drifted(model: &Model) -> (Canned, Canned) {
 /// The deployed rules with one alert deleted, one threshold raised, one rule added.
 fn drifted_rules(model: &Model) -> Value {
     let mut rules = deployed_rules(model);
+    // Left behind by an SLO the spec no longer has.
+    let retired = json!({
+        "name": "slo-retired-sli", "file": "prometheus/rules/slo-retired.yaml", "interval": 60.0,
+        "rules": [{"name": "slo:sli_error:ratio_rate5m", "query": "vector(0)", "duration": 0,
+                   "labels": {"slo": "retired"}, "annotations": {}, "type": "recording"}],
+    });
+    rules["groups"]
+        .as_array_mut()
+        .expect("groups")
+        .push(retired);
     for group in rules["groups"].as_array_mut().expect("groups") {
         let threshold_alerts = group["name"] == "alerts-shop";
         let list = group["rules"].as_array_mut().expect("rules");
