@@ -43,9 +43,10 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
         check_labels(run, metric, &scope, &series);
         check_budget(run, metric, &scope, &series);
     }
+    let declared: BTreeSet<String> = model.metrics.iter().flat_map(families).collect();
     for service in &model.services {
         if !service.selector.is_empty() {
-            undeclared_metrics(run, service)?;
+            undeclared_metrics(run, service, &declared)?;
         }
     }
     Ok(())
@@ -287,7 +288,11 @@ fn check_budget(run: &mut Run<'_>, metric: &Metric, scope: &Scope, series: &[Sam
 
 /// One warning per service for the metrics its targets expose that no catalog entry
 /// declares, largest first.
-fn undeclared_metrics(run: &mut Run<'_>, service: &Service) -> Result<(), Unreachable> {
+fn undeclared_metrics(
+    run: &mut Run<'_>,
+    service: &Service,
+    declared: &BTreeSet<String>,
+) -> Result<(), Unreachable> {
     let selector: BTreeMap<String, String> = service
         .selector
         .iter()
@@ -300,7 +305,6 @@ fn undeclared_metrics(run: &mut Run<'_>, service: &Service) -> Result<(), Unreac
     let Some(counts) = run.query(&expr)? else {
         return Ok(());
     };
-    let declared: BTreeSet<String> = run.model.metrics.iter().flat_map(families).collect();
     let mut undeclared: Vec<(f64, &str)> = counts
         .iter()
         .filter_map(|s| Some((s.value, s.labels.get("__name__")?.as_str())))

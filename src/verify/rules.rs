@@ -12,8 +12,8 @@ use super::{Run, Unreachable, finding};
 use crate::codes::Code;
 use crate::conventions::rule_groups;
 use crate::diagnostic::Diagnostic;
-use crate::emit::prometheus::{RuleGroup, slo_groups};
-use crate::model::Duration;
+use crate::emit::prometheus::RuleGroup;
+use crate::model::{Duration, Model, Slo};
 use crate::report::plural;
 use crate::source::Span;
 
@@ -67,8 +67,9 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
     let model = run.model;
     let generated_groups = crate::emit::prometheus::rule_groups(model);
     left_behind(run, &generated_groups, &deployed);
+    let owners = Owners::new(model);
     for group in generated_groups {
-        let place = owner(run, &group.name);
+        let place = owners.place(run, &group.name);
         let expected: Vec<Comparable> = generated(&group);
         match deployed.get(&group.name) {
             None => run.report(
@@ -135,21 +136,43 @@ fn named_like_vigil(name: &str) -> bool {
         || stems.iter().any(|stem| name.starts_with(stem.as_str()))
 }
 
-/// The spec item a generated group belongs to: its SLO, or the service it is named after.
-fn owner(run: &Run<'_>, group: &str) -> Option<Span> {
-    let model = run.model;
-    if let Some(slo) = model
-        .slos
-        .iter()
-        .find(|slo| slo_groups(model, slo).iter().any(|g| g.name == group))
-    {
-        return run.places.slo(slo.name.as_str(), slo.service.as_str());
+/// Which spec item each generated group comes from, by the names `conventions` gives
+/// them: an SLO's groups, else the service a group is named after.
+struct Owners<'m> {
+    slos: BTreeMap<String, &'m Slo>,
+}
+
+impl<'m> Owners<'m> {
+    fn new(model: &'m Model) -> Self {
+        let mut slos = BTreeMap::new();
+        for slo in &model.slos {
+            let name = slo.name.as_str();
+            for group in [
+                rule_groups::sli(name),
+                rule_groups::period(name),
+                rule_groups::alerts(name),
+            ] {
+                slos.entry(group).or_insert(slo);
+            }
+        }
+        Self { slos }
     }
-    model
-        .services
-        .iter()
-        .find(|s| group.ends_with(&format!("-{}", s.name)))
-        .and_then(|s| run.places.service(s.name.as_str()))
+
+    fn place(&self, run: &Run<'_>, group: &str) -> Option<Span> {
+        // A group split for length is `<name>-2`, `<name>-3`…
+        let unsplit = group
+            .rsplit_once('-')
+            .filter(|(_, n)| n.parse::<u32>().is_ok())
+            .map_or(group, |(stem, _)| stem);
+        if let Some(slo) = self.slos.get(group).or_else(|| self.slos.get(unsplit)) {
+            return run.places.slo(slo.name.as_str(), slo.service.as_str());
+        }
+        run.model
+            .services
+            .iter()
+            .find(|s| unsplit.ends_with(&format!("-{}", s.name)))
+            .and_then(|s| run.places.service(s.name.as_str()))
+    }
 }
 
 fn generated(group: &RuleGroup) -> Vec<Comparable> {

@@ -1,28 +1,33 @@
 //! Where things are declared. The model keeps no spans, so a finding about a metric or an
 //! SLO is placed by walking the raw trees for the node that declared it.
 
+use std::collections::BTreeMap;
+
 use crate::source::Span;
 use crate::spec::{Node, RawSpec, Scalar};
 
 /// Finds declarations in the spec the model was built from.
 pub(crate) struct Places<'a> {
     spec: &'a RawSpec,
+    /// Top-level nodes by keyword and name, in file order: a large spec is looked up once
+    /// per generated rule group.
+    index: BTreeMap<(&'a str, &'a str), Vec<&'a Node>>,
 }
 
 impl<'a> Places<'a> {
     pub(crate) fn new(spec: &'a RawSpec) -> Self {
-        Self { spec }
+        let mut index: BTreeMap<(&str, &str), Vec<&Node>> = BTreeMap::new();
+        for node in spec.documents.iter().flat_map(|d| &d.root.children) {
+            if let Some(name) = first_argument(node) {
+                index.entry((&node.name, name)).or_default().push(node);
+            }
+        }
+        Self { spec, index }
     }
 
     /// The top-level node `kind NAME` (and `service=SERVICE`, when given and present).
     fn declaration(&self, kind: &str, name: &str, service: Option<&str>) -> Option<&'a Node> {
-        let candidates: Vec<&Node> = self
-            .spec
-            .documents
-            .iter()
-            .flat_map(|document| &document.root.children)
-            .filter(|node| node.name == kind && first_argument(node) == Some(name))
-            .collect();
+        let candidates = self.index.get(&(kind, name))?;
         let owned = service.and_then(|service| {
             candidates
                 .iter()
