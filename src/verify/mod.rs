@@ -8,6 +8,7 @@
 mod alertmanager;
 mod catalog;
 pub mod client;
+mod loaded;
 mod rules;
 mod slos;
 mod spans;
