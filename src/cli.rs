@@ -46,6 +46,10 @@ pub enum Command {
     /// SLOs and error budgets, alerts, who is notified, receivers, recording rules and
     /// dashboards (Markdown for a pull-request comment, or JSON).
     Diff(DiffArguments),
+    /// Check the spec against a running Prometheus (and Alertmanager): catalog metrics,
+    /// their types, labels and series budgets, SLIs, undeclared metrics, and the loaded
+    /// rules and routing against what the spec generates. Read-only.
+    Verify(VerifyArguments),
     /// Write a commented starter spec that compiles (never overwrites a file).
     Init {
         /// The folder to create the spec in.
@@ -149,6 +153,27 @@ pub struct DiffArguments {
     /// Exit 1 when anything changed, like `git diff --exit-code` (spec errors exit 1 too).
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArguments {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Prometheus' address, with any path prefix (`http://prometheus:9090`).
+    #[arg(long, value_name = "URL")]
+    pub prometheus: String,
+    /// Also compare the running Alertmanager's configuration with the generated one.
+    #[arg(long, value_name = "URL")]
+    pub alertmanager: Option<String>,
+    /// An HTTP header sent with every request (repeatable), such as `X-Scope-OrgID:team`.
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub headers: Vec<String>,
+    /// A file holding a bearer token, sent as `Authorization: Bearer …`.
+    #[arg(long, value_name = "PATH")]
+    pub bearer_token_file: Option<PathBuf>,
+    /// How long one request may take (a Prometheus duration).
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

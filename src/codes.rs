@@ -217,4 +217,46 @@ codes! {
     ImportDropped = "vigil::import::dropped", Warning,
         "the values are kept as comments in the written spec; vigil names, labels and routes alerts itself",
         "Something in the imported document has no place in a vigil spec and is kept only as a comment: Sloth's alert names, alert labels and annotations (vigil names alerts `<Slo>BurnRatePage`/`Ticket` and routes by tier), and user labels vigil reserves (`tier`, `severity`, ...).";
+    VerifyQueryFailed = "vigil::verify::query_failed", Error,
+        "check the server's log; a query that times out may need a larger `--timeout`",
+        "`vigil verify` asked Prometheus (or Alertmanager) something and the server refused: a query it could not run, a timeout on its side, an answer too large. The checks that needed the answer are skipped; the message quotes the request and the server's reason.";
+    VerifyMetricAbsent = "vigil::verify::metric_absent", Error,
+        "export the metric under the declared name from the service's targets, or fix the catalog",
+        "A metric of the catalog has no live series in its service (the service's `selector` plus the metric's name; `_bucket`, `_count` and `_sum` for classic histograms, `_count` and `_sum` for summaries). Rules, dashboards and runbooks built on it read nothing: the metric was renamed, is not exported, or the service's targets are not scraped.";
+    VerifyMetricType = "vigil::verify::metric_type", Error,
+        "declare the type the exporter reports, or fix the exporter",
+        "Prometheus' metadata (`/api/v1/metadata`, from the exporter's `# TYPE` lines) gives the metric another type than the catalog. The generated rules apply `rate()` to counters and bucket arithmetic to histograms, so a wrong type gives wrong numbers. Targets that report no type (`unknown`) are not judged.";
+    VerifyUndeclaredLabel = "vigil::verify::undeclared_label", Warning,
+        "declare the label (with its values) in the metric, or stop exporting it",
+        "Live series of a catalog metric carry a label the catalog does not declare (labels the targets add, such as `job` and `instance`, and `le`/`quantile`, are not counted). Each label multiplies the metric's series, so the catalog's series estimates and budgets no longer hold.";
+    VerifyLabelValue = "vigil::verify::label_value", Warning,
+        "add the value to the label's declared values, or fix what the exporter writes",
+        "An enumerated label of a catalog metric takes values the catalog does not list: cardinality drift. Dashboards and alerts that match the declared values miss the new ones, and the series estimate is exceeded.";
+    VerifySeriesBudget = "vigil::verify::series_budget", Warning,
+        "raise `max-series`, or cut the labels that grew",
+        "A catalog metric has more live series than its budget allows: `max-series` (or the estimate from its labels' values) per target, times the number of the service's targets.";
+    VerifySliNoSeries = "vigil::verify::sli_no_series", Error,
+        "fix the SLI's selector (metric name, labels) so it matches what the service exports",
+        "An SLI selector that counts all events (`total`, `good`, a latency histogram's `_count`, an availability gauge) matches no live series, scoped to the service as the generated rules scope it. The SLO's rules read no data: the SLO measures nothing.";
+    VerifySliNoErrors = "vigil::verify::sli_no_errors", Warning,
+        "nothing to do if no error has happened yet; otherwise fix the `errors` selector",
+        "A ratio SLI's `errors` selector matches no live series. Counters of errors often appear only at the first error, and the generated rules count a missing error series as zero, so this is a warning: but a misspelt selector looks exactly the same and makes the SLO report 100 %.";
+    VerifySloRatio = "vigil::verify::slo_ratio", Error,
+        "load the generated rules (`prometheus/rules/`) and wait for an evaluation; check their SLI selectors",
+        "The SLO's recorded 5-minute error ratio (`slo:sli_error:ratio_rate5m{service,slo}`) has no value, or is NaN or infinite. Without it the SLO is configured but not tracked: no burn rate, no budget, no alert.";
+    VerifyUndeclaredMetrics = "vigil::verify::undeclared_metrics", Warning,
+        "declare the metrics the service's users need, and drop the rest at scrape (`drop-undeclared-metrics`)",
+        "The service's targets expose metrics the catalog does not declare (Prometheus' own `up`, `scrape_*` and `ALERTS` series and recorded `a:b:c` series aside). One warning per service gives the count and the ten largest by series. The catalog is the source of truth: what it does not declare is unreviewed cost.";
+    VerifyRuleMissing = "vigil::verify::rule_missing", Error,
+        "deploy the generated rule files (`prometheus/rules/`) and reload Prometheus",
+        "A rule group or rule the spec generates is not loaded in Prometheus (`/api/v1/rules`). What runs is not what was reviewed: an alert that should page does not exist.";
+    VerifyRuleChanged = "vigil::verify::rule_changed", Error,
+        "deploy the generated rule files again; change rules in the spec, never in place",
+        "A rule Prometheus runs differs from the one the spec generates: its expression (compared after both are parsed and printed the same way), its `for` or `keep_firing_for` duration, its labels or annotations, or its group's own `interval`. Someone edited the deployed file, or an older version is deployed.";
+    VerifyRuleExtra = "vigil::verify::rule_extra", Error,
+        "remove the rule from the deployed file, or add what it does to the spec",
+        "A rule group the spec generates holds, in Prometheus, a rule the spec does not generate; or Prometheus runs a group named as vigil names its groups (`slo-…`, `alerts-…`), read from the folder that holds vigil's rule files, that the spec no longer generates: what a removed SLO or service left deployed. Other groups are left alone.";
+    VerifyAlertmanager = "vigil::verify::alertmanager", Error,
+        "deploy the generated `alertmanager/alertmanager.yml` and reload Alertmanager",
+        "The running Alertmanager's configuration (`/api/v2/status`) does not contain the generated one: a receiver is missing, extra or different, or the routing tree, inhibitions or time intervals differ. Alertmanager prints its configuration with defaults filled in, so only the keys vigil writes are compared.";
 }

@@ -22,4 +22,5 @@ pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod spec;
+pub mod verify;
 pub mod write;

@@ -3,6 +3,9 @@
 //! without colour at a fixed width so the snapshot shows <file:line:col>, the source line,
 //! the label and the help). A fixture is a spec file or a folder of spec files.
 
+#[path = "support/canned.rs"]
+mod canned;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -173,8 +176,15 @@ fn examples() -> BTreeMap<Code, String> {
         (diagnostics, sources)
     });
     let imported = imports.into_iter().map(|path| import(&path));
+    // `vigil verify`'s codes come from comparing with a server, here a canned one.
+    let verified = std::iter::once_with(|| {
+        let (spec, model, sources) = canned::load();
+        let (prometheus, alertmanager) = canned::drifted(&model);
+        let found = canned::verify(&spec, &model, &prometheus, &alertmanager);
+        (found, sources)
+    });
     let mut examples = BTreeMap::new();
-    for (diagnostics, sources) in compiled.chain(imported) {
+    for (diagnostics, sources) in compiled.chain(imported).chain(verified) {
         for diagnostic in &diagnostics {
             examples.entry(diagnostic.code).or_insert_with(|| {
                 let mut one = Diagnostics::default();
@@ -208,7 +218,7 @@ fn every_placed_code_has_an_error_fixture() {
 fn errors_markdown() -> String {
     let examples = examples();
     let mut text = String::from(
-        "# Diagnostics\n\nEvery problem vigil reports has a stable code. `vigil explain CODE` prints the explanation in the terminal.\nErrors stop generation (nothing is written); warnings do not, unless `--deny-warnings` is given.\nThis page is generated from `src/codes.rs` and the error fixtures in `tests/fixtures/err/` (run `VIGIL_BLESS=1 cargo test --test fixtures` to refresh it).\n\n",
+        "# Diagnostics\n\nEvery problem vigil reports has a stable code. `vigil explain CODE` prints the explanation in the terminal.\nErrors stop generation (nothing is written); warnings do not, unless `--deny-warnings` is given.\nThis page is generated from `src/codes.rs` and the error fixtures in `tests/fixtures/err/` (`vigil verify`'s from `tests/fixtures/verify/` against canned server answers; run `VIGIL_BLESS=1 cargo test --test fixtures` to refresh it).\n\n",
     );
     for code in Code::ALL {
         let severity = match code.severity() {

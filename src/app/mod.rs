@@ -5,6 +5,7 @@ mod explain;
 mod generate;
 mod import;
 mod tools;
+mod verify;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -87,6 +88,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Completions { shell } => tools::completions(*shell),
         Command::Man => tools::man(),
         Command::Diff(arguments) => diff::diff(arguments, &context),
+        Command::Verify(arguments) => verify::verify(arguments, &context),
     }
 }
 

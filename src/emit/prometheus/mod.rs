@@ -15,7 +15,7 @@ mod ops_tests;
 mod rules;
 mod scenarios;
 mod scrape;
-mod sli;
+pub(crate) mod sli;
 mod template;
 mod threshold_tests;
 mod thresholds;

@@ -188,7 +188,11 @@ pub(crate) fn latency_labels(
 
 /// `name{a="x",le=~"1|1.0"}`. Prometheus 3 writes integer bucket bounds as `1.0` where
 /// client libraries wrote `1`, so integer thresholds match both spellings.
-fn selector(name: &str, labels: &BTreeMap<String, String>, le: Option<Duration>) -> String {
+pub(crate) fn selector(
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    le: Option<Duration>,
+) -> String {
     let mut matchers: Vec<String> = labels
         .iter()
         .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
