@@ -17,7 +17,7 @@ pub(super) fn verify(arguments: &VerifyArguments, context: &Context) -> Outcome 
     };
     let mut sources = Sources::default();
     let (spec, loaded) = crate::spec::load(&arguments.inputs.paths, &mut sources);
-    let (model, checked) = finish(&spec, loaded);
+    let (model, checked) = finish(&spec, loaded, &mut sources);
     let Some(model) = model else {
         return report(&checked, &sources, context, EXIT_FAILURE);
     };
