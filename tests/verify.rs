@@ -25,6 +25,50 @@ fn a_matching_deployment_has_no_findings() {
 }
 
 #[test]
+fn labels_the_spec_leaves_to_targets_or_owners_are_no_drift() {
+    let (spec, mut model, _) = canned::load();
+    // The service's targets carry `namespace`; the queue metric is someone else's.
+    model.services[0].target_labels = vec![vigil::model::LabelName::new("namespace")];
+    let queue = model
+        .metrics
+        .iter_mut()
+        .find(|m| m.name.as_str() == "shop_queue_depth")
+        .expect("the queue metric");
+    queue.external = true;
+    let mut prometheus = canned::matching(&model);
+    let labelled = |labels: serde_json::Value| {
+        let mut all = serde_json::json!({"job": "shop", "instance": "shop:9100"});
+        for (key, value) in labels.as_object().expect("labels") {
+            all[key] = value.clone();
+        }
+        all
+    };
+    prometheus.vector(
+        canned::REQUESTS,
+        &[
+            (
+                labelled(serde_json::json!({"code": "ok", "namespace": "eu"})),
+                "9",
+            ),
+            (
+                labelled(serde_json::json!({"code": "error", "namespace": "eu"})),
+                "1",
+            ),
+        ],
+    );
+    prometheus.vector(
+        canned::QUEUE,
+        &[(
+            labelled(serde_json::json!({"zone": "a", "shard": "7"})),
+            "3",
+        )],
+    );
+    let alertmanager = canned::alertmanager(&canned::alertmanager_config(&model));
+    let found = canned::verify(&spec, &model, &prometheus, &alertmanager);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn a_drifted_deployment_reports_every_code() {
     let (spec, model, _) = canned::load();
     let (prometheus, alertmanager) = canned::drifted(&model);

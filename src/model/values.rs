@@ -410,7 +410,10 @@ mod tests {
         ] {
             let message = Duration::parse(input).expect_err(input);
             assert!(message.starts_with(expected), "{input}: {message}");
-            assert!(message.contains("y, w, d, h, m, s, ms"), "{input}: {message}");
+            assert!(
+                message.contains("y, w, d, h, m, s, ms"),
+                "{input}: {message}"
+            );
         }
     }
 

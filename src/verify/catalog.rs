@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Run, Sample, Unreachable, finding, listed, matchers};
 use crate::codes::Code;
-use crate::model::{LabelValues, Metric, MetricKind, Service};
+use crate::model::{LabelName, LabelValues, Metric, MetricKind, Service};
 
 /// Labels Prometheus itself puts on every target's series.
 const TARGET_LABELS: &[&str] = &["job", "instance"];
@@ -31,7 +31,7 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
     let model = run.model;
     for metric in &model.metrics {
         let service = metric.service.as_ref().and_then(|s| model.service(s));
-        let scope = Scope::new(service, &targets);
+        let scope = Scope::new(service, &model.settings.target_labels, &targets);
         let Some(series) = run.query(&scope.selector(&families(metric)))? else {
             continue;
         };
@@ -40,8 +40,11 @@ pub(super) fn check(run: &mut Run<'_>) -> Result<(), Unreachable> {
             continue;
         }
         check_type(run, metric, &metadata);
-        check_labels(run, metric, &scope, &series);
-        check_budget(run, metric, &scope, &series);
+        // An external metric's labels are its owner's: the spec declares none.
+        if !metric.external {
+            check_labels(run, metric, &scope, &series);
+            check_budget(run, metric, &scope, &series);
+        }
     }
     let declared: BTreeSet<String> = model.metrics.iter().flat_map(families).collect();
     for service in &model.services {
@@ -92,7 +95,11 @@ struct Scope {
 }
 
 impl Scope {
-    fn new(service: Option<&Service>, targets: &[BTreeMap<String, String>]) -> Self {
+    fn new(
+        service: Option<&Service>,
+        common: &[LabelName],
+        targets: &[BTreeMap<String, String>],
+    ) -> Self {
         let selector: BTreeMap<String, String> = service
             .map(|s| {
                 s.selector
@@ -109,6 +116,11 @@ impl Scope {
             TARGET_LABELS.iter().map(|l| (*l).to_owned()).collect();
         target_labels.extend(matching.iter().flat_map(|t| t.keys().cloned()));
         target_labels.extend(selector.keys().cloned());
+        // Labels the spec says the targets carry (`target-labels`), found or not.
+        let declared = service
+            .map(|s| s.target_labels.as_slice())
+            .unwrap_or_default();
+        target_labels.extend(common.iter().chain(declared).map(ToString::to_string));
         Self {
             selector,
             target_labels,

@@ -143,8 +143,8 @@ pub(crate) fn alertmanager_config(model: &Model) -> String {
         .contents
 }
 
-const REQUESTS: &str = "{__name__=~\"shop_requests_total\",job=\"shop\"}";
-const QUEUE: &str = "{__name__=~\"shop_queue_depth\",job=\"shop\"}";
+pub(crate) const REQUESTS: &str = "{__name__=~\"shop_requests_total\",job=\"shop\"}";
+pub(crate) const QUEUE: &str = "{__name__=~\"shop_queue_depth\",job=\"shop\"}";
 const CHECKOUT: &str = "{__name__=~\"shop_checkout_duration_seconds_bucket|shop_checkout_duration_seconds_count|shop_checkout_duration_seconds_sum\",job=\"shop\"}";
 const RATIO: &str = "slo:sli_error:ratio_rate5m";
 
