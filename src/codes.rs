@@ -79,6 +79,18 @@ codes! {
     Unsupported = "vigil::spec::unsupported", Error,
         "write the value out in full",
         "A YAML feature vigil refuses on purpose: aliases and anchors (they allow exponential expansion), tags, multiple documents in one file, nesting deeper than 64 levels.";
+    OutputStale = "vigil::output::stale", Error,
+        "run `vigil generate` and commit the result",
+        "`vigil check` found a generated file whose contents differ from what the spec produces: the spec changed and the output was not regenerated, or the file was edited by hand. Generated files are never edited: change the spec and run `vigil generate`.";
+    OutputMissing = "vigil::output::missing", Error,
+        "run `vigil generate` and commit the result",
+        "`vigil check` found a file the spec produces missing from the output folder (a new SLO, alert or receiver whose output was not generated or not committed).";
+    OutputExtra = "vigil::output::extra", Error,
+        "run `vigil generate` (it removes the file) and commit the result",
+        "`vigil check` found a file vigil generated earlier (it is in `.vigil-manifest`) that the spec no longer produces, such as the rules of a removed SLO. Left in place, Prometheus would keep evaluating it.";
+    OutputUnowned = "vigil::output::unowned", Error,
+        "move the file out of the generated folder, or express it in the spec",
+        "`vigil check` found a file in a folder vigil writes (such as `prometheus/rules/`) that vigil neither produces nor ever generated: a hand-added file that would be deployed beside the generated ones without being reviewed as part of the spec. vigil never removes it; the top of the output folder may hold anything.";
     DuplicateName = "vigil::names::duplicate", Error,
         "rename one of them; names are global across all spec files",
         "Two declarations of the same kind share a name. All spec files form one namespace, so this applies across files too.";

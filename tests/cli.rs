@@ -59,9 +59,65 @@ fn check_passes_after_generate_and_names_a_changed_file() {
     let stale = vigil(dir.path(), &["check"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(
-        stderr(&stale).contains(&format!("stale    generated/{victim}")),
+        stderr(&stale).contains(&format!(
+            "generated/{victim} differs from what the spec produces"
+        )),
         "{}",
         stderr(&stale)
+    );
+}
+
+/// A stray file in a folder vigil writes is reported, and every message format carries
+/// the differences as coded diagnostics.
+#[test]
+fn check_reports_a_hand_added_file_and_every_difference_as_a_diagnostic() {
+    let dir = workspace();
+    let generated = vigil(dir.path(), &["generate"]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let stray = dir.path().join("generated/prometheus/rules/extra.yaml");
+    std::fs::write(&stray, "groups: []\n").expect("stray file");
+    // The top of the output folder may hold anything.
+    std::fs::write(dir.path().join("generated/README.md"), "notes\n").expect("readme");
+
+    let human = vigil(dir.path(), &["check"]);
+    assert_eq!(human.status.code(), Some(1));
+    assert!(
+        stderr(&human).contains("vigil::output::unowned"),
+        "{}",
+        stderr(&human)
+    );
+    assert!(!stderr(&human).contains("README"), "{}", stderr(&human));
+
+    let json = vigil(dir.path(), &["check", "--message-format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("one JSON document");
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .filter(|code| code.starts_with("vigil::output::"))
+        .collect();
+    assert_eq!(codes, ["vigil::output::unowned"], "{report}");
+    assert_eq!(report["errors"], 1);
+
+    // `check` counts what `generate` counts.
+    std::fs::remove_file(&stray).expect("remove");
+    let clean = vigil(dir.path(), &["check"]);
+    let count = |text: &str, pattern: &str| {
+        text.split(pattern).nth(1).and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+    };
+    assert_eq!(
+        count(&stderr(&generated), "generated: "),
+        count(&stderr(&clean), "up to date ("),
+        "{}\n{}",
+        stderr(&generated),
+        stderr(&clean)
     );
 }
 

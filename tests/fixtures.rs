@@ -206,13 +206,34 @@ fn every_placed_code_has_an_error_fixture() {
     let examples = examples();
     let missing: Vec<&str> = Code::ALL
         .iter()
-        .filter(|c| **c != Code::Io && !examples.contains_key(c))
+        .filter(|c| unplaced_example(**c).is_none() && !examples.contains_key(c))
         .map(|c| c.as_str())
         .collect();
     assert!(
         missing.is_empty(),
         "codes without an error fixture: {missing:?}"
     );
+}
+
+/// Codes that never point into a spec file, with the example `docs/errors.md` shows
+/// (the output codes are exercised by the CLI tests).
+fn unplaced_example(code: Code) -> Option<&'static str> {
+    match code {
+        Code::Io => Some("`vigil generate missing-folder/` reports the path that cannot be read."),
+        Code::OutputStale => Some(
+            "`vigil check` after a hand edit: `generated/docs/alerts.md differs from what the spec produces`.",
+        ),
+        Code::OutputMissing => Some(
+            "`vigil check` after adding an SLO without generating: `generated/prometheus/rules/slo-latency.yaml is produced by the spec but missing`.",
+        ),
+        Code::OutputExtra => Some(
+            "`vigil check` after removing an SLO without generating: `generated/prometheus/rules/slo-latency.yaml was generated earlier but the spec no longer produces it`.",
+        ),
+        Code::OutputUnowned => Some(
+            "`vigil check` with a hand-added rule file: `generated/prometheus/rules/extra.yaml is in a folder vigil writes but vigil did not generate it`.",
+        ),
+        _ => None,
+    }
 }
 
 fn errors_markdown() -> String {
@@ -232,7 +253,10 @@ fn errors_markdown() -> String {
         ));
         match examples.get(code) {
             Some(example) => text.push_str(&format!("Example:\n\n```text\n{example}\n```\n\n")),
-            None => text.push_str("Example: `vigil generate missing-folder/` reports the path that cannot be read.\n\n"),
+            None => text.push_str(&format!(
+                "Example: {}\n\n",
+                unplaced_example(*code).unwrap_or_default()
+            )),
         }
     }
     text

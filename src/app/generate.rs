@@ -3,13 +3,16 @@
 use std::path::PathBuf;
 
 use super::{
-    Compiled, Context, EXIT_FAILURE, EXIT_OK, Outcome, compile_and_report, diagnostics_outcome,
+    Compiled, Context, EXIT_FAILURE, EXIT_OK, Outcome, compile, compile_and_report,
+    diagnostics_outcome, render,
 };
 
 use crate::cli::{Build, MessageFormat};
+use crate::diagnostic::{Diagnostics, Severity};
 use crate::emit::{Artifact, EmitError};
 use crate::model::Model;
 use crate::report::plural;
+use crate::source::Sources;
 use crate::write::WriteError;
 use crate::write::cache::{self, InputDigest};
 
@@ -141,46 +144,53 @@ enum Message {
 const BATCHES_IN_FLIGHT: usize = 4;
 
 pub(super) fn check(build: &Build, context: &Context) -> Outcome {
-    let compiled = compile_and_report(&build.inputs, context);
-    let Some(model) = &compiled.model else {
-        return diagnostics_outcome(&compiled, context, EXIT_FAILURE);
+    let mut sources = Sources::default();
+    let (model, mut diagnostics) = compile(&build.inputs.paths, &mut sources);
+    let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
+    let reported = |diagnostics: &Diagnostics, failed: bool| Compiled {
+        model: None,
+        report: render(diagnostics, &sources, context),
+        failed,
     };
-    let options = match options(model, build) {
+    let Some(model) = model.filter(|_| !warnings_fail) else {
+        return diagnostics_outcome(&reported(&diagnostics, true), context, EXIT_FAILURE);
+    };
+    let options = match options(&model, build) {
         Ok(options) => options,
-        Err(message) => return failure(&compiled, context, &message),
+        Err(message) => return failure(&reported(&diagnostics, true), context, &message),
     };
-    let compared = streamed(model, &options, |artifacts| {
+    let compared = streamed(&model, &options, |artifacts| {
         crate::write::check_stream(&build.out, artifacts)
     });
-    let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
     let out = build.out.display();
-    match compared {
-        Ok(staleness) if staleness.is_clean() => {
-            outcome.stderr.push_str(&format!(
+    let staleness = match compared {
+        Ok(staleness) => staleness,
+        Err(WriteError::Emit(error)) => {
+            return failure(&reported(&diagnostics, true), context, &error.to_string());
+        }
+        Err(error) => {
+            let mut outcome =
+                diagnostics_outcome(&reported(&diagnostics, true), context, EXIT_FAILURE);
+            outcome.stderr.push_str(&format!("error: {error}\n"));
+            return outcome;
+        }
+    };
+    // Every file that differs is a diagnostic, so each message format carries it.
+    diagnostics.extend(staleness.diagnostics(&build.out));
+    let clean = staleness.is_clean();
+    let code = if clean { EXIT_OK } else { EXIT_FAILURE };
+    let mut outcome = diagnostics_outcome(&reported(&diagnostics, !clean), context, code);
+    if context.format == MessageFormat::Human {
+        outcome.stderr.push_str(&if clean {
+            format!(
                 "{out} is up to date ({})\n",
                 plural(staleness.files, "file")
-            ));
-        }
-        Ok(staleness) => {
-            let mut text = format!("{out} is out of date with the spec:\n");
-            for (what, files) in [
-                ("stale", &staleness.stale),
-                ("missing", &staleness.missing),
-                ("extra", &staleness.extra),
-            ] {
-                for file in files {
-                    text.push_str(&format!("  {what:<8} {out}/{file}\n"));
-                }
-            }
-            text.push_str("run `vigil generate` and commit the result\n");
-            outcome.stderr.push_str(&text);
-            outcome.code = EXIT_FAILURE;
-        }
-        Err(WriteError::Emit(error)) => return failure(&compiled, context, &error.to_string()),
-        Err(error) => {
-            outcome.stderr.push_str(&format!("error: {error}\n"));
-            outcome.code = EXIT_FAILURE;
-        }
+            )
+        } else {
+            format!(
+                "{out} is out of date with the spec: run `vigil generate` and commit the result\n"
+            )
+        });
     }
     outcome
 }

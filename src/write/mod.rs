@@ -16,8 +16,10 @@ use crate::emit::{Artifact, EmitError};
 
 mod batch;
 pub mod cache;
+mod compare;
 
 use batch::{Batch, remove_orphaned_temporaries};
+pub use compare::{Staleness, check, check_stream};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -49,25 +51,6 @@ pub struct Summary {
     pub updated: Vec<String>,
     pub removed: Vec<String>,
     pub unchanged: usize,
-}
-
-/// How the output folder differs from what the spec produces.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Staleness {
-    /// Present with different contents.
-    pub stale: Vec<String>,
-    /// Produced by the spec but absent.
-    pub missing: Vec<String>,
-    /// Generated earlier (in the manifest) but no longer produced.
-    pub extra: Vec<String>,
-    /// Files compared, vigil's own bookkeeping files included.
-    pub files: usize,
-}
-
-impl Staleness {
-    pub fn is_clean(&self) -> bool {
-        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
-    }
 }
 
 /// The manifest lists every generated file so later runs know what they own.
@@ -125,57 +108,6 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
         Err(error) if error.kind() == std::io::ErrorKind::IsADirectory => Ok(Some(Vec::new())),
         Err(error) => Err(io(path)(error)),
     }
-}
-
-/// Compares the output folder with `artifacts` (plus the manifest) without writing.
-pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
-    check_stream(out, artifacts.iter().map(Ok))
-}
-
-/// [`check`] for artefacts that arrive one by one (see [`write_stream`]); an `Err` item
-/// aborts the comparison.
-pub fn check_stream<A: Borrow<Artifact>>(
-    out: &Path,
-    items: impl IntoIterator<Item = Result<A, EmitError>>,
-) -> Result<Staleness, WriteError> {
-    if out.exists() && !out.is_dir() {
-        return Err(WriteError::NotAFolder(out.display().to_string()));
-    }
-    let mut staleness = Staleness::default();
-    let mut compare = |artifact: &Artifact| -> Result<(), WriteError> {
-        let path = out.join(safe_relative(&artifact.path)?);
-        match read_existing(&path)? {
-            None => staleness.missing.push(artifact.path.clone()),
-            Some(bytes) if bytes != artifact.contents.as_bytes() => {
-                staleness.stale.push(artifact.path.clone());
-            }
-            Some(_) => {}
-        }
-        staleness.files += 1;
-        Ok(())
-    };
-    let mut produced = Vec::new();
-    compare(&ignore_file())?;
-    for item in items {
-        let item = item?;
-        compare(item.borrow())?;
-        produced.push(item.borrow().path.clone());
-    }
-    let manifest = manifest(produced.iter().map(String::as_str));
-    compare(&manifest)?;
-    let produced: BTreeSet<&str> = produced
-        .iter()
-        .map(String::as_str)
-        .chain([IGNORE_FILE, MANIFEST])
-        .collect();
-    for owned in owned_files(out)? {
-        if !produced.contains(owned.as_str()) && out.join(&owned).exists() {
-            staleness.extra.push(owned);
-        }
-    }
-    staleness.stale.sort_unstable();
-    staleness.missing.sort_unstable();
-    Ok(staleness)
 }
 
 /// Brings the output folder in line with `artifacts`.
