@@ -125,14 +125,12 @@ fn ok_fixtures() {
 }
 
 #[test]
-fn flagship_compiles_with_only_the_expected_warning() {
+fn flagship_compiles_without_a_warning() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (model, diagnostics, sources) = compile(&root.join("specs"));
-    // The flagship's daily tier has no Thanos resolution: the one warning it should get.
-    let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(
-        codes,
-        [Code::ThanosResolution],
+    // The CI recipes in docs/ci.md run `vigil validate --deny-warnings` on it.
+    assert!(
+        diagnostics.is_empty(),
         "{}",
         report::human(&diagnostics, &sources, STYLE)
     );
