@@ -159,8 +159,14 @@ fn cache_marked(dir: &Path) -> bool {
 #[test]
 fn an_unchanged_rerun_skips_compiling_until_an_input_or_an_output_changes() {
     let dir = workspace();
+    // A receiver nobody routes to: a warning, which the cached re-run must show again.
+    std::fs::write(
+        dir.path().join("specs/spare.kdl"),
+        "receiver spare { webhook url=\"http://127.0.0.1:9099/spare\"; }\n",
+    )
+    .expect("spare receiver");
     assert!(vigil(dir.path(), &["generate"]).status.success());
-    // What a compiling re-run prints (the flagship has a warning, which must show again).
+    // What a compiling re-run prints.
     std::fs::remove_file(dir.path().join("generated/.vigil-cache")).expect("drop cache");
     let compiled = vigil(dir.path(), &["generate"]);
     mark_cache(dir.path());
@@ -364,15 +370,21 @@ fn diff_against_a_git_revision_reads_the_committed_spec() {
     let output = vigil(dir.path(), &["diff", "--exit-code"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
+    // A revision that does not exist is a usage error, not a base that "does not compile".
     let output = vigil(dir.path(), &["diff", "--base", "no-such-revision"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("`no-such-revision` is not a commit of this git repository"),
         "{}",
         stderr(&output)
     );
+    assert!(
+        stderr(&output).contains("cannot be read") && !stderr(&output).contains("compile"),
+        "{}",
+        stderr(&output)
+    );
     let output = vigil(dir.path(), &["diff", "--base=--output=x"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     assert!(!dir.path().join("x").exists());
 }
 

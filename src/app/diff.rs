@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, compile, compile_texts, render};
+use super::{Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Outcome, compile, compile_texts, render};
 use crate::cli::{DiffArguments, DiffFormat, MessageFormat};
 use crate::diagnostic::Severity;
 use crate::model::Model;
@@ -14,7 +14,15 @@ struct Version {
     /// `base` or `new version`.
     role: &'static str,
     name: String,
-    model: Result<Model, String>,
+    model: Result<Model, Failed>,
+}
+
+/// Why a version has no model.
+enum Failed {
+    /// It was read but has errors: the rendered report.
+    Compile(String),
+    /// It could not be read at all (a revision that does not exist): the reason.
+    Unreadable(String),
 }
 
 pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
@@ -40,7 +48,7 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
             Err(message) => Version {
                 role: "base",
                 name,
-                model: Err(format!("error: {message}\n")),
+                model: Err(Failed::Unreadable(message)),
             },
         }
     };
@@ -80,7 +88,7 @@ fn version(
     let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
     let model = match model {
         Some(model) if !warnings_fail => Ok(model),
-        _ => Err(render(&diagnostics, &sources, context)),
+        _ => Err(Failed::Compile(render(&diagnostics, &sources, context))),
     };
     Version { role, name, model }
 }
@@ -94,19 +102,27 @@ fn failure(versions: &[&Version], context: &Context) -> Outcome {
         ..Outcome::default()
     };
     for version in versions {
-        let Err(report) = &version.model else {
-            continue;
-        };
-        let machine = context.format != MessageFormat::Human && !report.starts_with("error: ");
-        if !machine {
-            outcome.stderr.push_str(report);
-        } else if outcome.stdout.is_empty() {
-            outcome.stdout.push_str(report);
+        let (role, name) = (version.role, &version.name);
+        match &version.model {
+            Ok(_) => {}
+            // Naming a revision that does not exist is a usage error, not a broken spec.
+            Err(Failed::Unreadable(message)) => {
+                outcome.stderr.push_str(&format!(
+                    "error: {message}\nthe {role} (`{name}`) cannot be read; nothing to compare\n"
+                ));
+                outcome.code = EXIT_USAGE;
+            }
+            Err(Failed::Compile(report)) => {
+                if context.format == MessageFormat::Human {
+                    outcome.stderr.push_str(report);
+                } else if outcome.stdout.is_empty() {
+                    outcome.stdout.push_str(report);
+                }
+                outcome.stderr.push_str(&format!(
+                    "the {role} (`{name}`) does not compile; nothing to compare\n"
+                ));
+            }
         }
-        outcome.stderr.push_str(&format!(
-            "the {} (`{}`) does not compile; nothing to compare\n",
-            version.role, version.name
-        ));
     }
     outcome
 }
