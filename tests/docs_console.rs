@@ -55,7 +55,11 @@ fn pages() -> Vec<PathBuf> {
 
 fn run(command: &str) -> String {
     let arguments: Vec<&str> = command.split_whitespace().collect();
-    assert_eq!(arguments.first(), Some(&"vigil"), "`{command}` is not a vigil command");
+    assert_eq!(
+        arguments.first(),
+        Some(&"vigil"),
+        "`{command}` is not a vigil command"
+    );
     let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(&arguments[1..])
         .current_dir(root())

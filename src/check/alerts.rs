@@ -11,7 +11,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Alert, AlertName, Anomaly, Capacity, Comparison, Condition, Decimal, Duration, LabelName,
-    Regression, RuleName, Threshold, Version,
+    Regression, RuleName, Threshold, Unit, Version,
 };
 use crate::source::Span;
 use crate::spec::Node;
@@ -26,6 +26,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
     let expr = r
         .required("expr", "the PromQL condition or value")
         .and_then(|v| promql::expr(scope, v));
+    let declared_unit = r.string("unit").map(|(unit, _)| Unit::parse(&unit));
     let tier_given = r.value("tier").is_some();
     let tier = if tier_given {
         tier_ref(&r, scope, "the tier")
@@ -133,11 +134,17 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
             .label("not a static sentence"),
         );
     }
+    let expr = expr?;
+    let unit = declared_unit.or_else(|| {
+        let parsed = promql_parser::parser::parse(expr.as_str()).ok()?;
+        scope.catalog?.unit_of(&parsed)
+    });
     Some(Alert {
         name: AlertName::new(name),
         service,
-        expr: expr?,
+        expr,
         condition,
+        unit,
         for_duration,
         keep_firing_for,
         summary,

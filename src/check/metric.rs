@@ -15,12 +15,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
     let r = Reader::new(node, cx);
     let name = r.name_arg("metric");
     let kind_text = r.required_string("type", "counter, gauge, histogram or summary");
-    let unit = r.string("unit").map(|(u, _)| match u.as_str() {
-        "seconds" => Unit::Seconds,
-        "bytes" => Unit::Bytes,
-        "ratio" => Unit::Ratio,
-        _ => Unit::Other(u),
-    });
+    let unit = r.string("unit").map(|(u, _)| Unit::parse(&u));
     let service = service_ref(&r, scope);
     let help = r
         .required_string("help", "one sentence saying what the metric measures")

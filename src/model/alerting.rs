@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Runbook;
+use super::catalog::Unit;
 use super::values::{
     AlertName, Decimal, Duration, LabelName, PromQl, RuleName, ServiceName, TierName,
 };
@@ -14,6 +15,9 @@ pub struct Alert {
     pub service: Option<ServiceName>,
     pub expr: PromQl,
     pub condition: Condition,
+    /// The unit of the value `expr` computes (`unit=` in the spec, else what the catalog
+    /// says of the metrics it reads): thresholds are shown and plotted in it.
+    pub unit: Option<Unit>,
     pub for_duration: Option<Duration>,
     pub keep_firing_for: Option<Duration>,
     /// A static sentence ending with a period.

@@ -137,6 +137,15 @@ pub enum Unit {
 }
 
 impl Unit {
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "seconds" => Unit::Seconds,
+            "bytes" => Unit::Bytes,
+            "ratio" => Unit::Ratio,
+            other => Unit::Other(other.to_owned()),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match self {
             Unit::Seconds => "seconds",

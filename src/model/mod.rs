@@ -23,7 +23,7 @@ pub use slo::{
 pub use values::{
     AlertName, Decimal, Duration, IntervalName, LabelName, MetricName, Objective, PromQl,
     ReceiverName, RuleName, Selector, ServiceName, SloName, TeamName, TierName, Version,
-    WindowTemplate, format_decimal,
+    WindowTemplate, format_decimal, format_value,
 };
 pub(crate) use values::{substitute_window, substitute_window_in_place};
 

@@ -19,6 +19,9 @@ pub struct Alert {
     pub tier: Option<String>,
     /// All `above` or all `below`; one rule per threshold.
     pub thresholds: Option<Vec<Threshold>>,
+    /// The unit of the value `expr` computes (`seconds`, `bytes`, `ratio` or any word);
+    /// by default what the catalog says of the metrics it reads.
+    pub unit: Option<String>,
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
     /// Needs Prometheus 2.42.

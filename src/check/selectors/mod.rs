@@ -5,6 +5,7 @@
 mod findings;
 mod locate;
 mod types;
+mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;

@@ -8,7 +8,8 @@ use super::anchor;
 use super::shared::Shared;
 use crate::conventions::slo_alerts;
 use crate::model::{
-    Alert, BurnAlert, Condition, Decimal, Duration, Model, Runbook, Slo, TierName, format_decimal,
+    Alert, BurnAlert, Condition, Decimal, Duration, Model, Runbook, Slo, Threshold, TierName, Unit,
+    format_decimal, format_value,
 };
 
 #[derive(Serialize, Clone)]
@@ -16,8 +17,11 @@ pub(super) struct RunbookPage {
     header: &'static str,
     pub(super) name: String,
     pub(super) summary: String,
+    /// Every tier the alert fires at (a multi-threshold alert has several), joined for
+    /// the index.
     pub(super) tier: String,
     pub(super) severity: String,
+    tiers: Vec<TierRow>,
     pub(super) service: String,
     pub(super) kind: &'static str,
     slo: Option<String>,
@@ -31,6 +35,15 @@ pub(super) struct RunbookPage {
     links: Vec<LinkRow>,
     escalation: Vec<String>,
     pub(super) related: Vec<String>,
+}
+
+/// One tier an alert fires at, and when.
+#[derive(Serialize, Clone)]
+struct TierRow {
+    tier: String,
+    severity: String,
+    /// `above 1.5 GB` for a threshold; empty when the tier has one condition.
+    when: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -94,12 +107,18 @@ pub(super) fn blank(
     kind: &'static str,
 ) -> RunbookPage {
     let declared = shared.model.tier(tier);
+    let severity = declared.map_or("none", |t| t.severity.as_str()).to_owned();
     RunbookPage {
         header: shared.header,
         name,
         summary: String::new(),
         tier: tier.to_string(),
-        severity: declared.map_or("none", |t| t.severity.as_str()).to_owned(),
+        severity: severity.clone(),
+        tiers: vec![TierRow {
+            tier: tier.to_string(),
+            severity,
+            when: String::new(),
+        }],
         service: service.to_owned(),
         kind,
         slo: None,
@@ -227,6 +246,67 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     pages
 }
 
+/// A multi-threshold alert fires at each of its tiers: every one is shown, least urgent
+/// first as the thresholds are crossed, with its condition and its escalation.
+fn every_tier(
+    page: &mut RunbookPage,
+    shared: &Shared<'_>,
+    thresholds: &[Threshold],
+    service: &str,
+    unit: Option<&Unit>,
+) {
+    let model = shared.model;
+    let mut ordered: Vec<&Threshold> = thresholds.iter().collect();
+    ordered.sort_by_key(|t| std::cmp::Reverse(model.tier(&t.tier).map_or(0, |d| d.level)));
+    page.tiers = ordered
+        .iter()
+        .map(|t| TierRow {
+            tier: t.tier.to_string(),
+            severity: model
+                .tier(&t.tier)
+                .map_or("none", |d| d.severity.as_str())
+                .to_owned(),
+            when: threshold_words(t, unit),
+        })
+        .collect();
+    page.tier = join(page.tiers.iter().map(|t| t.tier.as_str()));
+    page.severity = join(page.tiers.iter().map(|t| t.severity.as_str()));
+    let mut escalation = Vec::new();
+    for threshold in ordered {
+        for line in shared.escalation(&threshold.tier, service) {
+            if !escalation.contains(&line) {
+                escalation.push(line);
+            }
+        }
+    }
+    let spec_escalation = page
+        .escalation
+        .iter()
+        .skip_while(|l| l.starts_with("Tier **") || l.starts_with("Delivered to:"));
+    escalation.extend(spec_escalation.cloned().collect::<Vec<_>>());
+    page.escalation = escalation;
+}
+
+/// `above 1.5 GB`, `below 250 ms`.
+pub(super) fn threshold_words(threshold: &Threshold, unit: Option<&Unit>) -> String {
+    let side = if threshold.comparison.operator() == ">" {
+        "above"
+    } else {
+        "below"
+    };
+    format!("{side} {}", format_value(threshold.value, unit))
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen.join(", ")
+}
+
 fn period_words(slo: &Slo) -> String {
     match slo.window {
         crate::model::Window::Rolling(d) => d.to_string(),
@@ -292,14 +372,9 @@ fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
                 .iter()
                 .map(|t| {
                     format!(
-                        "Tier **{}** when the value is {} {}.",
+                        "Tier **{}** when the value is {}.",
                         t.tier,
-                        if t.comparison.operator() == ">" {
-                            "above"
-                        } else {
-                            "below"
-                        },
-                        format_decimal(t.value)
+                        threshold_words(t, alert.unit.as_ref())
                     )
                 })
                 .collect();
@@ -318,6 +393,9 @@ fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
         &alert.runbook,
         alert.summary.clone(),
     );
+    if let Condition::Thresholds(thresholds) = &alert.condition {
+        every_tier(&mut page, shared, thresholds, service, alert.unit.as_ref());
+    }
     page.summary.clone_from(&alert.summary);
     page.what = what;
     if let Some(wait) = alert.for_duration {

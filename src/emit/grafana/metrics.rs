@@ -7,8 +7,11 @@ use super::panels::{PanelSpec, number, rate_unit, severity_color, value_unit};
 use crate::conventions::{LABEL_ANOMALY, LABEL_CAPACITY, LABEL_SERVICE, matcher_equal, ops_rules};
 use crate::model::{
     Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, Service,
-    ServiceName, TierName, TierSeverity, format_decimal,
+    ServiceName, TierName, TierSeverity, Unit, format_decimal, format_value,
 };
+use promql_parser::label::Matcher;
+use promql_parser::parser::token::T_EQL_REGEX;
+use promql_parser::parser::{Expr, VectorSelector};
 
 /// The matchers every raw query of a service carries: its selector plus the dashboard's
 /// `job` and `instance` variables.
@@ -18,9 +21,20 @@ pub(super) fn matchers(service: &Service) -> String {
         .iter()
         .map(|(label, value)| crate::conventions::matcher_equal(label.as_str(), value))
         .collect();
-    parts.push(String::from("job=~\"$job\""));
-    parts.push(String::from("instance=~\"$instance\""));
+    parts.extend(variable_matchers(service).map(|(label, value)| format!("{label}=~\"{value}\"")));
     parts.join(", ")
+}
+
+/// The dashboard variables a raw query is filtered by: `$instance`, and `$job` unless the
+/// service's selector already fixes the job (then the variable has one value and the
+/// matcher would only repeat the selector).
+pub(super) fn variable_matchers(
+    service: &Service,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let job_fixed = service.selector.keys().any(|label| label.as_str() == "job");
+    [("job", "$job"), ("instance", "$instance")]
+        .into_iter()
+        .filter(move |(label, _)| !(job_fixed && *label == "job"))
 }
 
 /// The aggregation clause: `sum by (a, b) `, or plain `sum` when there are no labels.
@@ -153,6 +167,73 @@ fn tier_color(context: &Context, tier: &TierName) -> &'static str {
     )
 }
 
+/// Grafana's unit for what an alert's expression computes.
+fn alert_unit(unit: Option<&Unit>) -> &'static str {
+    match unit {
+        Some(Unit::Other(unit)) => match unit.as_str() {
+            "per second" => "ops",
+            "bytes per second" => "Bps",
+            "seconds per second" => "percentunit",
+            _ => "short",
+        },
+        other => value_unit(other),
+    }
+}
+
+/// The alert's expression with every raw selector filtered by the dashboard's variables,
+/// so the panel follows the chosen jobs and instances; series vigil records are left
+/// as they are.
+fn filtered(expression: &str, service: Option<&Service>) -> String {
+    let (Some(service), Ok(mut parsed)) = (service, promql_parser::parser::parse(expression))
+    else {
+        return expression.to_owned();
+    };
+    let added: Vec<(&str, &str)> = variable_matchers(service).collect();
+    filter_selectors(&mut parsed, &added);
+    parsed.to_string()
+}
+
+fn filter_selectors(expr: &mut Expr, added: &[(&str, &str)]) {
+    let add = |selector: &mut VectorSelector| {
+        let recorded = selector
+            .name
+            .as_deref()
+            .is_some_and(crate::conventions::is_recorded_by_vigil);
+        for (label, value) in added {
+            if !recorded
+                && selector.matchers.find_matchers(label).is_empty()
+                && let Ok(regex) =
+                    Matcher::new_matcher(T_EQL_REGEX, (*label).to_owned(), (*value).to_owned())
+            {
+                selector.matchers.matchers.push(regex);
+            }
+        }
+    };
+    match expr {
+        Expr::VectorSelector(selector) => add(selector),
+        Expr::MatrixSelector(matrix) => add(&mut matrix.vs),
+        Expr::Aggregate(aggregate) => {
+            filter_selectors(&mut aggregate.expr, added);
+            if let Some(parameter) = aggregate.param.as_mut() {
+                filter_selectors(parameter, added);
+            }
+        }
+        Expr::Unary(unary) => filter_selectors(&mut unary.expr, added),
+        Expr::Binary(binary) => {
+            filter_selectors(&mut binary.lhs, added);
+            filter_selectors(&mut binary.rhs, added);
+        }
+        Expr::Paren(paren) => filter_selectors(&mut paren.expr, added),
+        Expr::Subquery(subquery) => filter_selectors(&mut subquery.expr, added),
+        Expr::Call(call) => {
+            for argument in &mut call.args.args {
+                filter_selectors(argument, added);
+            }
+        }
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
+
 /// Each threshold alert's own expression with its thresholds drawn: exactly what the
 /// alert compares, so the lines are in the right unit.
 pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> Vec<Item> {
@@ -171,7 +252,7 @@ pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> V
                     "{} {} {}",
                     t.tier,
                     t.comparison.operator(),
-                    format_decimal(t.value)
+                    format_value(t.value, alert.unit.as_ref())
                 )
             })
             .collect();
@@ -181,13 +262,17 @@ pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> V
             .map(|t| (number(t.value), tier_color(context, &t.tier)))
             .collect();
         let url = context.runbook_url(alert.name.as_str());
+        let service = alert
+            .service
+            .as_ref()
+            .and_then(|s| context.model.service(s));
         items.push(
             PanelSpec::new(
                 alert.name.as_str(),
                 format!("{} Fires at {}.", alert.summary, described.join(", ")),
-                "short",
+                alert_unit(alert.unit.as_ref()),
             )
-            .query(alert.expr.as_str(), alert.name.as_str())
+            .query(filtered(alert.expr.as_str(), service), alert.name.as_str())
             .thresholds(if below { "red" } else { "green" }, steps)
             .link(super::dashboard::Link::document(
                 format!("Runbook: {}", alert.name),
