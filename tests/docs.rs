@@ -290,3 +290,32 @@ fn every_burn_rate_runbook_is_linked_from_a_dashboard() {
         );
     }
 }
+
+/// Missing data and a spent budget have steps of their own, not the SLO's failure steps;
+/// a page the spec gives no steps has vigil's, and only the spec's author is told.
+#[test]
+fn every_alert_kind_has_steps_that_fit_it() {
+    let (_, artifacts) = flagship(&Options::default());
+    let pages = pages(&artifacts);
+    let page = |name: &str| {
+        pages
+            .get(format!("docs/runbooks/{name}.md").as_str())
+            .copied()
+            .unwrap_or_else(|| panic!("no runbook for {name}"))
+    };
+    let slo_step = "Check recent deployments of erlmcp";
+    let burn = page("AvailabilityBurnRatePage");
+    let absent = page("AvailabilitySliAbsent");
+    assert!(burn.contains(slo_step), "{burn}");
+    assert!(!absent.contains(slo_step), "{absent}");
+    assert!(absent.contains("scrape targets of erlmcp are up"), "{absent}");
+    for (name, page) in &pages {
+        assert!(
+            !page.contains("The spec gives no diagnosis steps"),
+            "{name} tells the on-call to edit the spec"
+        );
+        if page.contains("vigil's default steps") {
+            assert!(page.contains("<!-- vigil's default steps"), "{name}");
+        }
+    }
+}

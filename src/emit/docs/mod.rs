@@ -10,6 +10,7 @@ pub(crate) use catalog::sli_words;
 pub(crate) use oncall::integration_words;
 mod runbooks;
 mod shared;
+mod steps;
 
 use std::collections::BTreeMap;
 

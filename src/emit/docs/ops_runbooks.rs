@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::runbooks::{RunbookPage, blank, with_runbook};
+use super::runbooks::{RunbookPage, blank, or_default_steps, with_runbook};
 use super::shared::Shared;
+use super::steps::Steps;
 use crate::conventions::{ops_alerts, ops_rules};
 use crate::emit::prometheus::{anomaly, cardinality, operational_summaries, trends};
 use crate::model::{Comparison, Runbook, ServiceName, TierName, format_decimal};
@@ -17,10 +18,13 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
     let page = |name: String, service: Option<&ServiceName>, tier: &TierName, kind, runbook| {
         let summary = summaries.get(&name).cloned().unwrap_or_default();
         let service = service.map_or("—", ServiceName::as_str);
-        let mut page = with_runbook(
-            blank(shared, name, tier, service, kind),
-            runbook,
-            summary.clone(),
+        let mut page = or_default_steps(
+            with_runbook(
+                blank(shared, name, tier, service, kind),
+                runbook,
+                summary.clone(),
+            ),
+            Steps::Operational,
         );
         page.summary = summary;
         page

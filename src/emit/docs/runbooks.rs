@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::anchor;
 use super::shared::Shared;
+use super::steps::{Steps, default_steps};
 use crate::conventions::slo_alerts;
 use crate::model::{
     Alert, BurnAlert, Condition, Decimal, Duration, Model, Runbook, Slo, Threshold, TierName, Unit,
@@ -31,6 +32,9 @@ pub(super) struct RunbookPage {
     pub(super) expr: Option<String>,
     impact: String,
     steps: Vec<String>,
+    /// The steps are vigil's defaults because the spec gave none (the page says so in a
+    /// comment for the spec's author, not to the on-call).
+    default_steps: bool,
     decisions: Vec<DecisionRow>,
     links: Vec<LinkRow>,
     escalation: Vec<String>,
@@ -128,6 +132,7 @@ pub(super) fn blank(
         expr: None,
         impact: String::new(),
         steps: Vec::new(),
+        default_steps: false,
         decisions: Vec::new(),
         links: shared.links(service),
         escalation: shared.escalation(tier, service),
@@ -157,6 +162,23 @@ pub(super) fn with_runbook(
     if let Some(escalation) = &runbook.escalation {
         page.escalation.push(escalation.clone());
     }
+    page
+}
+
+/// The spec's steps, or vigil's for this kind of alert when it gave none.
+pub(super) fn or_default_steps(mut page: RunbookPage, kind: Steps) -> RunbookPage {
+    if page.steps.is_empty() {
+        page.steps = default_steps(kind, &page.service);
+        page.default_steps = true;
+    }
+    page
+}
+
+/// Steps of their own for alerts the SLO's `runbook` (written for failures) does not fit.
+fn own_steps(mut page: RunbookPage, kind: Steps) -> RunbookPage {
+    page.steps = default_steps(kind, &page.service);
+    page.decisions.clear();
+    page.default_steps = false;
     page
 }
 
@@ -191,7 +213,8 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
         (&slo.alerting.ticket, &ticket_name, "burn rate (ticket)"),
     ] {
         let Some(alert) = alert else { continue };
-        let mut page = base(alert_name.clone(), &alert.tier, kind);
+        let mut page =
+            or_default_steps(base(alert_name.clone(), &alert.tier, kind), Steps::BurnRate);
         page.summary = format!("The {} SLO is burning its error budget too fast.", slo.name);
         page.what = burn_words(slo, alert);
         page.windows = burn_windows(slo, alert);
@@ -206,10 +229,13 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
         pages.push(page);
     }
     if let Some(budget) = &slo.alerting.budget_consumed {
-        let mut page = base(
-            slo_alerts::budget_consumed(name),
-            &budget.tier,
-            "error budget",
+        let mut page = own_steps(
+            base(
+                slo_alerts::budget_consumed(name),
+                &budget.tier,
+                "error budget",
+            ),
+            Steps::BudgetConsumed,
         );
         page.summary = format!(
             "The {} SLO has consumed {} % of its error budget.",
@@ -223,10 +249,13 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
         pages.push(page);
     }
     if let Some(budget) = &slo.alerting.budget_exhausted {
-        let mut page = base(
-            slo_alerts::budget_exhausted(name),
-            &budget.tier,
-            "error budget",
+        let mut page = own_steps(
+            base(
+                slo_alerts::budget_exhausted(name),
+                &budget.tier,
+                "error budget",
+            ),
+            Steps::BudgetExhausted,
         );
         page.summary = format!("The {} SLO has exhausted its error budget.", slo.name);
         page.what = vec![String::from(
@@ -235,8 +264,15 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
         pages.push(page);
     }
     if let Some(absent) = &slo.alerting.absent {
-        let mut page = base(slo_alerts::absent(name), &absent.tier, "missing data");
+        let mut page = own_steps(
+            base(slo_alerts::absent(name), &absent.tier, "missing data"),
+            Steps::MissingData,
+        );
         page.summary = format!("The SLI series of the {} SLO are missing.", slo.name);
+        page.impact = format!(
+            "Nothing is known of the {} SLO while its series are missing: failures of {service} would go unseen, and its burn-rate alerts cannot fire.",
+            slo.name
+        );
         page.what = vec![format!(
             "The series the SLI is computed from have been absent for {}: the SLO is blind, so burn-rate alerts cannot fire. Check the scrape target, relabelling and metric names.",
             absent.for_duration
@@ -388,10 +424,13 @@ fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
             (most_urgent, lines, related)
         }
     };
-    let mut page = with_runbook(
-        blank(shared, alert.name.to_string(), &tier, service, "threshold"),
-        &alert.runbook,
-        alert.summary.clone(),
+    let mut page = or_default_steps(
+        with_runbook(
+            blank(shared, alert.name.to_string(), &tier, service, "threshold"),
+            &alert.runbook,
+            alert.summary.clone(),
+        ),
+        Steps::Threshold,
     );
     if let Condition::Thresholds(thresholds) = &alert.condition {
         every_tier(&mut page, shared, thresholds, service, alert.unit.as_ref());
