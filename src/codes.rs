@@ -91,6 +91,9 @@ codes! {
     OutputUnowned = "vigil::output::unowned", Error,
         "move the file out of the generated folder, or express it in the spec",
         "`vigil check` found a file in a folder vigil writes (such as `prometheus/rules/`) that vigil neither produces nor ever generated: a hand-added file that would be deployed beside the generated ones without being reviewed as part of the spec. vigil never removes it; the top of the output folder may hold anything.";
+    RelativeRunbookUrl = "vigil::settings::runbook_base_url", Warning,
+        "set `settings { runbook-base-url \"https://…\" }` to where the output folder is published",
+        "Every generated alert carries a `runbook_url` annotation, which Alertmanager puts in its notifications. Without `runbook-base-url` it is a path relative to the output folder (`docs/runbooks/<Alert>.md`), which a Slack message, a page or an email cannot open. With it, `runbook_url` is the base URL followed by `/docs/runbooks/<Alert>.md`: point it at where the output folder is published (a documentation site, or the repository's web view of `generated/`).";
     DuplicateName = "vigil::names::duplicate", Error,
         "rename one of them; names are global across all spec files",
         "Two declarations of the same kind share a name. All spec files form one namespace, so this applies across files too.";

@@ -11,6 +11,12 @@ targets {
     alertmanager "0.27"
 }
 
+// Where generated/ is published (a docs site, or your repository's web view of it):
+// notifications link each alert's runbook as this URL + /docs/runbooks/<Alert>.md.
+settings {
+    runbook-base-url "https://git.example.com/monitoring/-/blob/main/generated"
+}
+
 // Tiers say how urgent an alert is and whom it wakes up.
 tier critical level=1 severity=critical page=#true {
     description "Users are affected now: page the on-call engineer"

@@ -7,6 +7,7 @@ use vigil::source::Sources;
 
 const BASE: &str = r#"vigil 1
 targets { alertmanager "0.25"; }
+settings { runbook-base-url "https://runbooks.example/shop"; }
 tier page level=1 severity=critical page=#true
 tier ticket level=2 severity=warning
 tier quiet level=4 severity=none notify=#false
@@ -34,6 +35,21 @@ fn diagnostics_of(base: &str, routing: &str) -> Vec<Diagnostic> {
 
 fn with_code(found: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
     found.iter().filter(|d| d.code == code).collect()
+}
+
+#[test]
+fn runbook_links_without_a_base_url_are_a_warning() {
+    let routing = "routing {\n    route tier=page receiver=pager\n    route tier=ticket receiver=chat\n    default receiver=chat\n}";
+    let without = BASE.replace(
+        "settings { runbook-base-url \"https://runbooks.example/shop\"; }\n",
+        "",
+    );
+    let found = diagnostics_of(&without, routing);
+    let relative = with_code(&found, Code::RelativeRunbookUrl);
+    assert_eq!(relative.len(), 1, "{found:#?}");
+    assert!(!relative[0].is_error());
+    assert!(relative[0].help.contains("/docs/runbooks/<Alert>.md"));
+    assert!(with_code(&diagnostics(routing), Code::RelativeRunbookUrl).is_empty());
 }
 
 #[test]

@@ -17,6 +17,16 @@ fn flagship(options: &Options) -> (vigil::model::Model, Vec<Artifact>) {
     (model, artifacts)
 }
 
+/// Where the flagship's output folder is published, as links to it start.
+fn published(model: &vigil::model::Model) -> String {
+    let base = model
+        .settings
+        .runbook_base_url
+        .as_deref()
+        .expect("the flagship sets runbook-base-url");
+    format!("{base}/")
+}
+
 fn pages(artifacts: &[Artifact]) -> BTreeMap<&str, &str> {
     artifacts
         .iter()
@@ -195,7 +205,8 @@ fn a_broken_template_is_an_error_not_a_panic() {
 
 #[test]
 fn every_generated_alert_has_a_runbook() {
-    let (_, artifacts) = flagship(&Options::default());
+    let (model, artifacts) = flagship(&Options::default());
+    let base = published(&model);
     let paths: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     let mut alerts = 0;
     for artifact in artifacts.iter().filter(|a| {
@@ -219,9 +230,7 @@ fn every_generated_alert_has_a_runbook() {
                 artifact.path
             );
             assert!(
-                artifact
-                    .contents
-                    .contains(&format!("runbook_url: {runbook}")),
+                artifact.contents.contains(&format!("{base}{runbook}")),
                 "{}: alert {name} does not link {runbook}",
                 artifact.path
             );
@@ -233,7 +242,8 @@ fn every_generated_alert_has_a_runbook() {
 
 #[test]
 fn dashboard_links_to_docs_resolve() {
-    let (_, artifacts) = flagship(&Options::default());
+    let (model, artifacts) = flagship(&Options::default());
+    let prefix = format!("\"url\": \"{}docs/", published(&model));
     let paths: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     let mut checked = 0;
     for dashboard in artifacts
@@ -241,7 +251,7 @@ fn dashboard_links_to_docs_resolve() {
         .filter(|a| a.path.starts_with("grafana/dashboards/"))
     {
         for line in dashboard.contents.lines() {
-            let Some(url) = line.trim().strip_prefix("\"url\": \"docs/") else {
+            let Some(url) = line.trim().strip_prefix(prefix.as_str()) else {
                 continue;
             };
             let target = format!(
@@ -271,7 +281,8 @@ fn dashboard_links_to_docs_resolve() {
 /// burn-rate panel), as DESIGN.md's "links to runbooks" asks.
 #[test]
 fn every_burn_rate_runbook_is_linked_from_a_dashboard() {
-    let (_, artifacts) = flagship(&Options::default());
+    let (model, artifacts) = flagship(&Options::default());
+    let base = published(&model);
     let dashboards: String = artifacts
         .iter()
         .filter(|a| a.path.starts_with("grafana/dashboards/"))
@@ -285,7 +296,7 @@ fn every_burn_rate_runbook_is_linked_from_a_dashboard() {
     assert!(burn_rate_runbooks.len() > 10, "{burn_rate_runbooks:?}");
     for runbook in burn_rate_runbooks {
         assert!(
-            dashboards.contains(&format!("\"url\": \"{runbook}\"")),
+            dashboards.contains(&format!("\"url\": \"{base}{runbook}\"")),
             "no dashboard links {runbook}"
         );
     }
@@ -308,7 +319,10 @@ fn every_alert_kind_has_steps_that_fit_it() {
     let absent = page("AvailabilitySliAbsent");
     assert!(burn.contains(slo_step), "{burn}");
     assert!(!absent.contains(slo_step), "{absent}");
-    assert!(absent.contains("scrape targets of erlmcp are up"), "{absent}");
+    assert!(
+        absent.contains("scrape targets of erlmcp are up"),
+        "{absent}"
+    );
     for (name, page) in &pages {
         assert!(
             !page.contains("The spec gives no diagnosis steps"),

@@ -155,6 +155,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         |t| t.name.clone(),
     );
     let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
+    relative_runbooks(&settings, decls.routing, &cx);
     notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
     routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
 
@@ -242,6 +243,23 @@ fn gather<'n>(spec: &'n RawSpec, cx: &Cx) -> Decls<'n> {
         root.finish();
     }
     decls
+}
+
+/// Notifications carry `runbook_url`; without a base URL it is a path relative to the
+/// output folder, which nobody reading a page at 3 a.m. can open.
+fn relative_runbooks(settings: &crate::model::Settings, routing: Option<&Node>, cx: &Cx) {
+    let (None, Some(routing)) = (&settings.runbook_base_url, routing) else {
+        return;
+    };
+    cx.report(
+        Diagnostic::new(
+            Code::RelativeRunbookUrl,
+            routing.name_span,
+            "notifications link runbooks by a relative path (`docs/runbooks/<Alert>.md`) that no receiver can open",
+        )
+        .label("alerts are sent from here")
+        .help("set `settings { runbook-base-url \"https://…\" }` to where the output folder is published; `runbook_url` is that URL followed by `/docs/runbooks/<Alert>.md`"),
+    );
 }
 
 /// A spec that declares nothing generates nothing: almost certainly not what was meant.
