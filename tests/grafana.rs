@@ -538,3 +538,42 @@ fn flagship_snapshots() {
         insta::assert_snapshot!(name, artifact.contents);
     }
 }
+
+/// Alert-condition panels plot in the unit of what the alert computes and follow the
+/// dashboard's variables; no query repeats a job its selector already fixes.
+#[test]
+fn alert_panels_have_the_alert_unit_and_the_variables() {
+    let model = compile(Path::new("specs"));
+    let all = dashboards(&model);
+    let (_, metrics) = all
+        .iter()
+        .find(|(path, _)| path.ends_with("vigil-metrics-erlmcp.json"))
+        .expect("the erlmcp metrics dashboard");
+    let panel = |title: &str| {
+        panels(metrics)
+            .into_iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("no panel {title}"))
+    };
+    for (alert, unit) in [
+        ("ErlmcpMemoryHigh", "percentunit"),
+        ("ErlmcpErrorRateHigh", "percentunit"),
+        ("ErlmcpThroughputLow", "ops"),
+    ] {
+        let panel = panel(alert);
+        assert_eq!(panel["fieldConfig"]["defaults"]["unit"], unit, "{alert}");
+        let expr = panel["targets"][0]["expr"].as_str().expect("a query");
+        assert!(expr.contains("instance=~\"$instance\""), "{alert}: {expr}");
+    }
+    for (path, dashboard) in &all {
+        for panel in panels(dashboard) {
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let expr = target["expr"].as_str().unwrap_or_default();
+                assert!(
+                    !(expr.contains("job=\"") && expr.contains("job=~\"$job\"")),
+                    "{path}: {expr}"
+                );
+            }
+        }
+    }
+}
