@@ -59,6 +59,22 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// The byte range of whole lines around `start..end`, with `context` more lines on
+    /// each side, and the 0-based number of its first line: what a report excerpt needs,
+    /// found from the line index instead of a scan of the file.
+    pub fn lines_around(&self, start: usize, end: usize, context: usize) -> (usize, usize, usize) {
+        let (first, _) = self.line_col(start);
+        let (last, _) = self.line_col(end.max(start));
+        let starts = self.line_starts.get().map_or(&[][..], Vec::as_slice);
+        let first = first.saturating_sub(context).max(1);
+        let after = last + context;
+        let from = starts.get(first - 1).copied().unwrap_or(0);
+        let to = starts.get(after).copied().unwrap_or(self.text.len());
+        (from, to, first - 1)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;

@@ -9,7 +9,7 @@ pub use github::github;
 pub use json::{JSON_VERSION, json, json_schema};
 pub use sarif::sarif;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::source::{Sources, Span};
@@ -29,7 +29,7 @@ struct Shaped {
     code: &'static str,
     severity: miette::Severity,
     help: String,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Shaped>,
 }
@@ -71,9 +71,61 @@ fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.start.into(), span.len())
 }
 
-fn named_source(sources: &Sources, span: Span) -> NamedSource<String> {
+/// Lines of context miette shows around a label; the excerpt keeps a margin beyond them.
+const CONTEXT_LINES: usize = 3;
+
+/// The lines of one file a report shows, with where they start in the file: miette finds
+/// lines by scanning its source from the beginning, so handing it the whole file made each
+/// report cost the file's size, and many reports on a large spec quadratic.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    start: usize,
+    /// 0-based line number of `text`'s first line.
+    line: usize,
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let offset = span
+            .offset()
+            .checked_sub(self.start)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(offset.into(), span.len());
+        let inner = self
+            .text
+            .read_span(&local, context_lines_before, context_lines_after)?;
+        let covered = inner.span();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((covered.offset() + self.start).into(), covered.len()),
+            inner.line() + self.line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The excerpt of `span`'s file that covers `spans` (all in that file).
+fn excerpt(sources: &Sources, span: Span, spans: &[Span]) -> Excerpt {
     let file = sources.get(span.file);
-    NamedSource::new(&file.name, file.text.to_string())
+    let low = spans.iter().map(|s| s.start).min().unwrap_or(span.start);
+    let high = spans.iter().map(|s| s.end).max().unwrap_or(span.end);
+    let (from, to, line) = file.lines_around(low, high, CONTEXT_LINES);
+    Excerpt {
+        name: file.name.clone(),
+        text: file.text.get(from..to).unwrap_or_default().to_owned(),
+        start: from,
+        line,
+    }
 }
 
 fn shape(diagnostic: &Diagnostic, sources: &Sources) -> Shaped {
@@ -100,7 +152,7 @@ fn shape(diagnostic: &Diagnostic, sources: &Sources) -> Shaped {
                     code: "",
                     severity: miette::Severity::Advice,
                     help: String::new(),
-                    source: Some(named_source(sources, note.span)),
+                    source: Some(excerpt(sources, note.span, &[note.span])),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         None,
                         source_span(note.span),
@@ -115,7 +167,18 @@ fn shape(diagnostic: &Diagnostic, sources: &Sources) -> Shaped {
         code: diagnostic.code.as_str(),
         severity,
         help: diagnostic.help.clone(),
-        source: diagnostic.span.map(|span| named_source(sources, span)),
+        source: diagnostic.span.map(|span| {
+            let spans: Vec<Span> = std::iter::once(span)
+                .chain(
+                    diagnostic
+                        .notes
+                        .iter()
+                        .map(|n| n.span)
+                        .filter(|s| s.file == span.file),
+                )
+                .collect();
+            excerpt(sources, span, &spans)
+        }),
         labels,
         related,
     }
