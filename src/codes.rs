@@ -164,8 +164,8 @@ codes! {
         "keep raw samples at least as long as the longest SLO window (`retention { local 35d }`), or shorten the window",
         "An SLO is evaluated over its whole window from data Prometheus holds locally. When the local retention is shorter than the window, the period SLI, budget and burn rates silently cover only the retained part.";
     AlertName = "vigil::alert::name", Error,
-        "use CamelCase, at most 40 characters, e.g. `ErlmcpMemoryHigh`",
-        "Alert names follow the monitoring-mixin convention: CamelCase, starting with an upper-case letter, letters and digits only, at most 40 characters.";
+        "use CamelCase, letters and digits only, e.g. `ErlmcpMemoryHigh`",
+        "Alert names follow the monitoring-mixin convention: CamelCase, starting with an upper-case letter, letters and digits only. vigil never cuts or hashes a name (people read, grep and silence them); a name may have up to 200 characters, so that its runbook's file name stays within what file systems allow.";
     Summary = "vigil::alert::summary", Warning,
         "write a static sentence that ends with a period; put templated detail in `description`",
         "An alert summary is a short static sentence ending with a period (mixtool's lint); it must not use template actions such as `{{ $labels.x }}`, which belong in `description`.";

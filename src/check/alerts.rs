@@ -71,7 +71,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
                 Code::AlertName,
                 name_span,
                 format!(
-                    "alert name `{}` is not CamelCase of at most 40 characters",
+                    "alert name `{}` is not CamelCase (letters and digits, at most 200)",
                     name.escape_debug()
                 ),
             )

@@ -137,7 +137,7 @@ pub(crate) fn valid_alert_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_alphanumeric())
-        && name.len() <= 40
+        && name.len() <= crate::conventions::MAX_ALERT_NAME
 }
 
 #[cfg(test)]
@@ -172,6 +172,8 @@ mod tests {
         assert!(valid_alert_name("ErlmcpMemoryHigh"));
         assert!(!valid_alert_name("erlmcpMemoryHigh"));
         assert!(!valid_alert_name("Erlmcp_Memory"));
-        assert!(!valid_alert_name(&format!("A{}", "b".repeat(40))));
+        // Long names are whole names; only a file system's limit bounds them.
+        assert!(valid_alert_name(&format!("A{}", "b".repeat(40))));
+        assert!(!valid_alert_name(&format!("A{}", "b".repeat(200))));
     }
 }

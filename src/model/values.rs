@@ -33,7 +33,7 @@ name_type! {
     MetricName;
     /// A Prometheus label name, validated against `[a-zA-Z_][a-zA-Z0-9_]*`.
     LabelName;
-    /// A CamelCase alert name of at most 40 characters.
+    /// A CamelCase alert name, never cut or hashed.
     AlertName;
     ReceiverName;
     IntervalName;
