@@ -102,6 +102,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         decls.slos.iter().filter_map(|n| slo::slo(n, &slo_scope)),
         |s| s.name.clone(),
     );
+    alike_alert_names(&decls.slos, &cx);
     let alerts = sorted(
         decls.alerts.iter().filter_map(|n| alerts::alert(n, &scope)),
         |a| a.name.clone(),
@@ -260,6 +261,38 @@ fn relative_runbooks(settings: &crate::model::Settings, routing: Option<&Node>, 
         .label("alerts are sent from here")
         .help("set `settings { runbook-base-url \"https://…\" }` to where the output folder is published; `runbook_url` is that URL followed by `/docs/runbooks/<Alert>.md`"),
     );
+}
+
+/// Two SLOs whose names differ only in separators (`api-latency`, `api_latency`) would
+/// give their alerts, runbooks and silences the same names.
+fn alike_alert_names(slos: &[&Node], cx: &Cx) {
+    let mut seen: std::collections::BTreeMap<String, (&str, crate::source::Span)> =
+        std::collections::BTreeMap::new();
+    for node in slos {
+        let Some(crate::spec::Scalar::String(name)) = node.args.first().map(|a| &a.scalar) else {
+            continue;
+        };
+        let span = node.args[0].span;
+        let stem = crate::conventions::camel_case(name);
+        match seen.get(&stem) {
+            Some((first, first_span)) if *first != name.as_str() => cx.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    span,
+                    format!(
+                        "SLOs `{first}` and `{name}` would both name their alerts `{}`",
+                        crate::conventions::slo_alerts::page(name)
+                    ),
+                )
+                .label("same alert names as another SLO")
+                .note(*first_span, "this SLO's alerts have the same names")
+                .help("rename one of them: alert names, runbook pages and silences must tell them apart"),
+            ),
+            _ => {
+                seen.insert(stem, (name.as_str(), span));
+            }
+        }
+    }
 }
 
 /// A spec that declares nothing generates nothing: almost certainly not what was meant.
