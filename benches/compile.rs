@@ -308,9 +308,9 @@ fn print_growth(label: &str, runs: &[(usize, Stages)]) {
     }
 }
 
-/// One run of the `vigil` binary: wall seconds, and user seconds, system seconds and peak
-/// RSS in MiB when GNU time is installed to report them.
-fn run_binary(args: &[&str], folder: &Path) -> String {
+/// One run of the `vigil` binary: wall seconds, and a description with user seconds,
+/// system seconds and peak RSS in MiB when GNU time is installed to report them.
+fn run_binary(args: &[&str], folder: &Path) -> (f64, String) {
     let report = folder.join("time.txt");
     let gnu_time = Path::new("/usr/bin/time");
     let mut command = if gnu_time.is_file() {
@@ -340,13 +340,32 @@ fn run_binary(args: &[&str], folder: &Path) -> String {
         .split_whitespace()
         .filter_map(|f| f.parse().ok())
         .collect();
-    match fields[..] {
+    let described = match fields[..] {
         [user, system, kib] => format!(
             "{wall:.2} s wall ({user:.2} s user, {system:.2} s sys, {:.0} MiB peak)",
             kib / 1024.0
         ),
         _ => format!("{wall:.2} s wall"),
-    }
+    };
+    (wall, described)
+}
+
+/// `cp -r` of the generated tree into an empty folder on the same file system: the
+/// baseline the generate target is stated against (a ratio, so a slow disk does not hide
+/// or invent a regression).
+fn copy_seconds(out: &Path, copy: &Path) -> f64 {
+    let _ = std::fs::remove_dir_all(copy);
+    let start = Instant::now();
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(out)
+        .arg(copy)
+        .status()
+        .expect("cp runs");
+    let wall = millis(start) / 1000.0;
+    assert!(status.success(), "cp -r failed");
+    let _ = std::fs::remove_dir_all(copy);
+    wall
 }
 
 /// The figures the targets are about: the whole binary generating into an empty folder,
@@ -362,11 +381,16 @@ fn whole_runs(folder: &Path) {
         .find(|name| name.starts_with("spec."))
         .expect("spec file");
     let args = |command| [command, spec.as_str(), "--out", "out-binary"];
+    let (generate_wall, generate) = run_binary(&args("generate"), folder);
+    let (_, rerun) = run_binary(&args("generate"), folder);
+    let (_, check) = run_binary(&args("check"), folder);
     println!(
-        "      binary: generate, empty folder {} | unchanged re-run {} | check {}",
-        run_binary(&args("generate"), folder),
-        run_binary(&args("generate"), folder),
-        run_binary(&args("check"), folder),
+        "      binary: generate, empty folder {generate} | unchanged re-run {rerun} | check {check}"
+    );
+    let copy = copy_seconds(&out, &folder.join("out-copy"));
+    println!(
+        "      cp -r of the same tree: {copy:.2} s wall; generate ÷ cp -r = {:.1}",
+        generate_wall / copy.max(0.001)
     );
     println!(
         "      {}",
