@@ -14,6 +14,7 @@ mod retention;
 mod routing_lint;
 mod selectors;
 mod slo;
+mod spec_lint;
 
 pub(crate) use catalog::RESERVED_LABELS;
 pub(crate) use selectors::{Read, metrics_read};
@@ -30,7 +31,7 @@ use reader::{Cx, Reader};
 pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let cx = Cx::default();
     let decls = gather(spec, &cx);
-    empty(spec, &decls, &cx);
+    spec_lint::empty(spec, &decls, &cx);
     let mut names = Names::default();
     names.declare(&cx, Kind::Tier, &decls.tiers);
     names.declare(&cx, Kind::Service, &decls.services);
@@ -82,7 +83,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
             .filter_map(|n| metric::metric(n, &scope)),
         |m| m.name.clone(),
     );
-    series_budget(&settings, &metrics, decls.settings, &cx);
+    spec_lint::series_budget(&settings, &metrics, decls.settings, &cx);
     // From here on every expression is held against the catalog.
     let catalog = selectors::Catalog::new(spec, &metrics, &services, &settings);
     let scope = Scope {
@@ -102,7 +103,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         decls.slos.iter().filter_map(|n| slo::slo(n, &slo_scope)),
         |s| s.name.clone(),
     );
-    alike_alert_names(&decls.slos, &cx);
+    spec_lint::alike_alert_names(&decls.slos, &cx);
     let alerts = sorted(
         decls.alerts.iter().filter_map(|n| alerts::alert(n, &scope)),
         |a| a.name.clone(),
@@ -156,7 +157,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         |t| t.name.clone(),
     );
     let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
-    relative_runbooks(&settings, decls.routing, &cx);
+    spec_lint::relative_runbooks(&settings, decls.routing, &cx);
     notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
     routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
 
@@ -246,82 +247,6 @@ fn gather<'n>(spec: &'n RawSpec, cx: &Cx) -> Decls<'n> {
     decls
 }
 
-/// Notifications carry `runbook_url`; without a base URL it is a path relative to the
-/// output folder, which nobody reading a page at 3 a.m. can open.
-fn relative_runbooks(settings: &crate::model::Settings, routing: Option<&Node>, cx: &Cx) {
-    let (None, Some(routing)) = (&settings.runbook_base_url, routing) else {
-        return;
-    };
-    cx.report(
-        Diagnostic::new(
-            Code::RelativeRunbookUrl,
-            routing.name_span,
-            "notifications link runbooks by a relative path (`docs/runbooks/<Alert>.md`) that no receiver can open",
-        )
-        .label("alerts are sent from here")
-        .help("set `settings { runbook-base-url \"https://…\" }` to where the output folder is published; `runbook_url` is that URL followed by `/docs/runbooks/<Alert>.md`"),
-    );
-}
-
-/// Two SLOs whose names differ only in separators (`api-latency`, `api_latency`) would
-/// give their alerts, runbooks and silences the same names.
-fn alike_alert_names(slos: &[&Node], cx: &Cx) {
-    let mut seen: std::collections::BTreeMap<String, (&str, crate::source::Span)> =
-        std::collections::BTreeMap::new();
-    for node in slos {
-        let Some(crate::spec::Scalar::String(name)) = node.args.first().map(|a| &a.scalar) else {
-            continue;
-        };
-        let span = node.args[0].span;
-        let stem = crate::conventions::camel_case(name);
-        match seen.get(&stem) {
-            Some((first, first_span)) if *first != name.as_str() => cx.report(
-                Diagnostic::new(
-                    Code::DuplicateName,
-                    span,
-                    format!(
-                        "SLOs `{first}` and `{name}` would both name their alerts `{}`",
-                        crate::conventions::slo_alerts::page(name)
-                    ),
-                )
-                .label("same alert names as another SLO")
-                .note(*first_span, "this SLO's alerts have the same names")
-                .help("rename one of them: alert names, runbook pages and silences must tell them apart"),
-            ),
-            _ => {
-                seen.insert(stem, (name.as_str(), span));
-            }
-        }
-    }
-}
-
-/// A spec that declares nothing generates nothing: almost certainly not what was meant.
-fn empty(spec: &RawSpec, decls: &Decls<'_>, cx: &Cx) {
-    let declares_nothing = decls.tiers.is_empty()
-        && decls.services.is_empty()
-        && decls.metrics.is_empty()
-        && decls.slos.is_empty()
-        && decls.alerts.is_empty()
-        && decls.anomalies.is_empty()
-        && decls.regressions.is_empty()
-        && decls.capacities.is_empty()
-        && decls.receivers.is_empty();
-    let Some(first) = spec.documents.first() else {
-        return;
-    };
-    if declares_nothing && !cx.has_errors() {
-        cx.report(
-            Diagnostic::new(
-                Code::EmptySpec,
-                crate::source::Span::new(first.file, 0, 0),
-                "the spec declares nothing: no tier, service, metric, SLO, alert or receiver",
-            )
-            .label("nothing to generate")
-            .help("`vigil init` writes a commented starter spec that compiles; `docs/spec.md` describes every node"),
-        );
-    }
-}
-
 /// `targets`, `settings`, `retention` and `routing` exist once across all files.
 fn singleton<'n>(cx: &Cx, slot: &mut Option<&'n Node>, found: Option<&'n Node>) {
     let Some(node) = found else { return };
@@ -403,44 +328,5 @@ pub(crate) fn runbook(parent: &Reader<'_, '_>) -> Runbook {
         decisions,
         escalation,
         links,
-    }
-}
-
-/// The spec-wide series budget (`settings { series-budget N }`).
-fn series_budget(
-    settings: &crate::model::Settings,
-    metrics: &[crate::model::Metric],
-    node: Option<&Node>,
-    cx: &Cx,
-) {
-    let (Some(budget), Some(node)) = (settings.series_budget, node) else {
-        return;
-    };
-    let total = metric::series_total(metrics);
-    if total > budget {
-        let mut largest: Vec<(u64, &str)> = metrics
-            .iter()
-            .filter_map(|m| Some((m.estimated_series().or(m.max_series)?, m.name.as_str())))
-            .collect();
-        largest.sort_by(|a, b| b.cmp(a));
-        let top: Vec<String> = largest
-            .iter()
-            .take(3)
-            .map(|(n, name)| format!("{name} ({n})"))
-            .collect();
-        cx.report(
-            Diagnostic::new(
-                Code::SeriesBudget,
-                node.name_span,
-                format!(
-                    "declared metrics can produce {total} series per target; the budget is {budget}"
-                ),
-            )
-            .label("over the series budget")
-            .help(format!(
-                "the largest are {}; raise `series-budget` or cut their labels",
-                top.join(", ")
-            )),
-        );
     }
 }

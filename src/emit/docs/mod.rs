@@ -3,6 +3,7 @@
 //! `templates/` only lay them out. Templates are embedded and can be overridden by a user
 //! folder (`--templates DIR` or `settings { templates "…" }`).
 
+mod alert_runbooks;
 mod catalog;
 mod oncall;
 mod ops_runbooks;
