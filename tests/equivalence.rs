@@ -181,7 +181,12 @@ slo custom service=erlmcp {
         query errors="sum(rate(x_errors_total[{{ window }}]))" total="sum(rate(x_total[{{ window }}]))"
     }
     alerting {
-        page tier=critical for="2m"
+        label category "custom"
+        annotation dashboard "https://grafana.example/d/x"
+        page tier=critical for="2m" {
+            label routing_key "platform"
+            annotation summary "The custom SLO burns fast."
+        }
         ticket tier=warning
         budget-consumed percent=70 tier=warning
         budget-exhausted tier=critical
@@ -267,7 +272,13 @@ slos:
         errors: 'sum(rate(x_errors_total[{{ window }}]))'
         total: 'sum(rate(x_total[{{ window }}]))'
     alerting:
-      page: {tier: critical, for: 2m}
+      labels: {category: custom}
+      annotations: {dashboard: "https://grafana.example/d/x"}
+      page:
+        tier: critical
+        for: 2m
+        labels: {routing_key: platform}
+        annotations: {summary: The custom SLO burns fast.}
       ticket: {tier: warning}
       budget_consumed: {percent: 70, tier: warning}
       budget_exhausted: {tier: critical}

@@ -183,7 +183,7 @@ fn threshold(node: &Node, scope: &Scope<'_>) -> Option<Threshold> {
     })
 }
 
-fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
+pub(crate) fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
     let mut out = BTreeMap::new();
     for node in r.children("annotation") {
         let a = Reader::new(node, r.cx());

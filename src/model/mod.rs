@@ -17,7 +17,7 @@ pub use notify::{
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,
 };
 pub use slo::{
-    AbsentAlert, Alerting, BudgetAlert, BurnAlert, BurnWindow, CalendarPeriod, Events,
+    AbsentAlert, AlertExtras, Alerting, BudgetAlert, BurnAlert, BurnWindow, CalendarPeriod, Events,
     HistogramMode, Sli, Slo, Window,
 };
 pub use values::{

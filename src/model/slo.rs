@@ -123,12 +123,23 @@ pub struct Alerting {
     pub absent: Option<AbsentAlert>,
     /// Low-traffic guard: minimum events in the long window before a burn alert may fire.
     pub min_events: Option<u64>,
+    /// Labels and annotations on every alert of the SLO.
+    pub extras: AlertExtras,
+}
+
+/// Labels and annotations a spec adds to generated alerts (labels vigil sets are refused
+/// by the checker; an annotation replaces vigil's of the same name, `runbook_url` aside).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AlertExtras {
+    pub labels: BTreeMap<LabelName, String>,
+    pub annotations: BTreeMap<LabelName, String>,
 }
 
 /// A multi-window multi-burn-rate alert: it fires when any of its windows burns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BurnAlert {
     pub tier: TierName,
+    pub extras: AlertExtras,
     pub for_duration: Option<Duration>,
     pub keep_firing_for: Option<Duration>,
     /// Fast then slow; never empty.
@@ -192,6 +203,7 @@ pub struct BudgetAlert {
     pub tier: TierName,
     pub percent: Decimal,
     pub for_duration: Option<Duration>,
+    pub extras: AlertExtras,
 }
 
 /// Fires when an SLI's series disappear.
@@ -199,4 +211,5 @@ pub struct BudgetAlert {
 pub struct AbsentAlert {
     pub tier: TierName,
     pub for_duration: Duration,
+    pub extras: AlertExtras,
 }

@@ -117,6 +117,10 @@ pub struct Alerting {
     pub absent: Option<Absent>,
     /// Minimum events in the long window before a burn alert may fire.
     pub min_events: Option<u64>,
+    /// Extra labels on these alerts (labels vigil sets are refused).
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations; one named like vigil's (`summary`, `description`) replaces it.
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 #[derive(JsonSchema)]
@@ -129,6 +133,10 @@ pub struct BurnAlert {
     pub keep_firing_for: Option<Duration>,
     /// Custom window pairs, replacing the defaults.
     pub windows: Option<Vec<BurnWindow>>,
+    /// Extra labels on these alerts (labels vigil sets are refused).
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations; one named like vigil's (`summary`, `description`) replaces it.
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 #[derive(JsonSchema)]
@@ -149,6 +157,10 @@ pub struct BudgetConsumed {
     pub percent: f64,
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
+    /// Extra labels on these alerts (labels vigil sets are refused).
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations; one named like vigil's (`summary`, `description`) replaces it.
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 #[derive(JsonSchema)]
@@ -157,6 +169,10 @@ pub struct BudgetExhausted {
     pub tier: String,
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
+    /// Extra labels on these alerts (labels vigil sets are refused).
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations; one named like vigil's (`summary`, `description`) replaces it.
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 #[derive(JsonSchema)]
@@ -168,6 +184,10 @@ pub struct Absent {
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
     pub enabled: Option<bool>,
+    /// Extra labels on these alerts (labels vigil sets are refused).
+    pub labels: Option<BTreeMap<String, LabelValue>>,
+    /// Extra annotations; one named like vigil's (`summary`, `description`) replaces it.
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 /// Content of the generated runbook.

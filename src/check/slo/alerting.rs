@@ -2,16 +2,16 @@
 //! tiers that can never fire at its objective.
 
 use super::SloScope;
-use crate::check::catalog::tier_ref;
+use crate::check::catalog::{tier_ref, user_labels};
 use crate::check::reader::Reader;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    AbsentAlert, Alerting, BudgetAlert, BurnAlert, BurnWindow, Decimal, Duration, Slo, Tier,
-    TierName, Version, format_decimal,
+    AbsentAlert, AlertExtras, Alerting, BudgetAlert, BurnAlert, BurnWindow, Decimal, Duration, Slo,
+    Tier, TierName, Version, format_decimal,
 };
 use crate::source::Span;
-use crate::spec::Node;
+use crate::spec::{Node, Scalar};
 
 /// `keep_firing_for` arrived in Prometheus 2.42.
 const KEEP_FIRING_FOR: Version = Version::new(2, 42);
@@ -39,6 +39,7 @@ pub(super) fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Alerting {
         None => default_absent(page.as_ref(), ticket.as_ref()),
     };
     let min_events = r.count("min-events");
+    let extras = extras(&r);
     r.finish();
     Alerting {
         page,
@@ -47,6 +48,54 @@ pub(super) fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Alerting {
         budget_exhausted,
         absent,
         min_events,
+        extras,
+    }
+}
+
+/// The `kind` child whose first argument is `name`.
+fn named_child<'n>(r: &Reader<'n, '_>, kind: &str, name: &str) -> Option<&'n Node> {
+    r.node
+        .children
+        .iter()
+        .filter(|c| c.name == kind)
+        .find(|c| matches!(c.args.first().map(|a| &a.scalar), Some(Scalar::String(n)) if n == name))
+}
+
+/// `label NAME VALUE` and `annotation NAME TEXT` children: added to the alerts of the
+/// node they are in. Labels vigil sets are refused; an annotation replaces vigil's of the
+/// same name, except `runbook_url`, which `settings { runbook-base-url }` decides.
+fn extras(r: &Reader<'_, '_>) -> AlertExtras {
+    let mut labels = user_labels(r, "label");
+    // The window labels of burn-rate alerts are vigil's too.
+    for window_label in [
+        crate::conventions::LABEL_LONG,
+        crate::conventions::LABEL_SHORT,
+    ] {
+        if let Some(node) = named_child(r, "label", window_label) {
+            r.cx().report(
+                Diagnostic::new(Code::ReservedLabel, node.args[0].span, format!("the `{window_label}` label is vigil's"))
+                    .label("set by vigil")
+                    .help("burn-rate alerts carry `long` and `short`, the window pair that fired; name the label otherwise"),
+            );
+            labels.retain(|name, _| name.as_str() != window_label);
+        }
+    }
+    let mut annotations = crate::check::alerts::annotations(r);
+    if let Some(node) = named_child(r, "annotation", "runbook_url") {
+        r.cx().report(
+            Diagnostic::new(
+                Code::ReservedLabel,
+                node.args[0].span,
+                "the `runbook_url` annotation is vigil's",
+            )
+            .label("set by vigil")
+            .help("every alert links its generated runbook; `settings { runbook-base-url \"…\" }` says where the runbooks are published"),
+        );
+        annotations.retain(|name, _| name.as_str() != "runbook_url");
+    }
+    AlertExtras {
+        labels,
+        annotations,
     }
 }
 
@@ -59,6 +108,7 @@ fn default_alerting(tiers: &[Tier]) -> Alerting {
         .find(|t| t.notify && !t.page && page_tier.is_none_or(|p| t.level > p.level));
     let burn = |tier: &Tier, windows| BurnAlert {
         tier: tier.name.clone(),
+        extras: AlertExtras::default(),
         for_duration: None,
         keep_firing_for: None,
         windows,
@@ -73,6 +123,7 @@ fn default_alerting(tiers: &[Tier]) -> Alerting {
         budget_exhausted: None,
         absent,
         min_events: None,
+        extras: AlertExtras::default(),
     }
 }
 
@@ -81,6 +132,7 @@ fn default_absent(page: Option<&BurnAlert>, ticket: Option<&BurnAlert>) -> Optio
     Some(AbsentAlert {
         tier,
         for_duration: Duration::from_secs(600),
+        extras: AlertExtras::default(),
     })
 }
 
@@ -136,9 +188,11 @@ fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Optio
         }
         windows.push(BurnWindow::new(long, short, budget));
     }
+    let extras = extras(&r);
     r.finish();
     Some(BurnAlert {
         tier: tier?,
+        extras,
         for_duration,
         keep_firing_for,
         windows: if windows.is_empty() {
@@ -195,11 +249,13 @@ fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Option<Bud
         Some(Decimal::ONE_HUNDRED)
     };
     let for_duration = r.duration("for");
+    let extras = extras(&r);
     r.finish();
     Some(BudgetAlert {
         tier: tier?,
         percent: percent?,
         for_duration,
+        extras,
     })
 }
 
@@ -214,10 +270,12 @@ fn absent_alert(node: &Node, s: &SloScope<'_>) -> Option<AbsentAlert> {
     let for_duration = r
         .positive_duration("for")
         .unwrap_or(Duration::from_secs(600));
+    let extras = extras(&r);
     r.finish();
     Some(AbsentAlert {
         tier: tier?,
         for_duration,
+        extras,
     })
 }
 

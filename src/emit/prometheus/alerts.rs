@@ -14,7 +14,9 @@ use crate::conventions::{
     LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_TEAM, LABEL_TIER, rule_groups, runbook_url,
     slo_alerts, slo_rules,
 };
-use crate::model::{BudgetAlert, BurnAlert, BurnWindow, Decimal, TierName, format_decimal};
+use crate::model::{
+    AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, TierName, format_decimal,
+};
 
 /// Significant digits of printed thresholds: `0.000933333333333` for 28 days, not 28 digits.
 const SIGNIFICANT_DIGITS: u32 = 12;
@@ -24,16 +26,26 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
     let name = cx.slo.name.as_str();
     let mut rules = Vec::new();
     if let Some(page) = &alerting.page {
-        rules.extend(burn_rules(cx, page, &slo_alerts::page(name), "fast"));
+        let burn = burn_rules(cx, page, &slo_alerts::page(name), "fast");
+        rules.extend(
+            burn.into_iter()
+                .map(|rule| with_extras(rule, cx, &page.extras)),
+        );
     }
     if let Some(ticket) = &alerting.ticket {
-        rules.extend(burn_rules(cx, ticket, &slo_alerts::ticket(name), "slowly"));
+        let burn = burn_rules(cx, ticket, &slo_alerts::ticket(name), "slowly");
+        rules.extend(
+            burn.into_iter()
+                .map(|rule| with_extras(rule, cx, &ticket.extras)),
+        );
     }
     if let Some(budget) = &alerting.budget_consumed {
-        rules.push(budget_rule(cx, budget, &slo_alerts::budget_consumed(name)));
+        let rule = budget_rule(cx, budget, &slo_alerts::budget_consumed(name));
+        rules.push(with_extras(rule, cx, &budget.extras));
     }
     if let Some(budget) = &alerting.budget_exhausted {
-        rules.push(budget_rule(cx, budget, &slo_alerts::budget_exhausted(name)));
+        let rule = budget_rule(cx, budget, &slo_alerts::budget_exhausted(name));
+        rules.push(with_extras(rule, cx, &budget.extras));
     }
     if let (Some(absent), Some(primary)) = (&alerting.absent, watched_series(cx.model, cx.slo)) {
         let alert = slo_alerts::absent(name);
@@ -57,9 +69,24 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
                 cx.slo.service
             ),
         );
-        rules.push(rule);
+        rules.push(with_extras(rule, cx, &absent.extras));
     }
     (!rules.is_empty()).then(|| RuleGroup::new(rule_groups::alerts(name), None, rules))
+}
+
+/// The spec's own labels and annotations: the SLO's on each of its alerts, then the
+/// alert's. The checker refused labels vigil sets; an annotation replaces vigil's.
+fn with_extras(mut rule: Rule, cx: &SloContext<'_>, extras: &AlertExtras) -> Rule {
+    for source in [&cx.slo.alerting.extras, extras] {
+        for (label, value) in &source.labels {
+            rule.labels.insert(label.to_string(), value.clone());
+        }
+        for (annotation, text) in &source.annotations {
+            rule.annotations
+                .insert(annotation.to_string(), text.clone());
+        }
+    }
+    rule
 }
 
 /// The error-ratio threshold of a window pair, exact to [`SIGNIFICANT_DIGITS`].
