@@ -184,7 +184,7 @@ slo custom service=erlmcp {
         label category "custom"
         annotation dashboard "https://grafana.example/d/x"
         page tier=critical for="2m" {
-            label routing_key "platform"
+            label owner "platform"
             annotation summary "The custom SLO burns fast."
         }
         ticket tier=warning
@@ -277,7 +277,7 @@ slos:
       page:
         tier: critical
         for: 2m
-        labels: {routing_key: platform}
+        labels: {owner: platform}
         annotations: {summary: The custom SLO burns fast.}
       ticket: {tier: warning}
       budget_consumed: {percent: 70, tier: warning}
