@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
+
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use loopback::{Server, free_port};
+use loopback::Server;
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(40);
@@ -122,22 +122,8 @@ struct Alertmanager {
 
 impl Alertmanager {
     fn start(config: &Path, storage: &Path) -> Self {
-        let binary = alertmanager_support::tool(&["prometheus-alertmanager", "alertmanager"]);
-        let port = free_port();
-        let child = Command::new(binary)
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.path={}", storage.display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--cluster.listen-address=")
-            .arg("--log.level=warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("alertmanager starts");
-        let alertmanager = Self {
-            server: Server(child),
-            port,
-        };
+        let (server, port) = loopback::start_alertmanager(config, storage);
+        let alertmanager = Self { server, port };
         let ready = wait_until(|| {
             http(port, "GET", "/-/ready", "").is_some_and(|(status, _)| status == 200)
         });

@@ -9,12 +9,12 @@ mod loopback;
 use std::ffi::OsString;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use loopback::{Server, binary, encode, free_port, get_json, http};
+use loopback::{Server, encode, get_json, http};
 use serde_json::Value;
 
 /// Longest wait for Prometheus to see a change (a scrape, a reload, an evaluation).
@@ -111,63 +111,25 @@ impl Exporter {
     }
 }
 
-/// Prometheus with the lifecycle API, so the test can reload changed rule files.
+/// Prometheus scraping the exporter and loading the rules under `root/rules`; its
+/// lifecycle API lets the test reload changed rule files.
 fn start_prometheus(root: &Path, exporter: u16) -> (Server, u16) {
-    let port = free_port();
-    let config = root.join("prometheus.yml");
-    std::fs::write(
-        &config,
+    let rules = root.display().to_string();
+    loopback::start_prometheus(root, |_| {
         format!(
             "global: {{scrape_interval: 1s, evaluation_interval: 1s}}\n\
-             rule_files: ['{}/rules/*.yaml']\n\
+             rule_files: ['{rules}/rules/*.yaml']\n\
              scrape_configs:\n\
-             - job_name: shop\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n",
-            root.display()
-        ),
-    )
-    .expect("write the Prometheus config");
-    let child = Command::new(binary("prometheus", "prometheus"))
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            root.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--web.enable-lifecycle")
-        .arg("--log.level=warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus starts");
-    (Server(child), port)
+             - job_name: shop\n  static_configs: [{{targets: ['127.0.0.1:{exporter}']}}]\n"
+        )
+    })
 }
 
 /// Alertmanager running `config` (reloaded by [`load_alertmanager`]).
 fn start_alertmanager(root: &Path, config: &str) -> (Server, u16) {
-    let port = free_port();
     let file = root.join("alertmanager.yml");
     std::fs::write(&file, config).expect("write the Alertmanager config");
-    let binary = ["prometheus-alertmanager", "alertmanager"]
-        .iter()
-        .find(|name| {
-            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                .any(|dir| dir.join(name).is_file())
-        })
-        .expect("Alertmanager on PATH (Debian package `prometheus-alertmanager`)");
-    let child = Command::new(binary)
-        .arg(format!("--config.file={}", file.display()))
-        .arg(format!(
-            "--storage.path={}",
-            root.join("alertmanager").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .arg("--log.level=warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("alertmanager starts");
-    (Server(child), port)
+    loopback::start_alertmanager(&file, &root.join("alertmanager"))
 }
 
 /// Rewrites Alertmanager's configuration and reloads it.

@@ -59,6 +59,16 @@ pub struct Service {
     pub target_labels: Vec<LabelName>,
 }
 
+impl Service {
+    /// The selector as plain label → value pairs, for building series and queries.
+    pub fn selector_labels(&self) -> BTreeMap<String, String> {
+        self.selector
+            .iter()
+            .map(|(label, value)| (label.to_string(), value.clone()))
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metric {
     pub name: MetricName,

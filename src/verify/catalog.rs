@@ -100,14 +100,8 @@ impl Scope {
         common: &[LabelName],
         targets: &[BTreeMap<String, String>],
     ) -> Self {
-        let selector: BTreeMap<String, String> = service
-            .map(|s| {
-                s.selector
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let selector: BTreeMap<String, String> =
+            service.map(Service::selector_labels).unwrap_or_default();
         let matching: Vec<&BTreeMap<String, String>> = targets
             .iter()
             .filter(|t| selector.iter().all(|(k, v)| t.get(k) == Some(v)))

@@ -129,10 +129,29 @@ pub(crate) fn start_prometheus(folder: &Path, config: impl FnOnce(u16) -> String
             folder.join("data").display()
         ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        // Lets a test reload changed rule files (`POST /-/reload`).
+        .arg("--web.enable-lifecycle")
         .arg("--log.level=warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("prometheus starts");
+    (Server(child), port)
+}
+
+/// Starts the Debian `prometheus-alertmanager` with `config`, its state in `storage`,
+/// clustering off.
+pub(crate) fn start_alertmanager(config: &Path, storage: &Path) -> (Server, u16) {
+    let port = free_port();
+    let child = Command::new(binary("prometheus-alertmanager", "prometheus-alertmanager"))
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.path={}", storage.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--cluster.listen-address=")
+        .arg("--log.level=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("alertmanager starts");
     (Server(child), port)
 }

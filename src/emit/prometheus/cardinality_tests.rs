@@ -12,7 +12,7 @@ use super::ops_tests::expected;
 use super::unit_tests::{AlertTest, TestGroup};
 use super::{Rule, RuleGroup};
 use crate::conventions::LABEL_METRIC;
-use crate::model::{Duration, Model, ServiceName};
+use crate::model::{Duration, Model, Service, ServiceName};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -31,12 +31,7 @@ pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGr
     if let Some(rule) = first_rule(cardinality::groups(model, service).into_iter().next()) {
         let selector: BTreeMap<String, String> = service
             .and_then(|s| model.service(s))
-            .map(|s| {
-                s.selector
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect()
-            })
+            .map(Service::selector_labels)
             .unwrap_or_default();
         let budgets: Vec<(String, String, u64)> = model
             .metrics

@@ -172,14 +172,8 @@ pub(crate) fn latency_labels(
     matchers: &BTreeMap<LabelName, String>,
     service: Option<&Service>,
 ) -> BTreeMap<String, String> {
-    let mut labels: BTreeMap<String, String> = service
-        .map(|s| {
-            s.selector
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut labels: BTreeMap<String, String> =
+        service.map(Service::selector_labels).unwrap_or_default();
     for (label, value) in matchers {
         labels.insert(label.to_string(), value.clone());
     }
