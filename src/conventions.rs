@@ -95,6 +95,16 @@ pub mod slo_rules {
     }
 }
 
+/// Labels Prometheus itself puts on every scraped series.
+pub const LABEL_JOB: &str = "job";
+pub const LABEL_INSTANCE: &str = "instance";
+/// A histogram bucket's upper bound, and a summary's quantile.
+pub const LABEL_BUCKET: &str = "le";
+pub const LABEL_QUANTILE: &str = "quantile";
+
+/// The annotation every generated alert links its runbook with; the spec may not set it.
+pub const ANNOTATION_RUNBOOK_URL: &str = "runbook_url";
+
 /// Labels on burn-rate alerts naming their window pair.
 pub const LABEL_LONG: &str = "long";
 pub const LABEL_SHORT: &str = "short";

@@ -8,10 +8,11 @@ use serde_json::Value;
 
 use super::{Run, Sample, Unreachable, finding, listed, matchers};
 use crate::codes::Code;
+use crate::conventions::{LABEL_INSTANCE, LABEL_JOB};
 use crate::model::{LabelName, LabelValues, Metric, MetricKind, Service};
 
 /// Labels Prometheus itself puts on every target's series.
-const TARGET_LABELS: &[&str] = &["job", "instance"];
+const TARGET_LABELS: &[&str] = &[LABEL_JOB, LABEL_INSTANCE];
 
 /// Series Prometheus itself writes with a target's labels: `up` and `scrape_*` per
 /// target, `ALERTS` for alerts whose expression kept them.

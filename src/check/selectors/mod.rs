@@ -26,7 +26,7 @@ use locate::Places;
 pub(crate) use types::{Read, metrics_read};
 
 /// Labels every scraped series carries.
-const SCRAPE_LABELS: &[&str] = &["job", "instance"];
+const SCRAPE_LABELS: &[&str] = &[conventions::LABEL_JOB, conventions::LABEL_INSTANCE];
 
 /// Series Prometheus writes for every scrape, and for the alerts it evaluates.
 const SCRAPE_SERIES: &[&str] = &[
@@ -170,7 +170,7 @@ impl<'m> Catalog<'m> {
             None => labels.extend(self.service_labels.values().flatten()),
         }
         if series == Series::Plain && metric.kind == MetricKind::Summary {
-            labels.insert("quantile");
+            labels.insert(conventions::LABEL_QUANTILE);
         }
         labels
     }
@@ -332,7 +332,7 @@ impl<'c, 'm> Site<'c, 'm> {
             }
         };
         for matcher in all_matchers(selector) {
-            if matcher.name == METRIC_NAME || matcher.name == "le" {
+            if matcher.name == METRIC_NAME || matcher.name == conventions::LABEL_BUCKET {
                 continue;
             }
             let written = place
@@ -354,10 +354,13 @@ impl<'c, 'm> Site<'c, 'm> {
                 unmatched_value(self.cx, metric, matcher, span);
             }
         }
-        if let (Resolved::Declared(metric, Series::Bucket), Some(matcher)) =
-            (&resolved, all_matchers(selector).find(|m| m.name == "le"))
-        {
-            let written = place.as_ref().and_then(|p| p.matcher(self.text, "le"));
+        if let (Resolved::Declared(metric, Series::Bucket), Some(matcher)) = (
+            &resolved,
+            all_matchers(selector).find(|m| m.name == conventions::LABEL_BUCKET),
+        ) {
+            let written = place
+                .as_ref()
+                .and_then(|p| p.matcher(self.text, conventions::LABEL_BUCKET));
             let span =
                 self.catalog
                     .place(self.value, self.text, written.and_then(|m| m.value.clone()));

@@ -138,7 +138,7 @@ pub(super) fn check(
 }
 
 fn selector_has_le(selector: &VectorSelector) -> bool {
-    super::all_matchers(selector).any(|m| m.name == "le")
+    super::all_matchers(selector).any(|m| m.name == crate::conventions::LABEL_BUCKET)
 }
 
 fn kind_words(metric: &Metric) -> &'static str {

@@ -81,7 +81,8 @@ fn extras(r: &Reader<'_, '_>) -> AlertExtras {
         }
     }
     let mut annotations = crate::check::alerts::annotations(r);
-    if let Some(node) = named_child(r, "annotation", "runbook_url") {
+    let runbook_url = crate::conventions::ANNOTATION_RUNBOOK_URL;
+    if let Some(node) = named_child(r, "annotation", runbook_url) {
         r.cx().report(
             Diagnostic::new(
                 Code::ReservedLabel,
@@ -91,7 +92,7 @@ fn extras(r: &Reader<'_, '_>) -> AlertExtras {
             .label("set by vigil")
             .help("every alert links its generated runbook; `settings { runbook-base-url \"…\" }` says where the runbooks are published"),
         );
-        annotations.retain(|name, _| name.as_str() != "runbook_url");
+        annotations.retain(|name, _| name.as_str() != runbook_url);
     }
     AlertExtras {
         labels,

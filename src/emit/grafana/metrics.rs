@@ -4,7 +4,10 @@
 use super::Context;
 use super::dashboard::{Grid, Item};
 use super::panels::{PanelSpec, number, rate_unit, severity_color, value_unit};
-use crate::conventions::{LABEL_ANOMALY, LABEL_CAPACITY, LABEL_SERVICE, matcher_equal, ops_rules};
+use crate::conventions::{
+    LABEL_ANOMALY, LABEL_CAPACITY, LABEL_INSTANCE, LABEL_JOB, LABEL_SERVICE, matcher_equal,
+    ops_rules,
+};
 use crate::model::{
     Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, Service,
     ServiceName, TierName, TierSeverity, Unit, format_decimal, format_value,
@@ -31,10 +34,13 @@ pub(super) fn matchers(service: &Service) -> String {
 pub(super) fn variable_matchers(
     service: &Service,
 ) -> impl Iterator<Item = (&'static str, &'static str)> {
-    let job_fixed = service.selector.keys().any(|label| label.as_str() == "job");
-    [("job", "$job"), ("instance", "$instance")]
+    let job_fixed = service
+        .selector
+        .keys()
+        .any(|label| label.as_str() == LABEL_JOB);
+    [(LABEL_JOB, "$job"), (LABEL_INSTANCE, "$instance")]
         .into_iter()
-        .filter(move |(label, _)| !(job_fixed && *label == "job"))
+        .filter(move |(label, _)| !(job_fixed && *label == LABEL_JOB))
 }
 
 /// The aggregation clause: `sum by (a, b) `, or plain `sum` when there are no labels.

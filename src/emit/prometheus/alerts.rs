@@ -180,7 +180,7 @@ fn annotations(
         ("summary".to_owned(), summary),
         ("description".to_owned(), description),
         (
-            "runbook_url".to_owned(),
+            crate::conventions::ANNOTATION_RUNBOOK_URL.to_owned(),
             runbook_url(cx.model.settings.runbook_base_url.as_deref(), alert),
         ),
     ])

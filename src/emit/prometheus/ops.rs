@@ -81,7 +81,7 @@ pub(crate) fn alert_rule(model: &Model, spec: AlertSpec<'_>) -> Rule {
     );
     annotations.insert("summary".to_owned(), summary);
     annotations.insert(
-        "runbook_url".to_owned(),
+        crate::conventions::ANNOTATION_RUNBOOK_URL.to_owned(),
         runbook_url(model.settings.runbook_base_url.as_deref(), &spec.name),
     );
     Rule {
