@@ -7,8 +7,15 @@
 //! is installed), and writes the same files with nothing but create and write: the
 //! file system's floor for that output on this disk.
 //!
-//! `cargo bench --bench compile -- 100 1000` picks the sizes; `--keep DIR` leaves the
-//! synthetic specs in DIR for profiling the binary (`vigil generate DIR/kdl`).
+//! Then the same for a synthetic organisation (`benches/support/org.rs`: 300 services of
+//! teams of ten, each with `availability` and `latency` SLOs of the same names, a
+//! threshold alert and its team's routes), and `vigil import sloth` of 10,000 Sloth SLOs
+//! (each with alert labels the import reports as warnings), human diagnostics against
+//! `--message-format json`.
+//!
+//! `cargo bench --bench compile -- 100 1000` picks the sizes (`--org N` the organisation's
+//! services, `--import N` the Sloth SLOs, 0 to skip); `--keep DIR` leaves the synthetic
+//! specs in DIR for profiling the binary (`vigil generate DIR/kdl`).
 
 use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
@@ -17,6 +24,9 @@ use std::time::Instant;
 
 use vigil::emit::Options;
 use vigil::source::Sources;
+
+#[path = "support/org.rs"]
+mod org;
 
 /// The allocator the `vigil` binary uses, so that in-process figures match it.
 #[global_allocator]
@@ -399,6 +409,47 @@ fn whole_runs(folder: &Path) {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// One Sloth service per SLO, each SLO with page and ticket alert labels that vigil's
+/// import reports as not carried over: two warnings per SLO.
+fn sloth_specs(slos: usize) -> String {
+    let mut text = String::new();
+    for i in 0..slos {
+        let _ = writeln!(
+            text,
+            "---\nversion: prometheus/v1\nservice: svc{i:05}\nslos:\n  - name: requests-availability\n    objective: 99.9\n    sli:\n      events:\n        error_query: sum(rate(http_requests_total{{job=\"svc{i:05}\",code=~\"5..\"}}[{{{{.window}}}}]))\n        total_query: sum(rate(http_requests_total{{job=\"svc{i:05}\"}}[{{{{.window}}}}]))\n    alerting:\n      name: Svc{i:05}HighErrorRate\n      page_alert:\n        labels: {{severity: pageteam, routing_key: team{i}}}\n      ticket_alert:\n        labels: {{severity: slack, slack_channel: \"#team{i}\"}}"
+        );
+    }
+    text
+}
+
+/// `vigil import sloth` of `slos` SLOs, with human diagnostics and with JSON ones: the
+/// ratio is what rendering the warnings costs.
+fn import_runs(folder: &Path, slos: usize) {
+    std::fs::create_dir_all(folder).expect("folder");
+    std::fs::write(folder.join("sloth.yaml"), sloth_specs(slos)).expect("sloth specs");
+    let (human_wall, human) = run_binary(
+        &["import", "sloth", "sloth.yaml", "--out", "human.kdl"],
+        folder,
+    );
+    let (json_wall, json) = run_binary(
+        &[
+            "import",
+            "sloth",
+            "sloth.yaml",
+            "--out",
+            "json.kdl",
+            "--message-format",
+            "json",
+        ],
+        folder,
+    );
+    println!("import sloth, {slos} SLOs: human diagnostics {human} | JSON {json}");
+    println!(
+        "      human ÷ JSON = {:.2}",
+        human_wall / json_wall.max(0.001)
+    );
+}
+
 /// What the disk alone costs: the files `vigil generate` wrote into `written`, written
 /// again into the empty folder `floor` with nothing but create and write (no comparison,
 /// temporary, rename or flush). No writer of this output can be faster on this disk.
@@ -443,10 +494,13 @@ fn collect_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn main() {
     let mut sizes: Vec<usize> = Vec::new();
     let mut keep: Option<PathBuf> = None;
+    let (mut org_services, mut imported) = (300, 10_000);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--keep" => keep = args.next().map(PathBuf::from),
+            "--org" => org_services = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            "--import" => imported = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             "--bench" => {}
             other => sizes.extend(other.parse::<usize>().ok()),
         }
@@ -486,6 +540,20 @@ fn main() {
     }
     for (label, runs) in &growth {
         print_growth(label, runs);
+    }
+    if org_services > 0 {
+        let folder = root.join(format!("org-{org_services}"));
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("spec.kdl"), org::org_kdl(org_services)).expect("spec");
+        println!(
+            "organisation: {org_services} services, {} SLOs",
+            2 * org_services
+        );
+        measure("org", &folder, 2 * org_services);
+        whole_runs(&folder);
+    }
+    if imported > 0 {
+        import_runs(&root.join(format!("import-{imported}")), imported);
     }
     if let Some(peak) = peak_rss_mib() {
         println!("peak RSS of the benchmark process: {peak:.1} MiB");

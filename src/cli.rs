@@ -32,13 +32,14 @@ pub enum Command {
     Check(Build),
     /// Check the spec only; write nothing.
     Validate(Inputs),
-    /// Explain a diagnostic code (`vigil explain slo::impossible_tier`) or print a
-    /// generated alert's runbook (`vigil explain AvailabilityBurnRatePage`).
+    /// Explain a diagnostic code (`vigil explain slo::impossible_tier`), print a generated
+    /// alert's runbook (`vigil explain ErlmcpAvailabilityBurnRatePage`) or an SLO's catalog
+    /// entry (`vigil explain erlmcp/availability`).
     Explain {
-        /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional), or an
-        /// alert name.
+        /// A code such as `vigil::slo::objective` (the `vigil::` prefix is optional), an
+        /// alert name, or an SLO as `service/slo` (a bare name when one service has it).
         code: String,
-        /// Where the spec is, for alert names.
+        /// Where the spec is, for alert and SLO names.
         #[arg(default_value = "specs")]
         paths: Vec<PathBuf>,
     },
@@ -153,6 +154,10 @@ pub struct DiffArguments {
     /// Exit 1 when anything changed, like `git diff --exit-code` (spec errors exit 1 too).
     #[arg(long)]
     pub exit_code: bool,
+    /// Only the changes to this SLO and its alerts (repeatable): `service/slo`, or a bare
+    /// name when one service has it.
+    #[arg(long = "slo", value_name = "SERVICE/SLO")]
+    pub slos: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -177,7 +177,7 @@ codes! {
         "A regression with `worse \"below\"` fires when the value falls more than `tolerance` percent under its value one baseline earlier (which must be positive). A value that is never negative can fall by at most 100 %, so a tolerance of 100 or more means the alert can never fire.";
     GeneratedAlertName = "vigil::alert::generated_name", Error,
         "rename the alert: the generated alert keeps its name",
-        "vigil names the alerts it generates itself: `<Slo>BurnRatePage`, `<Slo>BurnRateTicket`, `<Slo>BudgetConsumed`, `<Slo>BudgetExhausted` and `<Slo>SliAbsent` per SLO, `<Service><Item>Anomaly`, `Regression`, `HeadroomLow` and `ExhaustionForecast` per operational item, `<Service>SeriesOverBudget` with `cardinality-alert`, and `TargetSeriesBudgetExceeded` with `series-budget`. A user alert of the same name would share its runbook page, its inhibitions and its silences.";
+        "vigil names the alerts it generates itself: `<Service><Slo>BurnRatePage`, `BurnRateTicket`, `BudgetConsumed`, `BudgetExhausted` and `SliAbsent` per SLO (or the names `alerting` gives), `<Service><Item>Anomaly`, `Regression`, `HeadroomLow` and `ExhaustionForecast` per operational item, `<Service>SeriesOverBudget` with `cardinality-alert`, and `TargetSeriesBudgetExceeded` with `series-budget`. A user alert of the same name would share its runbook page, its inhibitions and its silences.";
     LiteralSecret = "vigil::receiver::literal_secret", Error,
         "store the secret in a file and reference it with the `*-file` property",
         "A receiver holds a secret (a webhook URL with a token, an API key, a routing key, a password) inline. Generated configs are committed and reviewed, so secrets are only referenced by file.";
@@ -231,7 +231,7 @@ codes! {
         "The imported document is invalid by the rules of its own format: a required field is missing, a reference names an object that is not among the inputs, `op` is set on a ratio objective, or a window such as `1m` (one minute) was clearly meant as a month (`1M`). vigil reports it rather than guessing what was meant.";
     ImportDropped = "vigil::import::dropped", Warning,
         "the values are kept as comments in the written spec; vigil names, labels and routes alerts itself",
-        "Something in the imported document has no place in a vigil spec and is kept only as a comment: Sloth's alert names, alert labels and annotations (vigil names alerts `<Slo>BurnRatePage`/`Ticket` and routes by tier), and user labels vigil reserves (`tier`, `severity`, ...).";
+        "Something in the imported document has no place in a vigil spec and is kept only as a comment: Sloth's alert names, alert labels and annotations (vigil names alerts `<Service><Slo>BurnRatePage`/`Ticket` unless `alerting { name }` says otherwise, and routes by tier), and user labels vigil reserves (`tier`, `severity`, ...).";
     VerifyQueryFailed = "vigil::verify::query_failed", Error,
         "check the server's log; a query that times out may need a larger `--timeout`",
         "`vigil verify` asked Prometheus (or Alertmanager) something and the server refused: a query it could not run, a timeout on its side, an answer too large. The checks that needed the answer are skipped; the message quotes the request and the server's reason.";

@@ -109,25 +109,47 @@ pub const ANNOTATION_RUNBOOK_URL: &str = "runbook_url";
 pub const LABEL_LONG: &str = "long";
 pub const LABEL_SHORT: &str = "short";
 
-/// Alert names of an SLO: its name in CamelCase and what fired. Never cut or hashed: an
-/// on-call engineer reads, greps and silences them.
-pub mod slo_alerts {
-    use super::{alert_name, camel_case};
+/// An SLO is identified by its service and its name; this is that identity in one word
+/// (`checkout-availability`), for file names, rule groups and anchors. A name that already
+/// begins with its service's name is not prefixed twice (`erlmcp-availability` of service
+/// `erlmcp` stays `erlmcp-availability`), so specs that qualified names by hand keep them.
+pub fn slo_id(service: &str, slo: &str) -> String {
+    let qualified = slo == service
+        || slo
+            .strip_prefix(service)
+            .is_some_and(|rest| rest.starts_with(['-', '_']));
+    if qualified {
+        slo.to_owned()
+    } else {
+        format!("{service}-{slo}")
+    }
+}
 
-    pub fn page(slo: &str) -> String {
-        alert_name(&camel_case(slo), "BurnRatePage")
+/// What an SLO's alert names begin with unless the spec says otherwise: its identity in
+/// CamelCase (`CheckoutAvailability`).
+pub fn slo_alert_stem(service: &str, slo: &str) -> String {
+    camel_case(&slo_id(service, slo))
+}
+
+/// Alert names of an SLO: its stem and what fired. Never cut or hashed: an on-call
+/// engineer reads, greps and silences them.
+pub mod slo_alerts {
+    use super::alert_name;
+
+    pub fn page(stem: &str) -> String {
+        alert_name(stem, "BurnRatePage")
     }
-    pub fn ticket(slo: &str) -> String {
-        alert_name(&camel_case(slo), "BurnRateTicket")
+    pub fn ticket(stem: &str) -> String {
+        alert_name(stem, "BurnRateTicket")
     }
-    pub fn budget_consumed(slo: &str) -> String {
-        alert_name(&camel_case(slo), "BudgetConsumed")
+    pub fn budget_consumed(stem: &str) -> String {
+        alert_name(stem, "BudgetConsumed")
     }
-    pub fn budget_exhausted(slo: &str) -> String {
-        alert_name(&camel_case(slo), "BudgetExhausted")
+    pub fn budget_exhausted(stem: &str) -> String {
+        alert_name(stem, "BudgetExhausted")
     }
-    pub fn absent(slo: &str) -> String {
-        alert_name(&camel_case(slo), "SliAbsent")
+    pub fn absent(stem: &str) -> String {
+        alert_name(stem, "SliAbsent")
     }
 }
 
@@ -391,12 +413,10 @@ pub const SLO_PERIOD_BUDGET_REMAINING_RULE: &str = "slo:period_error_budget_rema
 pub const LABEL_LONG_WINDOW: &str = "long";
 pub const LABEL_SHORT_WINDOW: &str = "short";
 
-/// The SLO catalog entry of an SLO (the anchor is the SLO's name).
-pub fn slo_catalog_url(base: Option<&str>, slo: &str) -> String {
-    match base {
-        Some(base) => format!("{}/{DOC_SLOS}#{slo}", base.trim_end_matches('/')),
-        None => format!("{DOC_SLOS}#{slo}"),
-    }
+/// The heading of an SLO in the SLO catalog: its name, then its service, so that SLOs of
+/// the same name in different services have headings (and anchors) of their own.
+pub fn slo_heading(service: &str, slo: &str) -> String {
+    format!("{slo} ({service})")
 }
 
 /// Grafana outputs, relative to the output folder. Dashboards live in one folder per
@@ -497,13 +517,29 @@ mod tests {
 
     #[test]
     fn alert_names_are_whole() {
+        let stem = super::slo_alert_stem("checkout", "availability");
         assert_eq!(
-            super::slo_alerts::page("availability"),
-            "AvailabilityBurnRatePage"
+            super::slo_alerts::page(&stem),
+            "CheckoutAvailabilityBurnRatePage"
         );
+        let stem = super::slo_alert_stem("ci", "quality-gate-pass-rate-of-the-nightly-build");
         assert_eq!(
-            super::slo_alerts::ticket("quality-gate-pass-rate-of-the-nightly-build"),
-            "QualityGatePassRateOfTheNightlyBuildBurnRateTicket"
+            super::slo_alerts::ticket(&stem),
+            "CiQualityGatePassRateOfTheNightlyBuildBurnRateTicket"
         );
+    }
+
+    #[test]
+    fn slo_ids_name_the_service_once() {
+        for (service, slo, id) in [
+            ("checkout", "availability", "checkout-availability"),
+            ("erlmcp", "erlmcp-availability", "erlmcp-availability"),
+            ("erlmcp", "erlmcp_latency", "erlmcp_latency"),
+            ("erlmcp", "erlmcp", "erlmcp"),
+            ("erlmcp", "erlmcpx", "erlmcp-erlmcpx"),
+            ("api", "api-v2-latency", "api-v2-latency"),
+        ] {
+            assert_eq!(super::slo_id(service, slo), id, "{service}/{slo}");
+        }
     }
 }

@@ -89,8 +89,8 @@ fn normalise(base: &Path, target: &str) -> String {
 fn flagship_pages_snapshot() {
     let (_, artifacts) = flagship(&Options::default());
     let chosen = [
-        "runbooks/AvailabilityBurnRatePage.md",
-        "runbooks/AvailabilityBurnRateTicket.md",
+        "runbooks/ErlmcpAvailabilityBurnRatePage.md",
+        "runbooks/ErlmcpAvailabilityBurnRateTicket.md",
         "runbooks/ErlmcpMemoryHigh.md",
     ];
     for (path, contents) in pages(&artifacts) {
@@ -315,8 +315,8 @@ fn every_alert_kind_has_steps_that_fit_it() {
             .unwrap_or_else(|| panic!("no runbook for {name}"))
     };
     let slo_step = "Check recent deployments of erlmcp";
-    let burn = page("AvailabilityBurnRatePage");
-    let absent = page("AvailabilitySliAbsent");
+    let burn = page("ErlmcpAvailabilityBurnRatePage");
+    let absent = page("ErlmcpAvailabilitySliAbsent");
     assert!(burn.contains(slo_step), "{burn}");
     assert!(!absent.contains(slo_step), "{absent}");
     assert!(

@@ -454,7 +454,7 @@ fn rules_edited(lab: &Lab) {
     std::fs::remove_file(root.join("rules/slo-retired.yaml")).expect("remove");
 
     let mut edited = lab.rules.clone();
-    let removed = delete_rule(&mut edited, "AvailabilitySliAbsent");
+    let removed = delete_rule(&mut edited, "ShopAvailabilitySliAbsent");
     load_rules(root, Some(port), &edited);
     wait_until("the reload", || {
         loaded_rules(port).len() == total_rules(&lab.rules) - removed
@@ -464,7 +464,7 @@ fn rules_edited(lab: &Lab) {
     assert_found(
         &found,
         "vigil::verify::rule_missing",
-        "AvailabilitySliAbsent",
+        "ShopAvailabilitySliAbsent",
     );
 
     let mut edited = lab.rules.clone();

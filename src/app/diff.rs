@@ -55,7 +55,19 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     let (Ok(base_model), Ok(head_model)) = (&base.model, &head.model) else {
         return failure(&[&base, &head], context);
     };
-    let report = crate::diff::diff(base_model, head_model, &base.name, &head.name);
+    let mut report = crate::diff::diff(base_model, head_model, &base.name, &head.name);
+    if !arguments.slos.is_empty() {
+        match selected(&arguments.slos, base_model, head_model) {
+            Ok(slos) => report.retain_slos(&slos),
+            Err(message) => {
+                return Outcome {
+                    stderr: message,
+                    code: EXIT_USAGE,
+                    ..Outcome::default()
+                };
+            }
+        }
+    }
     let stdout = match arguments.format {
         DiffFormat::Markdown => crate::diff::markdown(&report),
         DiffFormat::Json => crate::diff::json(&report),
@@ -125,4 +137,53 @@ fn failure(versions: &[&Version], context: &Context) -> Outcome {
         }
     }
     outcome
+}
+
+/// The SLOs `--slo` names, in either version (an SLO the change removes or adds counts).
+fn selected<'m>(
+    references: &[String],
+    base: &'m Model,
+    head: &'m Model,
+) -> Result<Vec<&'m crate::model::Slo>, String> {
+    let mut slos = Vec::new();
+    for reference in references {
+        let mut found = head.find_slos(reference);
+        for slo in base.find_slos(reference) {
+            if !found.iter().any(|f| f.path() == slo.path()) {
+                found.push(slo);
+            }
+        }
+        match found.as_slice() {
+            [] => {
+                let known: Vec<String> = head
+                    .slos
+                    .iter()
+                    .chain(&base.slos)
+                    .map(crate::model::Slo::path)
+                    .collect();
+                let guess = crate::diagnostic::suggest(reference, known.iter().map(String::as_str));
+                let help = guess.map_or_else(
+                    || String::from("name an SLO as `service/slo`"),
+                    |g| format!("did you mean `{g}`?"),
+                );
+                return Err(format!(
+                    "error: no SLO `{reference}` in either version\n  help: {help}\n"
+                ));
+            }
+            [_] => slos.extend(found),
+            several => {
+                let paths: Vec<String> = several
+                    .iter()
+                    .map(|slo| format!("`{}`", slo.path()))
+                    .collect();
+                return Err(format!(
+                    "error: `{reference}` names SLOs of {} services: {}\n  help: name one as `service/slo`, e.g. `--slo {}`\n",
+                    several.len(),
+                    paths.join(", "),
+                    several[0].path()
+                ));
+            }
+        }
+    }
+    Ok(slos)
 }

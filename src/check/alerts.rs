@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::catalog::{label_name, service_ref, tier_ref, user_labels};
-use super::names::valid_alert_name;
+use super::names::check_alert_name;
 use super::promql;
 use super::reader::{Cx, Reader};
 use super::{Scope, runbook};
@@ -65,18 +65,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
     r.finish();
 
     let (name, name_span) = name?;
-    if !valid_alert_name(&name) {
-        cx.report(
-            Diagnostic::new(
-                Code::AlertName,
-                name_span,
-                format!(
-                    "alert name `{}` is not CamelCase (letters and digits, at most 200)",
-                    name.escape_debug()
-                ),
-            )
-            .label("invalid alert name"),
-        );
+    if !check_alert_name(cx, &name, name_span, "alert name") {
         return None;
     }
     let condition = match (tier_given, thresholds.is_empty()) {

@@ -36,7 +36,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     names.declare(&cx, Kind::Tier, &decls.tiers);
     names.declare(&cx, Kind::Service, &decls.services);
     names.declare(&cx, Kind::Metric, &decls.metrics);
-    names.declare(&cx, Kind::Slo, &decls.slos);
+    names.declare_slos(&cx, &decls.slos);
     names.declare(&cx, Kind::Alert, &decls.alerts);
     let rules: Vec<&Node> = decls
         .anomalies
@@ -99,11 +99,15 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         metrics: &metrics,
         retention: retention.as_ref(),
     };
-    let slos = sorted(
-        decls.slos.iter().filter_map(|n| slo::slo(n, &slo_scope)),
-        |s| s.name.clone(),
-    );
-    spec_lint::alike_alert_names(&decls.slos, &cx);
+    let checked: Vec<slo::Checked> = decls
+        .slos
+        .iter()
+        .filter_map(|n| slo::slo(n, &slo_scope))
+        .collect();
+    spec_lint::slo_names(&checked, &cx);
+    let slos = sorted(checked.into_iter().map(|c| c.slo), |s| {
+        (s.name.clone(), s.service.clone())
+    });
     let alerts = sorted(
         decls.alerts.iter().filter_map(|n| alerts::alert(n, &scope)),
         |a| a.name.clone(),

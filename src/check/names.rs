@@ -68,6 +68,49 @@ impl Names {
         }
     }
 
+    /// Records the SLOs' names: unique within their service, so the same name may serve
+    /// every service (`availability` of `checkout` and of `orders`).
+    pub(crate) fn declare_slos(&mut self, cx: &Cx, nodes: &[&Node]) {
+        let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+        for node in nodes {
+            let Some(first) = node.args.first() else {
+                continue;
+            };
+            let Scalar::String(name) = &first.scalar else {
+                continue;
+            };
+            let service = node
+                .props
+                .iter()
+                .find(|p| p.key == "service")
+                .and_then(|p| match &p.value.scalar {
+                    Scalar::String(service) => Some(service.clone()),
+                    _ => None,
+                });
+            let Some(service) = service else { continue };
+            let key = (service, name.clone());
+            if let Some(previous) = seen.get(&key) {
+                cx.report(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        first.span,
+                        format!("SLO `{name}` of service `{}` is declared twice", key.0),
+                    )
+                    .label("second declaration")
+                    .note(*previous, "first declared here")
+                    .help("an SLO's name is unique within its service; other services may use it"),
+                );
+            } else {
+                seen.insert(key, first.span);
+            }
+            self.declared
+                .entry(Kind::Slo)
+                .or_default()
+                .entry(name.clone())
+                .or_insert(first.span);
+        }
+    }
+
     pub(crate) fn contains(&self, kind: Kind, name: &str) -> bool {
         self.declared
             .get(&kind)
@@ -132,12 +175,33 @@ pub(crate) fn valid_label_name(name: &str) -> bool {
         && !name.starts_with("__")
 }
 
-/// CamelCase, letters and digits, at most 40 characters (monitoring-mixin convention).
+/// CamelCase, letters and digits (monitoring-mixin convention), short enough that its
+/// runbook's file name fits every file system.
 pub(crate) fn valid_alert_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_alphanumeric())
         && name.len() <= crate::conventions::MAX_ALERT_NAME
+}
+
+/// Reports an alert name (or the stem of an SLO's alert names) that is not CamelCase.
+pub(crate) fn check_alert_name(cx: &Cx, name: &str, span: Span, what: &str) -> bool {
+    if valid_alert_name(name) {
+        return true;
+    }
+    cx.report(
+        Diagnostic::new(
+            Code::AlertName,
+            span,
+            format!(
+                "{what} `{}` is not CamelCase (letters and digits, at most {})",
+                name.escape_debug(),
+                crate::conventions::MAX_ALERT_NAME
+            ),
+        )
+        .label("invalid alert name"),
+    );
+    false
 }
 
 #[cfg(test)]

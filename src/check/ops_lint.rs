@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::reader::Cx;
 use crate::codes::Code;
-use crate::conventions::{ops_alerts, slo_alerts};
+use crate::conventions::ops_alerts;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Anomaly, Capacity, Comparison, Decimal, Regression, ServiceName, Settings, Slo, format_decimal,
@@ -49,16 +49,9 @@ impl Generated<'_> {
     fn names(&self) -> BTreeMap<String, String> {
         let mut names = BTreeMap::new();
         for slo in self.slos {
-            let name = slo.name.as_str();
-            let what = format!("SLO `{name}`");
-            for alert in [
-                slo_alerts::page(name),
-                slo_alerts::ticket(name),
-                slo_alerts::budget_consumed(name),
-                slo_alerts::budget_exhausted(name),
-                slo_alerts::absent(name),
-            ] {
-                names.insert(alert, what.clone());
+            let what = format!("SLO `{}`", slo.path());
+            for alert in slo.alerting.names.all() {
+                names.insert(alert.to_string(), what.clone());
             }
         }
         for item in self.anomalies {

@@ -1,5 +1,5 @@
 //! Checks of the spec as a whole rather than of one declaration: a spec that declares
-//! nothing, runbook links no receiver can open, SLOs whose alerts would share names, and
+//! nothing, runbook links no receiver can open, SLOs whose files or alerts would share names, and
 //! the series budget of the whole catalog.
 
 use super::Decls;
@@ -7,7 +7,9 @@ use super::metric;
 use super::reader::Cx;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 use crate::spec::{Node, RawSpec};
+use std::collections::BTreeMap;
 
 /// Notifications carry `runbook_url`; without a base URL it is a path relative to the
 /// output folder, which nobody reading a page at 3 a.m. can open.
@@ -30,34 +32,77 @@ pub(super) fn relative_runbooks(
     );
 }
 
-/// Two SLOs whose names differ only in separators (`api-latency`, `api_latency`) would
-/// give their alerts, runbooks and silences the same names.
-pub(super) fn alike_alert_names(slos: &[&Node], cx: &Cx) {
-    let mut seen: std::collections::BTreeMap<String, (&str, crate::source::Span)> =
-        std::collections::BTreeMap::new();
-    for node in slos {
-        let Some(crate::spec::Scalar::String(name)) = node.args.first().map(|a| &a.scalar) else {
-            continue;
-        };
-        let span = node.args[0].span;
-        let stem = crate::conventions::camel_case(name);
-        match seen.get(&stem) {
-            Some((first, first_span)) if *first != name.as_str() => cx.report(
+/// SLOs must differ in what their names become: their files and rule groups (named by
+/// [`crate::model::Slo::id`]) and each of their alerts' names, which on-call engineers
+/// read, grep and silence.
+pub(super) fn slo_names(slos: &[super::slo::Checked], cx: &Cx) {
+    let mut ids: BTreeMap<String, &super::slo::Checked> = BTreeMap::new();
+    let mut alerts: BTreeMap<&str, (&super::slo::Checked, Span)> = BTreeMap::new();
+    for checked in slos {
+        let slo = &checked.slo;
+        match ids.get(slo.id().as_str()) {
+            // Declared twice: reported with the declarations.
+            Some(first) if first.slo.path() == slo.path() => continue,
+            Some(first) => {
+                cx.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    checked.name_span,
+                    format!(
+                        "SLOs `{}` and `{}` would both write their rules to `{}`",
+                        first.slo.path(),
+                        slo.path(),
+                        crate::conventions::prometheus_paths::rules(&slo.id())
+                    ),
+                )
+                .label("same files as another SLO")
+                .note(first.name_span, "this SLO's files have the same names")
+                .help("rename one of them: an SLO's files are named by its service and name, the service written once"),
+                );
+                continue;
+            }
+            None => {
+                ids.insert(slo.id(), checked);
+            }
+        }
+        // One report per pair of SLOs, however many of their alert names meet.
+        let mut clashes: BTreeMap<String, (Vec<&str>, Span, Span)> = BTreeMap::new();
+        for (name, span) in slo
+            .alerting
+            .names
+            .all()
+            .into_iter()
+            .zip(checked.alert_spans)
+        {
+            match alerts.get(name.as_str()) {
+                Some((first, first_span)) => {
+                    clashes
+                        .entry(first.slo.path())
+                        .or_insert((Vec::new(), span, *first_span))
+                        .0
+                        .push(name.as_str());
+                }
+                None => {
+                    alerts.insert(name.as_str(), (checked, span));
+                }
+            }
+        }
+        for (first, (names, span, first_span)) in clashes {
+            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            cx.report(
                 Diagnostic::new(
                     Code::DuplicateName,
                     span,
                     format!(
-                        "SLOs `{first}` and `{name}` would both name their alerts `{}`",
-                        crate::conventions::slo_alerts::page(name)
+                        "alerts of `{first}` and `{}` would have the same names: {}",
+                        slo.path(),
+                        names.join(", ")
                     ),
                 )
-                .label("same alert names as another SLO")
-                .note(*first_span, "this SLO's alerts have the same names")
-                .help("rename one of them: alert names, runbook pages and silences must tell them apart"),
-            ),
-            _ => {
-                seen.insert(stem, (name.as_str(), span));
-            }
+                .label(format!("names the alerts of `{}`", slo.path()))
+                .note(first_span, format!("names the alerts of `{first}`"))
+                .help("give one of them other names (`alerting { name \"…\" }` for all of an SLO's alerts, `page name=\"…\"` for one): alert names, runbook pages and silences must tell them apart"),
+            );
         }
     }
 }

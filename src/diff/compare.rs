@@ -96,8 +96,8 @@ fn slos(before: &View, after: &View) -> Vec<Change> {
                     Action::Added,
                     &name,
                     format!(
-                        "New SLO `{name}` of `{}`: {}% over {}, an error budget of {} ({} bad events per million).",
-                        new.service, b.objective_percent, b.window, b.time, b.bad_per_million
+                        "New SLO `{name}`: {}% over {}, an error budget of {} ({} bad events per million).",
+                        b.objective_percent, b.window, b.time, b.bad_per_million
                     ),
                 );
                 change.details.push(detail(
@@ -119,8 +119,8 @@ fn slos(before: &View, after: &View) -> Vec<Change> {
                     Action::Removed,
                     &name,
                     format!(
-                        "SLO `{name}` of `{}` is removed, and its burn-rate and budget alerts with it (it was {}% over {}).",
-                        old.service, b.objective_percent, b.window
+                        "SLO `{name}` is removed, and its burn-rate and budget alerts with it (it was {}% over {}).",
+                        b.objective_percent, b.window
                     ),
                 );
                 change.budget = Some(BudgetChange {
@@ -219,7 +219,7 @@ fn slo_change(name: &str, old: &SloView, new: &SloView) -> Option<Change> {
     if details.is_empty() {
         return None;
     }
-    let prefix = format!("SLO `{name}` of `{}`: ", new.service);
+    let prefix = format!("SLO `{name}`: ");
     let summary = if budget_changed {
         format!(
             "{prefix}{}, so {}.",

@@ -38,6 +38,21 @@ impl Report {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// Keeps only the changes to these SLOs and to their alerts.
+    pub fn retain_slos(&mut self, slos: &[&crate::model::Slo]) {
+        let paths: Vec<String> = slos.iter().map(|slo| slo.path()).collect();
+        let alerts: Vec<&str> = slos
+            .iter()
+            .flat_map(|slo| slo.alerting.names.all())
+            .map(crate::model::AlertName::as_str)
+            .collect();
+        self.changes.retain(|change| match change.kind {
+            Kind::Slo => paths.contains(&change.subject),
+            Kind::Alert => alerts.contains(&change.subject.as_str()),
+            _ => false,
+        });
+    }
 }
 
 /// Compares two checked models.

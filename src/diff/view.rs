@@ -89,7 +89,7 @@ pub(super) fn view(model: &Model) -> View {
         slos: model
             .slos
             .iter()
-            .map(|slo| (slo.name.to_string(), slo_view(slo)))
+            .map(|slo| (slo.path(), slo_view(slo)))
             .collect(),
         alerts: alerts(model, router.as_ref()),
         recording: recording(model),
@@ -116,12 +116,12 @@ fn slo_view(slo: &crate::model::Slo) -> SloView {
         (
             "page",
             &slo.alerting.page,
-            crate::conventions::slo_alerts::page(slo.name.as_str()),
+            slo.alerting.names.page.to_string(),
         ),
         (
             "ticket",
             &slo.alerting.ticket,
-            crate::conventions::slo_alerts::ticket(slo.name.as_str()),
+            slo.alerting.names.ticket.to_string(),
         ),
     ] {
         for window in alert.iter().flat_map(|a| &a.windows) {

@@ -211,26 +211,16 @@ impl Draft {
             .collect()
     }
 
-    /// Valid, unique SLO names: the source name, or `service-name` where two services
-    /// share one (vigil has one namespace; Sloth and OpenSLO scope SLOs by service).
+    /// Valid SLO names, unique within their service as in Sloth and OpenSLO.
     fn names(&self) -> Vec<String> {
-        let mut count: BTreeMap<String, usize> = BTreeMap::new();
-        for slo in &self.slos {
-            *count.entry(identifier(&slo.name)).or_default() += 1;
-        }
         let mut seen = BTreeSet::new();
         self.slos
             .iter()
             .map(|slo| {
-                let plain = identifier(&slo.name);
-                let mut name = if count[&plain] > 1 {
-                    identifier(&format!("{}-{}", slo.service, slo.name))
-                } else {
-                    plain
-                };
+                let mut name = identifier(&slo.name);
                 let base = name.clone();
                 let mut n = 2;
-                while !seen.insert(name.clone()) {
+                while !seen.insert((identifier(&slo.service), name.clone())) {
                     name = format!("{base}-{n}");
                     n += 1;
                 }

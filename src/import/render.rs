@@ -196,6 +196,10 @@ fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
         index += same;
         if let Some((_, plural)) = NAMED.iter().find(|(n, _)| *n == node.name) {
             let _ = writeln!(out, "{indent}{plural}:");
+            if names_repeat(group) {
+                yaml_list(out, group, depth + 1);
+                continue;
+            }
             for item in group {
                 for line in &item.comments {
                     push_comment(out, "#", line, depth + 1);
@@ -252,10 +256,37 @@ fn yaml_entry(out: &mut String, key: &str, node: &Node, depth: usize) {
         }
     }
     let _ = writeln!(out, "{indent}{key}:");
+    yaml_body(out, node, depth + 1);
+}
+
+/// A node's properties and children, one level below its key.
+fn yaml_body(out: &mut String, node: &Node, depth: usize) {
+    let indent = "  ".repeat(depth);
     for (prop, value) in &node.props {
-        let _ = writeln!(out, "{indent}  {}: {}", yaml_key(prop), yaml_scalar(value));
+        let _ = writeln!(out, "{indent}{}: {}", yaml_key(prop), yaml_scalar(value));
     }
-    yaml_children(out, &node.name, &node.children, depth + 1);
+    yaml_children(out, &node.name, &node.children, depth);
+}
+
+/// Whether two declarations of a group share a name (SLOs of different services): a
+/// mapping cannot hold them, a list can.
+fn names_repeat(group: &[Node]) -> bool {
+    let mut names: Vec<Option<&Value>> = group.iter().map(|n| n.args.first()).collect();
+    names.sort_by_key(|name| name.map(yaml_scalar));
+    names.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+/// Declarations as a list, each item naming itself: `- name: availability`.
+fn yaml_list(out: &mut String, group: &[Node], depth: usize) {
+    let indent = "  ".repeat(depth);
+    for item in group {
+        for line in &item.comments {
+            push_comment(out, "#", line, depth);
+        }
+        let name = item.args.first().map_or_else(String::new, yaml_scalar);
+        let _ = writeln!(out, "{indent}- name: {name}");
+        yaml_body(out, item, depth + 1);
+    }
 }
 
 fn yaml_flow(node: &Node) -> String {

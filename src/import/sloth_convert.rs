@@ -186,7 +186,7 @@ fn alerting(
     let mut dropped = Vec::new();
     if page.is_some() || ticket.is_some() {
         if let Some(name) = &a.name {
-            notes.push(format!("Sloth alert name {name}: vigil names the alerts <Slo>BurnRatePage and <Slo>BurnRateTicket"));
+            notes.push(format!("Sloth alert name {name}: vigil names the alerts <Service><Slo>BurnRatePage and <Service><Slo>BurnRateTicket"));
             dropped.push(String::from("alert name"));
         }
         for (what, map) in [

@@ -17,8 +17,8 @@ pub use notify::{
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,
 };
 pub use slo::{
-    AbsentAlert, AlertExtras, Alerting, BudgetAlert, BurnAlert, BurnWindow, CalendarPeriod, Events,
-    HistogramMode, Sli, Slo, Window,
+    AbsentAlert, AlertExtras, AlertNames, Alerting, BudgetAlert, BurnAlert, BurnWindow,
+    CalendarPeriod, Events, HistogramMode, Sli, Slo, Window,
 };
 pub use values::{
     AlertName, Decimal, Duration, IntervalName, LabelName, MetricName, Objective, PromQl,
@@ -69,6 +69,23 @@ impl Model {
 
     pub fn receiver(&self, name: &ReceiverName) -> Option<&Receiver> {
         self.receivers.iter().find(|r| &r.name == name)
+    }
+
+    /// The SLOs a command's reference names: `service/name` names one; a bare name names
+    /// every SLO of that name, which is ambiguous when more than one service has it.
+    pub fn find_slos(&self, reference: &str) -> Vec<&Slo> {
+        match reference.split_once('/') {
+            Some((service, name)) => self
+                .slos
+                .iter()
+                .filter(|slo| slo.service.as_str() == service && slo.name.as_str() == name)
+                .collect(),
+            None => self
+                .slos
+                .iter()
+                .filter(|slo| slo.name.as_str() == reference)
+                .collect(),
+        }
     }
 
     /// Teams that own at least one service, sorted.

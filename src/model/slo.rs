@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use super::Runbook;
 use super::values::{
-    Decimal, Duration, LabelName, MetricName, Objective, Selector, ServiceName, SloName, TierName,
-    WindowTemplate,
+    AlertName, Decimal, Duration, LabelName, MetricName, Objective, Selector, ServiceName, SloName,
+    TierName, WindowTemplate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,22 @@ pub struct Slo {
 }
 
 impl Slo {
+    /// The SLO's identity (service and name) in one word, for file names, rule groups and
+    /// anchors: [`crate::conventions::slo_id`].
+    pub fn id(&self) -> String {
+        crate::conventions::slo_id(self.service.as_str(), self.name.as_str())
+    }
+
+    /// How sentences name the SLO: `availability SLO of checkout`.
+    pub fn title(&self) -> String {
+        format!("{} SLO of {}", self.name, self.service)
+    }
+
+    /// `service/name`, the form in which commands and messages refer to an SLO.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.service, self.name)
+    }
+
     /// The burn-rate factor of an alert window: the share of the budget it may consume
     /// over its long window, scaled to the whole period (30d, 2 % over 1h → 14.4).
     pub fn burn_factor(&self, window: &BurnWindow) -> Decimal {
@@ -125,6 +141,44 @@ pub struct Alerting {
     pub min_events: Option<u64>,
     /// Labels and annotations on every alert of the SLO.
     pub extras: AlertExtras,
+    /// The names of the five alerts, enabled or not.
+    pub names: AlertNames,
+}
+
+/// The names of an SLO's alerts. A disabled alert keeps its name: enabling it later never
+/// collides with another alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertNames {
+    pub page: AlertName,
+    pub ticket: AlertName,
+    pub budget_consumed: AlertName,
+    pub budget_exhausted: AlertName,
+    pub absent: AlertName,
+}
+
+impl AlertNames {
+    /// The names vigil gives an SLO's alerts from their stem (`CheckoutAvailability`).
+    pub fn from_stem(stem: &str) -> Self {
+        use crate::conventions::slo_alerts;
+        Self {
+            page: AlertName::new(slo_alerts::page(stem)),
+            ticket: AlertName::new(slo_alerts::ticket(stem)),
+            budget_consumed: AlertName::new(slo_alerts::budget_consumed(stem)),
+            budget_exhausted: AlertName::new(slo_alerts::budget_exhausted(stem)),
+            absent: AlertName::new(slo_alerts::absent(stem)),
+        }
+    }
+
+    /// Every name, in the order page, ticket, budget consumed, budget exhausted, absent.
+    pub fn all(&self) -> [&AlertName; 5] {
+        [
+            &self.page,
+            &self.ticket,
+            &self.budget_consumed,
+            &self.budget_exhausted,
+            &self.absent,
+        ]
+    }
 }
 
 /// Labels and annotations a spec adds to generated alerts (labels vigil sets are refused

@@ -24,7 +24,7 @@ macro_rules! name_type {
 }
 
 name_type! {
-    /// An SLO's name, unique across the spec (`availability`, `tool-call-latency`).
+    /// An SLO's name, unique within its service (`availability`, `tool-call-latency`).
     SloName;
     ServiceName;
     TeamName;

@@ -161,8 +161,9 @@ pub struct Spec {
     pub services: Option<BTreeMap<String, Service>>,
     /// The metric catalog, by metric name.
     pub metrics: Option<BTreeMap<String, Metric>>,
-    /// Service level objectives, by name.
-    pub slos: Option<BTreeMap<String, Slo>>,
+    /// Service level objectives: by name, or a list of SLOs each with its `name` (names are
+    /// unique within a service; the list form lets services share them).
+    pub slos: Option<Slos>,
     /// Plain alerts, by CamelCase name.
     pub alerts: Option<BTreeMap<String, Alert>>,
     /// Anomaly-band alerts, by name.
@@ -349,4 +350,12 @@ pub enum MetricLabel {
 pub struct UnboundedLabel {
     /// The label takes values that cannot be listed.
     pub unbounded: bool,
+}
+
+/// SLOs by name, or as a list whose items carry their `name`.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+pub enum Slos {
+    ByName(BTreeMap<String, Slo>),
+    List(Vec<Slo>),
 }

@@ -12,6 +12,9 @@ use super::{Duration, LabelValue, Labels, Matchers};
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Slo {
+    /// The SLO's name, unique within its service: only in the list form of `slos`, where
+    /// SLOs of the same name in different services can stand side by side.
+    pub name: Option<String>,
     /// The service this SLO belongs to.
     pub service: String,
     pub description: Option<String>,
@@ -105,6 +108,10 @@ pub struct QuerySli {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Alerting {
+    /// What these alerts' names begin with (CamelCase): `CheckoutAvail` names
+    /// `CheckoutAvailBurnRatePage` and the rest. Default: the service and SLO name in
+    /// CamelCase, the service written once (`CheckoutAvailability`).
+    pub name: Option<String>,
     /// Fast burn: default windows 1h/5m at 2 % and 6h/30m at 5 %.
     pub page: Option<BurnAlert>,
     /// Slow burn: default windows 1d/2h and 3d/6h at 10 %.
@@ -126,6 +133,8 @@ pub struct Alerting {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct BurnAlert {
+    /// This alert's whole name, replacing the one from `alerting.name` (CamelCase).
+    pub name: Option<String>,
     pub tier: String,
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
@@ -152,6 +161,8 @@ pub struct BurnWindow {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct BudgetConsumed {
+    /// This alert's whole name, replacing the one from `alerting.name` (CamelCase).
+    pub name: Option<String>,
     pub tier: String,
     /// Percent strictly between 0 and 100.
     pub percent: f64,
@@ -166,6 +177,8 @@ pub struct BudgetConsumed {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct BudgetExhausted {
+    /// This alert's whole name, replacing the one from `alerting.name` (CamelCase).
+    pub name: Option<String>,
     pub tier: String,
     #[schemars(rename = "for")]
     pub for_duration: Option<Duration>,
@@ -178,6 +191,8 @@ pub struct BudgetExhausted {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Absent {
+    /// This alert's whole name, replacing the one from `alerting.name` (CamelCase).
+    pub name: Option<String>,
     /// Required unless `enabled: false`.
     pub tier: Option<String>,
     /// Default 10m.

@@ -104,11 +104,11 @@ impl<'m> Owners<'m> {
     fn new(model: &'m Model) -> Self {
         let mut slos = BTreeMap::new();
         for slo in &model.slos {
-            let name = slo.name.as_str();
+            let id = slo.id();
             for group in [
-                rule_groups::sli(name),
-                rule_groups::period(name),
-                rule_groups::alerts(name),
+                rule_groups::sli(&id),
+                rule_groups::period(&id),
+                rule_groups::alerts(&id),
             ] {
                 slos.entry(group).or_insert(slo);
             }

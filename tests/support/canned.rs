@@ -286,7 +286,7 @@ fn drifted_rules(model: &Model) -> Value {
     for group in rules["groups"].as_array_mut().expect("groups") {
         let threshold_alerts = group["name"] == "alerts-shop";
         let list = group["rules"].as_array_mut().expect("rules");
-        list.retain(|r| r["name"] != "CheckoutLatencySliAbsent");
+        list.retain(|r| r["name"] != "ShopCheckoutLatencySliAbsent");
         for rule in list.iter_mut().filter(|r| r["name"] == "ShopQueueDeep") {
             let raised = rule["query"].as_str().expect("query").replace("100", "200");
             rule["query"] = Value::String(raised);

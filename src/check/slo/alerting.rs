@@ -3,12 +3,13 @@
 
 use super::SloScope;
 use crate::check::catalog::{tier_ref, user_labels};
+use crate::check::names::check_alert_name;
 use crate::check::reader::Reader;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    AbsentAlert, AlertExtras, Alerting, BudgetAlert, BurnAlert, BurnWindow, Decimal, Duration, Slo,
-    Tier, TierName, Version, format_decimal,
+    AbsentAlert, AlertExtras, AlertName, AlertNames, Alerting, BudgetAlert, BurnAlert, BurnWindow,
+    Decimal, Duration, Slo, Tier, TierName, Version, format_decimal,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -16,40 +17,95 @@ use crate::spec::{Node, Scalar};
 /// `keep_firing_for` arrived in Prometheus 2.42.
 const KEEP_FIRING_FOR: Version = Version::new(2, 42);
 
-pub(super) fn alerting(parent: &Reader<'_, '_>, s: &SloScope<'_>) -> Alerting {
+/// What an SLO's alerts are called unless the spec names them: the stem vigil derives
+/// from the SLO's service and name, and where the SLO's name is.
+pub(super) struct Naming {
+    pub(super) stem: String,
+    pub(super) span: Span,
+}
+
+/// Each alert name of an SLO and where it is decided (an override, or the SLO's name),
+/// in the order of [`AlertNames::all`].
+pub(crate) type NameSpans = [Span; 5];
+
+pub(super) fn alerting(
+    parent: &Reader<'_, '_>,
+    s: &SloScope<'_>,
+    naming: &Naming,
+) -> (Alerting, NameSpans) {
     let scope = s.scope;
     let Some(node) = parent.child("alerting") else {
-        return default_alerting(s.tiers);
+        let names = AlertNames::from_stem(&naming.stem);
+        return (default_alerting(s.tiers, names), [naming.span; 5]);
     };
     let r = Reader::new(node, scope.cx);
+    let (stem, stem_span) = match r.string("name") {
+        Some((stem, span)) if check_alert_name(r.cx(), &stem, span, "alert name stem") => {
+            (stem, span)
+        }
+        _ => (naming.stem.clone(), naming.span),
+    };
     let page = r
         .child("page")
-        .and_then(|n| burn_alert(n, s, BurnWindow::page_defaults()));
+        .map(|n| burn_alert(n, s, BurnWindow::page_defaults()));
     let ticket = r
         .child("ticket")
-        .and_then(|n| burn_alert(n, s, BurnWindow::ticket_defaults()));
-    let budget_consumed = r
-        .child("budget-consumed")
-        .and_then(|n| budget_alert(n, s, true));
+        .map(|n| burn_alert(n, s, BurnWindow::ticket_defaults()));
+    let budget_consumed = r.child("budget-consumed").map(|n| budget_alert(n, s, true));
     let budget_exhausted = r
         .child("budget-exhausted")
-        .and_then(|n| budget_alert(n, s, false));
-    let absent = match r.child("absent") {
-        Some(n) => absent_alert(n, s),
+        .map(|n| budget_alert(n, s, false));
+    let absent = r.child("absent").map(|n| absent_alert(n, s));
+    let own = |read: Option<&Option<(AlertName, Span)>>| read.cloned().flatten();
+    let given = [
+        own(page.as_ref().map(|a| &a.1)),
+        own(ticket.as_ref().map(|a| &a.1)),
+        own(budget_consumed.as_ref().map(|a| &a.1)),
+        own(budget_exhausted.as_ref().map(|a| &a.1)),
+        own(absent.as_ref().map(|a| &a.1)),
+    ];
+    let spans = std::array::from_fn(|i| given[i].as_ref().map_or(stem_span, |(_, span)| *span));
+    let [
+        page_name,
+        ticket_name,
+        consumed_name,
+        exhausted_name,
+        absent_name,
+    ] = given.map(|given| given.map(|(name, _)| name));
+    let from_stem = AlertNames::from_stem(&stem);
+    let names = AlertNames {
+        page: page_name.unwrap_or(from_stem.page),
+        ticket: ticket_name.unwrap_or(from_stem.ticket),
+        budget_consumed: consumed_name.unwrap_or(from_stem.budget_consumed),
+        budget_exhausted: exhausted_name.unwrap_or(from_stem.budget_exhausted),
+        absent: absent_name.unwrap_or(from_stem.absent),
+    };
+    let page = page.and_then(|a| a.0);
+    let ticket = ticket.and_then(|a| a.0);
+    let absent = match absent {
+        Some((absent, _)) => absent,
         None => default_absent(page.as_ref(), ticket.as_ref()),
     };
     let min_events = r.count("min-events");
     let extras = extras(&r);
     r.finish();
-    Alerting {
+    let alerting = Alerting {
         page,
         ticket,
-        budget_consumed,
-        budget_exhausted,
+        budget_consumed: budget_consumed.and_then(|a| a.0),
+        budget_exhausted: budget_exhausted.and_then(|a| a.0),
         absent,
         min_events,
         extras,
-    }
+        names,
+    };
+    (alerting, spans)
+}
+
+/// An alert's own name (`page name="CheckoutDown"`), replacing the one from the stem.
+fn own_name(r: &Reader<'_, '_>) -> Option<(AlertName, Span)> {
+    let (name, span) = r.string("name")?;
+    check_alert_name(r.cx(), &name, span, "alert name").then(|| (AlertName::new(name), span))
 }
 
 /// The `kind` child whose first argument is `name`.
@@ -102,7 +158,7 @@ fn extras(r: &Reader<'_, '_>) -> AlertExtras {
 
 /// With no `alerting` block: page on the first paging tier, ticket on the next
 /// notifying tier, absent alerts on the ticket tier.
-fn default_alerting(tiers: &[Tier]) -> Alerting {
+fn default_alerting(tiers: &[Tier], names: AlertNames) -> Alerting {
     let page_tier = tiers.iter().find(|t| t.page);
     let ticket_tier = tiers
         .iter()
@@ -125,6 +181,7 @@ fn default_alerting(tiers: &[Tier]) -> Alerting {
         absent,
         min_events: None,
         extras: AlertExtras::default(),
+        names,
     }
 }
 
@@ -137,9 +194,13 @@ fn default_absent(page: Option<&BurnAlert>, ticket: Option<&BurnAlert>) -> Optio
     })
 }
 
-fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Option<BurnAlert> {
+/// An alert of an SLO, and its own name if the spec gives one.
+type Read<T> = (Option<T>, Option<(AlertName, Span)>);
+
+fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Read<BurnAlert> {
     let cx = s.scope.cx;
     let r = Reader::new(node, cx);
+    let name = own_name(&r);
     let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
     let for_duration = r.duration("for");
     let keep_firing_for = keep_firing_for(&r, s);
@@ -191,8 +252,8 @@ fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Optio
     }
     let extras = extras(&r);
     r.finish();
-    Some(BurnAlert {
-        tier: tier?,
+    let alert = tier.map(|tier| BurnAlert {
+        tier,
         extras,
         for_duration,
         keep_firing_for,
@@ -201,7 +262,8 @@ fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Optio
         } else {
             windows
         },
-    })
+    });
+    (alert, name)
 }
 
 fn keep_firing_for(r: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Duration> {
@@ -224,9 +286,10 @@ fn keep_firing_for(r: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Duration> {
     Some(duration)
 }
 
-fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Option<BudgetAlert> {
+fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Read<BudgetAlert> {
     let cx = s.scope.cx;
     let r = Reader::new(node, cx);
+    let name = own_name(&r);
     let tier = tier_ref(&r, s.scope, "the tier this alert fires at");
     let percent = if with_percent {
         let value = r.required("percent", "the share of the budget consumed, e.g. 70");
@@ -252,16 +315,19 @@ fn budget_alert(node: &Node, s: &SloScope<'_>, with_percent: bool) -> Option<Bud
     let for_duration = r.duration("for");
     let extras = extras(&r);
     r.finish();
-    Some(BudgetAlert {
-        tier: tier?,
-        percent: percent?,
+    let alert = tier.zip(percent).map(|(tier, percent)| BudgetAlert {
+        tier,
+        percent,
         for_duration,
         extras,
-    })
+    });
+    (alert, name)
 }
 
-fn absent_alert(node: &Node, s: &SloScope<'_>) -> Option<AbsentAlert> {
+/// `(None, _)` when the absent alert is switched off (`enabled=#false`) or invalid.
+fn absent_alert(node: &Node, s: &SloScope<'_>) -> Read<AbsentAlert> {
     let r = Reader::new(node, s.scope.cx);
+    let name = own_name(&r);
     let enabled = r.bool("enabled").unwrap_or(true);
     let tier = if enabled {
         tier_ref(&r, s.scope, "the tier this alert fires at")
@@ -273,11 +339,12 @@ fn absent_alert(node: &Node, s: &SloScope<'_>) -> Option<AbsentAlert> {
         .unwrap_or(Duration::from_secs(600));
     let extras = extras(&r);
     r.finish();
-    Some(AbsentAlert {
-        tier: tier?,
+    let alert = tier.map(|tier| AbsentAlert {
+        tier,
         for_duration,
         extras,
-    })
+    });
+    (alert, name)
 }
 
 pub(super) fn impossible_tiers(slo: &Slo, cx: &crate::check::reader::Cx, span: Span) {

@@ -19,7 +19,15 @@ use crate::spec::Node;
 
 mod alerting;
 
-use alerting::{alerting, impossible_tiers};
+pub(crate) use alerting::NameSpans;
+use alerting::{Naming, alerting, impossible_tiers};
+
+/// A checked SLO and where its names are: for the checks across SLOs.
+pub(crate) struct Checked {
+    pub(crate) slo: Slo,
+    pub(crate) name_span: Span,
+    pub(crate) alert_spans: NameSpans,
+}
 
 pub(crate) struct SloScope<'a> {
     pub(crate) scope: &'a Scope<'a>,
@@ -28,7 +36,7 @@ pub(crate) struct SloScope<'a> {
     pub(crate) retention: Option<&'a Retention>,
 }
 
-pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
+pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Checked> {
     let scope = s.scope;
     let cx = scope.cx;
     let r = Reader::new(node, cx);
@@ -69,7 +77,16 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
         .filter_map(|(label, span)| label_name(cx, label, *span, true))
         .collect();
     let labels = user_labels(&r, "label");
-    let alerting = alerting(&r, s);
+    let naming = Naming {
+        stem: match (&name, &service) {
+            (Some((name, _)), Some(service)) => {
+                crate::conventions::slo_alert_stem(service.as_str(), name)
+            }
+            _ => String::new(),
+        },
+        span: name.as_ref().map_or(r.name_span(), |(_, span)| *span),
+    };
+    let (alerting, alert_spans) = alerting(&r, s, &naming);
     let runbook = runbook(&r);
     r.finish();
 
@@ -101,7 +118,11 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Slo> {
     }
     impossible_tiers(&slo, cx, name_span);
     retention_conflict(&slo, s.retention, window_span, s);
-    Some(slo)
+    Some(Checked {
+        slo,
+        name_span,
+        alert_spans,
+    })
 }
 
 /// The series an SLI reads by name, for the labels its `group-by` may use.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::anchor;
+use crate::conventions;
 use crate::model::{
     CalendarPeriod, Decimal, Duration, Events, LabelValues, Metric, MetricKind, Model, Sli, Slo,
     Window, format_decimal,
@@ -151,7 +152,8 @@ fn usage_index(model: &Model) -> BTreeMap<String, Vec<String>> {
         }
     };
     for slo in &model.slos {
-        let user = format!("SLO [{}](slos.md#{})", slo.name, anchor(slo.name.as_str()));
+        let heading = conventions::slo_heading(slo.service.as_str(), slo.name.as_str());
+        let user = format!("SLO [{}](slos.md#{})", slo.name, anchor(&heading));
         match &slo.sli {
             Sli::Ratio {
                 events: Events::Errors(e) | Events::Good(e),
@@ -195,6 +197,8 @@ pub(super) struct SlosPage {
 #[derive(Serialize)]
 struct SloEntry {
     name: String,
+    /// The SLO's heading in the catalog; the same name may serve several services.
+    heading: String,
     anchor: String,
     description: Option<String>,
     service: String,
@@ -311,7 +315,11 @@ fn slo_entry(model: &Model, slo: &Slo) -> SloEntry {
         .map(ToString::to_string);
     SloEntry {
         name: slo.name.to_string(),
-        anchor: anchor(slo.name.as_str()),
+        heading: conventions::slo_heading(slo.service.as_str(), slo.name.as_str()),
+        anchor: anchor(&conventions::slo_heading(
+            slo.service.as_str(),
+            slo.name.as_str(),
+        )),
         description: slo.description.clone(),
         service: slo.service.to_string(),
         team,

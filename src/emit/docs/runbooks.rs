@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::anchor;
 use super::shared::Shared;
 use super::steps::{Steps, default_steps};
-use crate::conventions::slo_alerts;
+use crate::conventions;
 use crate::model::{BurnAlert, Decimal, Duration, Model, Runbook, Slo, TierName, format_decimal};
 
 #[derive(Serialize, Clone)]
@@ -182,8 +182,8 @@ fn own_steps(mut page: RunbookPage, kind: Steps) -> RunbookPage {
 fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     let service = slo.service.as_str();
     let impact = format!(
-        "The {} SLO ({} % over {}) is at risk: {}.",
-        slo.name,
+        "The {} ({} % over {}) is at risk: {}.",
+        slo.title(),
         slo.objective,
         period_words(slo),
         slo.description
@@ -198,13 +198,16 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
             impact.clone(),
         );
         page.slo = Some(slo.name.to_string());
-        page.slo_anchor = anchor(slo.name.as_str());
+        page.slo_anchor = anchor(&conventions::slo_heading(
+            slo.service.as_str(),
+            slo.name.as_str(),
+        ));
         page
     };
-    let name = slo.name.as_str();
+    let names = &slo.alerting.names;
     let mut pages = Vec::new();
-    let page_name = slo_alerts::page(name);
-    let ticket_name = slo_alerts::ticket(name);
+    let page_name = names.page.to_string();
+    let ticket_name = names.ticket.to_string();
     for (alert, alert_name, kind) in [
         (&slo.alerting.page, &page_name, "burn rate (page)"),
         (&slo.alerting.ticket, &ticket_name, "burn rate (ticket)"),
@@ -212,7 +215,7 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
         let Some(alert) = alert else { continue };
         let mut page =
             or_default_steps(base(alert_name.clone(), &alert.tier, kind), Steps::BurnRate);
-        page.summary = format!("The {} SLO is burning its error budget too fast.", slo.name);
+        page.summary = format!("The {} is burning its error budget too fast.", slo.title());
         page.what = burn_words(slo, alert);
         page.windows = burn_windows(slo, alert);
         if kind.ends_with("(page)") && slo.alerting.ticket.is_some() {
@@ -228,15 +231,15 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     if let Some(budget) = &slo.alerting.budget_consumed {
         let mut page = own_steps(
             base(
-                slo_alerts::budget_consumed(name),
+                names.budget_consumed.to_string(),
                 &budget.tier,
                 "error budget",
             ),
             Steps::BudgetConsumed,
         );
         page.summary = format!(
-            "The {} SLO has consumed {} % of its error budget.",
-            slo.name,
+            "The {} has consumed {} % of its error budget.",
+            slo.title(),
             format_decimal(budget.percent)
         );
         page.what = vec![format!(
@@ -248,13 +251,13 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     if let Some(budget) = &slo.alerting.budget_exhausted {
         let mut page = own_steps(
             base(
-                slo_alerts::budget_exhausted(name),
+                names.budget_exhausted.to_string(),
                 &budget.tier,
                 "error budget",
             ),
             Steps::BudgetExhausted,
         );
-        page.summary = format!("The {} SLO has exhausted its error budget.", slo.name);
+        page.summary = format!("The {} has exhausted its error budget.", slo.title());
         page.what = vec![String::from(
             "The whole error budget of this period is spent: the SLO is breached. Freeze risky changes until the period resets or reliability recovers.",
         )];
@@ -262,13 +265,13 @@ fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
     }
     if let Some(absent) = &slo.alerting.absent {
         let mut page = own_steps(
-            base(slo_alerts::absent(name), &absent.tier, "missing data"),
+            base(names.absent.to_string(), &absent.tier, "missing data"),
             Steps::MissingData,
         );
-        page.summary = format!("The SLI series of the {} SLO are missing.", slo.name);
+        page.summary = format!("The SLI series of the {} are missing.", slo.title());
         page.impact = format!(
-            "Nothing is known of the {} SLO while its series are missing: failures of {service} would go unseen, and its burn-rate alerts cannot fire.",
-            slo.name
+            "Nothing is known of the {} while its series are missing: failures of {service} would go unseen, and its burn-rate alerts cannot fire.",
+            slo.title()
         );
         page.what = vec![format!(
             "The series the SLI is computed from have been absent for {}: the SLO is blind, so burn-rate alerts cannot fire. Check the scrape target, relabelling and metric names.",

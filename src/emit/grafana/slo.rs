@@ -133,10 +133,10 @@ fn burn_rates(context: &Context, grid: &mut Grid, slo: &Slo) -> Item {
         "short",
     );
     // Each burn-rate alert's runbook, from the panel that shows why it fired.
-    let name = slo.name.as_str();
+    let names = &slo.alerting.names;
     let alerts = [
-        (&slo.alerting.page, conventions::slo_alerts::page(name)),
-        (&slo.alerting.ticket, conventions::slo_alerts::ticket(name)),
+        (&slo.alerting.page, names.page.as_str()),
+        (&slo.alerting.ticket, names.ticket.as_str()),
     ];
     for (_, alert) in alerts.iter().filter(|(tier, _)| tier.is_some()) {
         panel = panel.link(Link::document(

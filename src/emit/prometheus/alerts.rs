@@ -12,7 +12,7 @@ use super::sli::{watched_event_series, watched_series};
 use super::{Rule, RuleGroup, SloContext};
 use crate::conventions::{
     LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_TEAM, LABEL_TIER, rule_groups, runbook_url,
-    slo_alerts, slo_rules,
+    slo_rules,
 };
 use crate::model::{
     AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, TierName, format_decimal,
@@ -23,32 +23,32 @@ const SIGNIFICANT_DIGITS: u32 = 12;
 
 pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
     let alerting = &cx.slo.alerting;
-    let name = cx.slo.name.as_str();
+    let names = &alerting.names;
     let mut rules = Vec::new();
     if let Some(page) = &alerting.page {
-        let burn = burn_rules(cx, page, &slo_alerts::page(name), "fast");
+        let burn = burn_rules(cx, page, names.page.as_str(), "fast");
         rules.extend(
             burn.into_iter()
                 .map(|rule| with_extras(rule, cx, &page.extras)),
         );
     }
     if let Some(ticket) = &alerting.ticket {
-        let burn = burn_rules(cx, ticket, &slo_alerts::ticket(name), "slowly");
+        let burn = burn_rules(cx, ticket, names.ticket.as_str(), "slowly");
         rules.extend(
             burn.into_iter()
                 .map(|rule| with_extras(rule, cx, &ticket.extras)),
         );
     }
     if let Some(budget) = &alerting.budget_consumed {
-        let rule = budget_rule(cx, budget, &slo_alerts::budget_consumed(name));
+        let rule = budget_rule(cx, budget, names.budget_consumed.as_str());
         rules.push(with_extras(rule, cx, &budget.extras));
     }
     if let Some(budget) = &alerting.budget_exhausted {
-        let rule = budget_rule(cx, budget, &slo_alerts::budget_exhausted(name));
+        let rule = budget_rule(cx, budget, names.budget_exhausted.as_str());
         rules.push(with_extras(rule, cx, &budget.extras));
     }
     if let (Some(absent), Some(primary)) = (&alerting.absent, watched_series(cx.model, cx.slo)) {
-        let alert = slo_alerts::absent(name);
+        let alert = names.absent.as_str();
         // `or on()` adds the second only when the first is empty: one alert either way.
         let (expression, series) = match watched_event_series(cx.model, cx.slo) {
             Some(events) => (
@@ -57,21 +57,21 @@ pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
             ),
             None => (format!("absent({primary})"), primary),
         };
-        let mut rule = cx.alert(&alert, expression, &absent.tier);
+        let mut rule = cx.alert(alert, expression, &absent.tier);
         rule.for_duration = Some(absent.for_duration);
         rule.annotations = annotations(
             cx,
-            &alert,
-            format!("The SLI series of the {name} SLO are missing."),
+            alert,
+            format!("The SLI series of the {} are missing.", cx.slo.title()),
             // `absent()` keeps only the selector's equality labels, so this text names the SLO itself.
             format!(
-                "No series match {series}: the {name} SLO of {} cannot be measured, and its burn-rate alerts cannot fire.",
-                cx.slo.service
+                "No series match {series}: the {} cannot be measured, and its burn-rate alerts cannot fire.",
+                cx.slo.title()
             ),
         );
         rules.push(with_extras(rule, cx, &absent.extras));
     }
-    (!rules.is_empty()).then(|| RuleGroup::new(rule_groups::alerts(name), None, rules))
+    (!rules.is_empty()).then(|| RuleGroup::new(rule_groups::alerts(&cx.slo.id()), None, rules))
 }
 
 /// The spec's own labels and annotations: the SLO's on each of its alerts, then the
@@ -134,7 +134,7 @@ fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) ->
             rule.annotations = annotations(
                 cx,
                 name,
-                format!("The {} SLO is burning its error budget {pace}.", cx.slo.name),
+                format!("The {} is burning its error budget {pace}.", cx.slo.title()),
                 format!(
                     "The {{{{ $labels.slo }}}} SLO of {{{{ $labels.service }}}} has an error ratio above {threshold} over both {} and {}: {factor} times the rate that would spend exactly the whole error budget in the SLO period.",
                     window.long, window.short
@@ -160,8 +160,8 @@ fn budget_rule(cx: &SloContext<'_>, budget: &BudgetAlert, name: &str) -> Rule {
         cx,
         name,
         format!(
-            "The {} SLO has consumed {percent}% of its error budget.",
-            cx.slo.name
+            "The {} has consumed {percent}% of its error budget.",
+            cx.slo.title()
         ),
         format!(
             "The {{{{ $labels.slo }}}} SLO of {{{{ $labels.service }}}} has used at least {percent}% of the error budget of its current period."

@@ -272,13 +272,13 @@ pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
     let mut kept = Vec::new();
     for slo in &model.slos {
         let groups = slo_groups(model, slo);
-        let name = slo.name.as_str();
+        let id = slo.id();
         if dialects.contains(&RuleDialect::Prometheus) {
             let file = to_yaml(&RuleFile { groups: &groups });
-            sink(Artifact::new(prometheus_paths::rules(name), file));
+            sink(Artifact::new(prometheus_paths::rules(&id), file));
         }
         if dialects.contains(&RuleDialect::Thanos) {
-            sink(thanos_file(name, &groups));
+            sink(thanos_file(&id, &groups));
         }
         unit_tests::artifact(model, slo, &groups)
             .into_iter()

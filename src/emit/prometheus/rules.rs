@@ -55,7 +55,7 @@ fn sli_group(cx: &SloContext<'_>) -> RuleGroup {
     for window in windows(cx).into_iter().filter(|w| *w < COARSE_FROM) {
         rules.push(cx.record(&slo_rules::error_ratio(window), window_ratio(cx, window)));
     }
-    RuleGroup::new(rule_groups::sli(cx.slo.name.as_str()), None, rules)
+    RuleGroup::new(rule_groups::sli(&cx.slo.id()), None, rules)
 }
 
 fn period_group(cx: &SloContext<'_>) -> RuleGroup {
@@ -81,11 +81,7 @@ fn period_group(cx: &SloContext<'_>) -> RuleGroup {
     }
     rules.extend(metadata(cx));
     let interval = Duration::from_secs(rule_groups::SLOW_INTERVAL_SECS);
-    RuleGroup::new(
-        rule_groups::period(cx.slo.name.as_str()),
-        Some(interval),
-        rules,
-    )
+    RuleGroup::new(rule_groups::period(&cx.slo.id()), Some(interval), rules)
 }
 
 /// Traffic-weighted error ratio over `window`: the sum of error rates over the sum of

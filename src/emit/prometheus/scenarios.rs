@@ -4,7 +4,6 @@
 use super::alerts;
 use super::inputs::{InputSeries, Traffic};
 use super::unit_tests::{AlertTest, ExpectedAlert, STEP, Subject, TestGroup};
-use crate::conventions::slo_alerts;
 use crate::conventions::slo_rules;
 use crate::model::{CalendarPeriod, Decimal, Duration, Window};
 
@@ -81,8 +80,8 @@ pub(crate) fn burn(s: &Subject<'_>, fast: bool) -> Option<TestGroup> {
     };
     let at = s.check_time(alert.for_duration);
     let mut group = s.group(name, &[(Traffic::steady(ratio), Subject::steps_until(at))])?;
-    let slo = s.slo().name.as_str();
-    group.alert_rule_test = [slo_alerts::page(slo), slo_alerts::ticket(slo)]
+    let names = &s.slo().alerting.names;
+    group.alert_rule_test = [names.page.to_string(), names.ticket.to_string()]
         .into_iter()
         .filter(|name| s.named(name).next().is_some())
         .map(|name| AlertTest {
@@ -133,8 +132,8 @@ pub(crate) fn low_traffic(s: &Subject<'_>) -> Option<TestGroup> {
         "low traffic: below min-events nothing pages",
         &[(traffic, Subject::steps_until(at))],
     )?;
-    let slo = s.slo().name.as_str();
-    group.alert_rule_test = [slo_alerts::page(slo), slo_alerts::ticket(slo)]
+    let names = &s.slo().alerting.names;
+    group.alert_rule_test = [names.page.to_string(), names.ticket.to_string()]
         .into_iter()
         .filter(|name| s.named(name).next().is_some())
         .map(|alertname| AlertTest {
@@ -148,7 +147,7 @@ pub(crate) fn low_traffic(s: &Subject<'_>) -> Option<TestGroup> {
 
 pub(crate) fn absent(s: &Subject<'_>) -> Option<TestGroup> {
     let alert = s.slo().alerting.absent.as_ref()?;
-    let name = slo_alerts::absent(s.slo().name.as_str());
+    let name = s.slo().alerting.names.absent.to_string();
     let rule = s.named(&name).next()?;
     let labels = super::sli::absent_labels(s.cx.model, s.slo());
     let at = s.check_time(Some(alert.for_duration));
@@ -260,7 +259,7 @@ pub(crate) fn outage(s: &Subject<'_>) -> Option<TestGroup> {
         "outage: the page fires when the burn-rate math predicts",
         &phases,
     )?;
-    let name = slo_alerts::page(s.slo().name.as_str());
+    let name = s.slo().alerting.names.page.to_string();
     let expected_at = |at: u64| -> Vec<ExpectedAlert> {
         s.named(&name)
             .zip(&due)

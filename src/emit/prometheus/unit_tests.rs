@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::inputs::{InputSeries, Shape, Traffic, render};
 use super::scenarios;
 use super::{Rule, RuleGroup, SloContext, alerts, rules};
-use crate::conventions::{prometheus_paths, slo_alerts};
+use crate::conventions::prometheus_paths;
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
 use crate::model::{Decimal, Duration, Model, Slo, Window};
@@ -72,7 +72,7 @@ const SETTLE: Duration = Duration::from_secs(30 * 60);
 pub(crate) fn artifact(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<Artifact> {
     let file = test_file(model, slo, groups)?;
     Some(Artifact::new(
-        prometheus_paths::test(slo.name.as_str()),
+        prometheus_paths::test(&slo.id()),
         to_yaml(&file),
     ))
 }
@@ -123,7 +123,7 @@ fn test_file(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<TestFile>
     .flatten()
     .collect();
     (!tests.is_empty()).then(|| TestFile {
-        rule_files: vec![prometheus_paths::rules_from_test(slo.name.as_str())],
+        rule_files: vec![prometheus_paths::rules_from_test(&slo.id())],
         evaluation_interval,
         group_eval_order,
         tests,
@@ -171,9 +171,9 @@ impl Subject<'_> {
         let remaining = Decimal::ONE - error_ratio / self.budget();
         let budget_fires =
             |percent: Decimal| remaining <= Decimal::ONE - percent / Decimal::ONE_HUNDRED;
-        let slo = self.slo().name.as_str();
-        let fires: Vec<bool> = if name == slo_alerts::page(slo) || name == slo_alerts::ticket(slo) {
-            let alert = if name == slo_alerts::page(slo) {
+        let names = &alerting.names;
+        let fires: Vec<bool> = if name == names.page.as_str() || name == names.ticket.as_str() {
+            let alert = if name == names.page.as_str() {
                 &alerting.page
             } else {
                 &alerting.ticket
@@ -183,13 +183,13 @@ impl Subject<'_> {
                 .flat_map(|a| &a.windows)
                 .map(|w| alerts::threshold(&self.cx, w) < error_ratio)
                 .collect()
-        } else if name == slo_alerts::budget_consumed(slo) {
+        } else if name == names.budget_consumed.as_str() {
             alerting
                 .budget_consumed
                 .iter()
                 .map(|b| budget_fires(b.percent))
                 .collect()
-        } else if name == slo_alerts::budget_exhausted(slo) {
+        } else if name == names.budget_exhausted.as_str() {
             alerting
                 .budget_exhausted
                 .iter()
@@ -238,14 +238,15 @@ impl Subject<'_> {
 
     /// Alert tests for every burn and budget alert of the SLO at a constant error ratio.
     pub(crate) fn alert_tests(&self, at: Duration, error_ratio: Decimal) -> Vec<AlertTest> {
-        let slo = self.slo().name.as_str();
+        let names = &self.slo().alerting.names;
         [
-            slo_alerts::page(slo),
-            slo_alerts::ticket(slo),
-            slo_alerts::budget_consumed(slo),
-            slo_alerts::budget_exhausted(slo),
+            &names.page,
+            &names.ticket,
+            &names.budget_consumed,
+            &names.budget_exhausted,
         ]
         .into_iter()
+        .map(ToString::to_string)
         .filter(|name| self.named(name).next().is_some())
         .map(|name| AlertTest {
             eval_time: at,

@@ -32,6 +32,23 @@ const COLLECTIONS: &[(&str, &str)] = &[
     ("time_intervals", "time_interval"),
 ];
 
+/// Declarations that may also be listed, each item giving its name as `name:`: SLOs,
+/// whose names repeat across services (a mapping cannot hold a key twice).
+const NAMED_BY_KEY: &[&str] = &["slo"];
+
+/// `- name: availability` in a list: the name becomes the node's argument, as the key of
+/// a mapping does.
+fn name_from_key(node: &mut Node) {
+    if !node.args.is_empty() {
+        return;
+    }
+    if let Some(index) = node.props.iter().position(|p| p.key == "name") {
+        let property = node.props.remove(index);
+        node.name_span = property.value.span;
+        node.args.push(property.value);
+    }
+}
+
 fn singular(key: &str) -> Option<&'static str> {
     COLLECTIONS
         .iter()
@@ -116,6 +133,9 @@ fn collection(
             for item in items {
                 let mut child = Node::new(one, item.span(), item.span(), Dialect::Yaml);
                 fill_item(&mut child, item, diagnostics);
+                if NAMED_BY_KEY.contains(&one) {
+                    name_from_key(&mut child);
+                }
                 node.children.push(child);
             }
         }
