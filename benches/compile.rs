@@ -393,9 +393,23 @@ fn whole_runs(folder: &Path) {
     let args = |command| [command, spec.as_str(), "--out", "out-binary"];
     let (generate_wall, generate) = run_binary(&args("generate"), folder);
     let (_, rerun) = run_binary(&args("generate"), folder);
-    let (_, check) = run_binary(&args("check"), folder);
+    let (check_wall, check) = run_binary(&args("check"), folder);
     println!(
         "      binary: generate, empty folder {generate} | unchanged re-run {rerun} | check {check}"
+    );
+    // A one-line change: the first SLO's objective 99.9 → 99.95.
+    let text = std::fs::read_to_string(folder.join(&spec)).expect("spec");
+    std::fs::create_dir_all(folder.join("changed")).expect("folder");
+    std::fs::write(
+        folder.join("changed").join(&spec),
+        text.replacen("99.9", "99.95", 1),
+    )
+    .expect("changed spec");
+    let changed = format!("changed/{spec}");
+    let (diff_wall, diff) = run_binary(&["diff", &changed, "--base-dir", &spec], folder);
+    println!(
+        "      diff of a one-line change {diff}; diff ÷ check = {:.1}",
+        diff_wall / check_wall.max(0.001)
     );
     let copy = copy_seconds(&out, &folder.join("out-copy"));
     println!(

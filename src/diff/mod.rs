@@ -57,8 +57,15 @@ impl Report {
 
 /// Compares two checked models.
 pub fn diff(base: &Model, head: &Model, base_name: &str, head_name: &str) -> Report {
-    let before = view::view(base);
-    let after = view::view(head);
+    // The two views are independent: one on each core.
+    let (before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| view::view(base));
+        let after = view::view(head);
+        let before = before
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (before, after)
+    });
     Report {
         version: DIFF_VERSION,
         base: base_name.to_owned(),

@@ -9,7 +9,7 @@ use crate::conventions::{
     LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_SLO, LABEL_TEAM, LABEL_TIER, SILENT_RECEIVER,
 };
 use crate::emit::Router;
-use crate::emit::prometheus::rule_groups;
+use crate::emit::prometheus::{Rule, RuleGroup, each_rule_group};
 use crate::model::{Decimal, Duration, Model, Objective, Window};
 
 pub(super) struct View {
@@ -85,14 +85,20 @@ pub(super) struct PanelView {
 
 pub(super) fn view(model: &Model) -> View {
     let router = Router::new(model);
+    let mut alerts = BTreeMap::new();
+    let mut recording = BTreeMap::new();
+    each_rule_group(model, &mut |group| {
+        add_alerts(&group, model, router.as_ref(), &mut alerts);
+        add_recording(&group, &mut recording);
+    });
     View {
         slos: model
             .slos
             .iter()
             .map(|slo| (slo.path(), slo_view(slo)))
             .collect(),
-        alerts: alerts(model, router.as_ref()),
-        recording: recording(model),
+        alerts,
+        recording,
         receivers: model
             .receivers
             .iter()
@@ -166,12 +172,15 @@ fn delivery(model: &Model, router: Option<&Router>, labels: &BTreeMap<String, St
     }
 }
 
-fn alerts(model: &Model, router: Option<&Router>) -> BTreeMap<(String, Option<String>), AlertView> {
-    let rules: Vec<_> = rule_groups(model)
-        .into_iter()
-        .flat_map(|g| g.rules)
-        .filter(|r| r.alert.is_some())
-        .collect();
+/// The alert rules of one group. Thresholds of one alert share its name and its group:
+/// their tier tells them apart.
+fn add_alerts(
+    group: &RuleGroup,
+    model: &Model,
+    router: Option<&Router>,
+    out: &mut BTreeMap<(String, Option<String>), AlertView>,
+) {
+    let rules: Vec<&Rule> = group.rules.iter().filter(|r| r.alert.is_some()).collect();
     let windows =
         |labels: &BTreeMap<String, String>| match (labels.get(LABEL_LONG), labels.get(LABEL_SHORT))
         {
@@ -186,11 +195,9 @@ fn alerts(model: &Model, router: Option<&Router>) -> BTreeMap<(String, Option<St
         );
         *seen.entry(key).or_default() += 1;
     }
-    let mut out = BTreeMap::new();
     for rule in rules {
         let name = rule.alert.clone().unwrap_or_default();
         let mut variant = windows(&rule.labels);
-        // Multi-level thresholds share a name; their tier tells them apart.
         if seen
             .get(&(name.clone(), variant.clone()))
             .copied()
@@ -214,23 +221,21 @@ fn alerts(model: &Model, router: Option<&Router>) -> BTreeMap<(String, Option<St
         };
         out.insert((name, variant), view);
     }
-    out
 }
 
-fn recording(model: &Model) -> BTreeMap<String, String> {
-    rule_groups(model)
-        .into_iter()
-        .flat_map(|g| g.rules)
-        .filter_map(|rule| {
-            let record = rule.record?;
-            let labels: Vec<String> = rule
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}=\"{v}\""))
-                .collect();
-            Some((format!("{record}{{{}}}", labels.join(",")), rule.expr))
-        })
-        .collect()
+fn add_recording(group: &RuleGroup, out: &mut BTreeMap<String, String>) {
+    for rule in &group.rules {
+        let Some(record) = &rule.record else { continue };
+        let labels: Vec<String> = rule
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
+        out.insert(
+            format!("{record}{{{}}}", labels.join(",")),
+            rule.expr.clone(),
+        );
+    }
 }
 
 fn routes(model: &Model, router: Option<&Router>) -> BTreeMap<String, RouteCase> {
@@ -280,27 +285,27 @@ fn who(labels: &BTreeMap<String, String>) -> String {
     text
 }
 
+/// Each dashboard the Grafana backend makes, read back as it is made: only that backend
+/// runs, and no dashboard's JSON outlives its reading.
 fn dashboards(model: &Model) -> BTreeMap<String, DashboardView> {
-    // Default templates cannot fail; only user templates can, and docs are not compared.
-    let artifacts = crate::emit::emit(model, &crate::emit::Options::default()).unwrap_or_default();
-    artifacts
-        .iter()
-        .filter(|a| {
-            a.path.starts_with("grafana/dashboards/")
-                && std::path::Path::new(&a.path)
-                    .extension()
-                    .is_some_and(|e| e == "json")
-        })
-        .filter_map(|a| serde_json::from_str::<serde_json::Value>(&a.contents).ok())
-        .map(|json| {
-            let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
-            let mut panels = BTreeMap::new();
-            collect_panels(&json["panels"], &mut panels);
-            let uid = text(&json["uid"]);
-            let title = text(&json["title"]);
-            (uid, DashboardView { title, panels })
-        })
-        .collect()
+    let mut dashboards = BTreeMap::new();
+    crate::emit::grafana::emit(model, &mut |artifact| {
+        let is_dashboard = artifact.path.starts_with("grafana/dashboards/")
+            && std::path::Path::new(&artifact.path)
+                .extension()
+                .is_some_and(|e| e == "json");
+        if !is_dashboard {
+            return;
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&artifact.contents).expect("the Grafana backend writes JSON");
+        let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+        let mut panels = BTreeMap::new();
+        collect_panels(&json["panels"], &mut panels);
+        let title = text(&json["title"]);
+        dashboards.insert(text(&json["uid"]), DashboardView { title, panels });
+    });
+    dashboards
 }
 
 fn collect_panels(list: &serde_json::Value, panels: &mut BTreeMap<String, PanelView>) {

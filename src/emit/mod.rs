@@ -3,7 +3,7 @@
 
 mod alertmanager;
 pub mod docs;
-mod grafana;
+pub(crate) mod grafana;
 pub mod prometheus;
 pub mod retention;
 pub mod yaml;

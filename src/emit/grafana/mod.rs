@@ -50,7 +50,7 @@ fn schema_version(version: Version) -> u32 {
 
 /// Every dashboard and provisioning file, each handed to `sink` as soon as it is made (a
 /// large spec's dashboards are the biggest part of its output).
-pub(super) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
+pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
     let context = Context {
         model,
         version: model.targets.grafana,

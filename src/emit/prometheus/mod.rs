@@ -167,7 +167,20 @@ fn groups_per_slo(model: &Model) -> Vec<(&Slo, Vec<RuleGroup>)> {
         .collect()
 }
 
-/// Every rule group of the spec, whatever the dialects (for `vigil diff`).
+/// Every rule group of the spec, one at a time and never all at once (for `vigil diff`,
+/// which reads rules, not files).
+pub(crate) fn each_rule_group(model: &Model, visit: &mut dyn FnMut(RuleGroup)) {
+    for slo in &model.slos {
+        slo_groups(model, slo).into_iter().for_each(&mut *visit);
+    }
+    // Unsplit: the thresholds of one alert stay in one group.
+    let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
+    for owner in owners {
+        ops::groups(model, owner).into_iter().for_each(&mut *visit);
+    }
+}
+
+/// Every rule group of the spec as the per-service files hold them (for `vigil verify`).
 pub(crate) fn rule_groups(model: &Model) -> Vec<RuleGroup> {
     let slos = groups_per_slo(model);
     let mut groups: Vec<RuleGroup> = service_groups(model, &slos)
