@@ -196,6 +196,9 @@ codes! {
     UnroutedTier = "vigil::routing::unrouted_tier", Warning,
         "add `route tier=\"…\" receiver=\"…\"`, or declare the tier `notify=#false`",
         "A tier that notifies has no route that names it, so its alerts reach whoever the default receiver is: a valid Alertmanager configuration, but escalation by tier should be a decision in the spec, not an accident of the default. The warning names the receiver the default route delivers to. A tier declared `notify=#false` needs no route: vigil routes it to a receiver that notifies nobody.";
+    AmbiguousSlo = "vigil::routing::ambiguous_slo", Warning,
+        "add `service=\"…\"` to the matchers, or `service` to `equal`",
+        "SLO names are unique within a service, not across them: an inhibition whose `source` or `target` matches `slo=\"availability\"` while several services have an `availability` SLO, with no `service` matcher beside it and `service` not among its `equal` labels, lets the alerts of one service's SLO mute alerts of another's.";
     SilentTierRoute = "vigil::routing::silent_tier", Warning,
         "remove the route, or drop `notify=#false` from the tier",
         "The route names a tier declared `notify=#false`. Such tiers never notify: vigil routes them to a receiver with no integrations ahead of every other route, so this route is left out of the generated configuration.";

@@ -164,6 +164,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     spec_lint::relative_runbooks(&settings, decls.routing, &cx);
     notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
     routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
+    routing_lint::ambiguous_slo_inhibitions(decls.routing, &slos, &cx);
 
     let model = Model {
         targets,

@@ -6,9 +6,11 @@
 use super::reader::Cx;
 use super::{Decls, Scope};
 use crate::codes::Code;
+use crate::conventions::{LABEL_SERVICE, LABEL_SLO};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Integration, Matchers, Receiver, Route, Routing, ServiceName, TeamName, Tier, TierName, Version,
+    Integration, Matchers, Receiver, Route, Routing, ServiceName, Slo, TeamName, Tier, TierName,
+    Version,
 };
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
@@ -32,6 +34,60 @@ pub(super) fn lint(
     }
     unrouted_tiers(routing, tiers, node, &decls.tiers, cx);
     incomplete_emails(receivers, &decls.receivers, cx);
+}
+
+/// An inhibition that picks alerts by an SLO name several services share, without tying
+/// source and target to one service.
+pub(super) fn ambiguous_slo_inhibitions(routing: Option<&Node>, slos: &[Slo], cx: &Cx) {
+    let Some(routing) = routing else { return };
+    for inhibit in routing.children.iter().filter(|c| c.name == "inhibit") {
+        let equal_service = inhibit.children.iter().any(|n| {
+            n.name == "equal"
+                && n.args
+                    .iter()
+                    .any(|a| a.scalar == Scalar::String(LABEL_SERVICE.to_owned()))
+        });
+        if equal_service {
+            continue;
+        }
+        for side in inhibit
+            .children
+            .iter()
+            .filter(|c| c.name == "source" || c.name == "target")
+        {
+            let prop = |key: &str| side.props.iter().find(|p| p.key == key);
+            let (Some(slo), None) = (prop(LABEL_SLO), prop(LABEL_SERVICE)) else {
+                continue;
+            };
+            let Scalar::String(name) = &slo.value.scalar else {
+                continue;
+            };
+            let services: Vec<&str> = slos
+                .iter()
+                .filter(|s| s.name.as_str() == name)
+                .map(|s| s.service.as_str())
+                .collect();
+            if services.len() < 2 {
+                continue;
+            }
+            cx.report(
+                Diagnostic::new(
+                    Code::AmbiguousSlo,
+                    slo.value.span,
+                    format!(
+                        "`{name}` names SLOs of {} services ({}): this inhibition ties none of them to its own service",
+                        services.len(),
+                        services.join(", ")
+                    ),
+                )
+                .label(format!("any service's `{name}` SLO"))
+                .note(inhibit.name_span, "no `service` in `equal`")
+                .help(format!(
+                    "add `service=\"…\"` beside `slo=\"{name}\"`, or `service` to `equal`"
+                )),
+            );
+        }
+    }
 }
 
 /// Every alert `later` matches is also matched by `earlier`.
