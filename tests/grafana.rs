@@ -490,6 +490,7 @@ fn dashboards_link_overview_detail_and_metrics() {
 #[test]
 fn overview_rows_link_to_their_service() {
     let model = compile(Path::new("specs"));
+    let catalog_anchors = slo_catalog_anchors(&model);
     let all = dashboards(&model);
     let uids = uids(&all);
     let mut checked = 0;
@@ -509,7 +510,17 @@ fn overview_rows_link_to_their_service() {
                     for link in property["value"].as_array().expect("links") {
                         let url = link["url"].as_str().expect("url");
                         let Some(target) = url.strip_prefix("/d/") else {
-                            assert!(url.ends_with("docs/slos.md#${__data.fields.slo}"), "{url}");
+                            let (page, anchor) = url.rsplit_once('#').expect("an anchor");
+                            assert!(page.ends_with("docs/slos.md"), "{url}");
+                            for slo in &model.slos {
+                                let anchor = anchor
+                                    .replace("${__data.fields.slo}", slo.name.as_str())
+                                    .replace("${__data.fields.service}", slo.service.as_str());
+                                assert!(
+                                    catalog_anchors.contains(&anchor),
+                                    "{path}: row link to missing catalog entry #{anchor}"
+                                );
+                            }
                             continue;
                         };
                         let target = target.split('?').next().expect("uid");
@@ -576,4 +587,35 @@ fn alert_panels_have_the_alert_unit_and_the_variables() {
             }
         }
     }
+}
+
+/// The anchors GitHub gives the SLO catalog's headings (lower case, spaces to `-`, other
+/// punctuation dropped).
+fn slo_catalog_anchors(model: &vigil::model::Model) -> Vec<String> {
+    let mut pages = Vec::new();
+    vigil::emit::Backend::Docs
+        .emit_into(model, &vigil::emit::Options::default(), &mut |page| {
+            pages.push(page);
+        })
+        .expect("the docs render");
+    let catalog = pages
+        .iter()
+        .find(|a| a.path == "docs/slos.md")
+        .expect("the SLO catalog");
+    catalog
+        .contents
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .map(|heading| {
+            heading
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| match c {
+                    'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+                    ' ' => Some('-'),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
 }

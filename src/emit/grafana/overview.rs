@@ -249,7 +249,8 @@ fn links(context: &Context, services: &[&Service]) -> Value {
         { "title": format!("SLO detail of ${{__data.fields.{LABEL_SERVICE}}}"), "url": detail },
         {
             "title": "SLO catalog entry",
-            "url": format!("{catalog}#${{__data.fields.{LABEL_SLO}}}"),
+            // The anchor of the heading `conventions::slo_heading` makes: `slo (service)`.
+            "url": format!("{catalog}#${{__data.fields.{LABEL_SLO}}}-${{__data.fields.{LABEL_SERVICE}}}"),
             "targetBlank": true,
         },
     ] })
