@@ -69,6 +69,9 @@ pub(crate) struct Catalog<'m> {
     service_labels: BTreeMap<&'m str, BTreeSet<&'m str>>,
     /// Labels on every series whatever its service.
     common_labels: BTreeSet<&'m str>,
+    /// The common labels and every service's: what a series of a metric no service owns,
+    /// or any scraped series, may carry. Built once: thousands of services share it.
+    scrape_labels: BTreeSet<&'m str>,
     texts: BTreeMap<FileId, Arc<str>>,
 }
 
@@ -79,7 +82,7 @@ impl<'m> Catalog<'m> {
         services: &'m [Service],
         settings: &'m Settings,
     ) -> Self {
-        let service_labels = services
+        let service_labels: BTreeMap<&str, BTreeSet<&str>> = services
             .iter()
             .map(|service| {
                 let labels = service
@@ -91,15 +94,18 @@ impl<'m> Catalog<'m> {
                 (service.name.as_str(), labels)
             })
             .collect();
-        let common_labels = SCRAPE_LABELS
+        let common_labels: BTreeSet<&str> = SCRAPE_LABELS
             .iter()
             .copied()
             .chain(settings.target_labels.iter().map(LabelName::as_str))
             .collect();
+        let mut scrape_labels = common_labels.clone();
+        scrape_labels.extend(service_labels.values().flatten());
         Self {
             metrics: metrics.iter().map(|m| (m.name.as_str(), m)).collect(),
             service_labels,
             common_labels,
+            scrape_labels,
             texts: spec
                 .documents
                 .iter()
@@ -158,17 +164,20 @@ impl<'m> Catalog<'m> {
 
     /// The label names a series of `metric` may carry.
     fn labels_of(&self, metric: &'m Metric, series: Series) -> BTreeSet<&'m str> {
-        let mut labels: BTreeSet<&str> = self.common_labels.clone();
+        let mut labels = match &metric.service {
+            Some(service) => {
+                let mut labels = self.common_labels.clone();
+                labels.extend(
+                    self.service_labels
+                        .get(service.as_str())
+                        .into_iter()
+                        .flatten(),
+                );
+                labels
+            }
+            None => self.scrape_labels.clone(),
+        };
         labels.extend(metric.labels.iter().map(|l| l.name.as_str()));
-        match &metric.service {
-            Some(service) => labels.extend(
-                self.service_labels
-                    .get(service.as_str())
-                    .into_iter()
-                    .flatten(),
-            ),
-            None => labels.extend(self.service_labels.values().flatten()),
-        }
         if series == Series::Plain && metric.kind == MetricKind::Summary {
             labels.insert(conventions::LABEL_QUANTILE);
         }
@@ -176,9 +185,7 @@ impl<'m> Catalog<'m> {
     }
 
     fn scrape_labels(&self) -> BTreeSet<&'m str> {
-        let mut labels = self.common_labels.clone();
-        labels.extend(self.service_labels.values().flatten());
-        labels
+        self.scrape_labels.clone()
     }
 
     /// Checks every selector of `expr`, parsed from `text`, the string value `value`.
