@@ -9,7 +9,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Decimal, Duration};
 use crate::source::Span;
-use crate::spec::{Node, Scalar, Value};
+use crate::spec::{Dialect, Node, Scalar, Value};
 
 mod convert;
 mod finish;
@@ -119,10 +119,19 @@ impl<'n, 'c> Reader<'n, 'c> {
                     format!("this {what} has no name"),
                 )
                 .label("name expected after this")
-                .help(format!(
-                    "write the name right after the node, e.g. `{} my-name {{ … }}`",
-                    self.node.name
-                )),
+                .help(match self.node.dialect {
+                    Dialect::Kdl => format!(
+                        "write the name right after the node, e.g. `{} my-name {{ … }}`",
+                        self.node.name
+                    ),
+                    // Only SLOs may be listed (their names repeat across services).
+                    Dialect::Yaml if self.node.name == "slo" => String::from(
+                        "give it `name: my-name`, or write `slos` as a mapping of name → settings",
+                    ),
+                    Dialect::Yaml => String::from(
+                        "write the collection as a mapping of name → settings (`my-name: {…}`)",
+                    ),
+                }),
             );
             return None;
         };
