@@ -3,7 +3,8 @@
 //! output is deterministic, and its KDL and YAML renderings produce identical artefacts.
 //! The real `promtool check rules` and `amtool check-config` accept the output (when
 //! installed). A mutated rendering never panics. `PROPTEST_CASES=1000 cargo test --test properties`
-//! runs a longer search.
+//! runs a longer search. SLO names that meet across services are either refused as duplicates
+//! or given files and alert names of their own.
 
 use std::fmt::Write as _;
 
@@ -284,6 +285,103 @@ proptest! {
         // Either artefacts or coded errors; a panic fails the property.
         if let Err(errors) = compile(name, &mutant) {
             prop_assert!(!errors.is_empty(), "no model and no error:\n{mutant}");
+        }
+    }
+}
+
+/// SLO names that repeat across services, begin with a service's name, or differ only in
+/// separators, over services whose names prefix each other: the names of files and alerts
+/// meet often.
+fn clashing_spec() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
+    let services = prop::sample::select(vec!["a", "a-b", "b"]);
+    let names = prop::sample::select(vec!["x", "b-x", "b_x", "a-x", "a", "x-y", "x_y"]);
+    prop::collection::vec((services, names), 1..6)
+}
+
+fn clashing_kdl(slos: &[(&str, &str)]) -> String {
+    let mut text = String::from("vigil 1\ntier page level=1 severity=critical page=#true\n");
+    text.push_str(
+        "metric requests_total type=counter { help \"Requests\"; label code \"ok\" \"error\"; }\n",
+    );
+    for service in ["a", "a-b", "b"] {
+        let _ = writeln!(text, "service {service} {{ selector job=\"{service}\"; }}");
+    }
+    for (service, name) in slos {
+        let _ = writeln!(
+            text,
+            "slo {name} service={service} {{ objective 99; window \"28d\"; sli {{ ratio errors=\"requests_total{{code=\\\"error\\\"}}\" total=\"requests_total\"; }}; }}"
+        );
+    }
+    text
+}
+
+/// The documented naming rule, written out independently: `service-name` unless the name
+/// already begins with the service; alert stems are that in CamelCase.
+fn expected_id(service: &str, name: &str) -> String {
+    let qualified = name == service
+        || name
+            .strip_prefix(service)
+            .is_some_and(|rest| rest.starts_with(['-', '_']));
+    if qualified {
+        name.to_owned()
+    } else {
+        format!("{service}-{name}")
+    }
+}
+
+fn expected_stem(service: &str, name: &str) -> String {
+    expected_id(service, name)
+        .split(['-', '_'])
+        .map(|part| part[..1].to_uppercase() + &part[1..])
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Either the spec is refused for a duplicate name, exactly when two SLOs share a
+    /// service and name, an id or an alert stem; or every SLO has files and alert names
+    /// of its own.
+    #[test]
+    fn slo_files_and_alert_names_never_meet(slos in clashing_spec()) {
+        let text = clashing_kdl(&slos);
+        let mut distinct = std::collections::BTreeSet::new();
+        let mut ids = std::collections::BTreeSet::new();
+        let mut stems = std::collections::BTreeSet::new();
+        let mut clash = false;
+        for (service, name) in &slos {
+            if !distinct.insert((*service, *name)) {
+                clash = true;
+                continue;
+            }
+            clash |= !ids.insert(expected_id(service, name));
+            clash |= !stems.insert(expected_stem(service, name));
+        }
+        match compile("spec.kdl", &text) {
+            Err(errors) => {
+                prop_assert!(clash, "refused without a clash:\n{errors:?}\n{text}");
+                prop_assert!(
+                    errors.iter().all(|e| e.starts_with("vigil::names::duplicate")),
+                    "{errors:?}"
+                );
+            }
+            Ok(artifacts) => {
+                prop_assert!(!clash, "accepted with a clash:\n{text}");
+                let paths: std::collections::BTreeSet<&str> =
+                    artifacts.iter().map(|a| a.path.as_str()).collect();
+                prop_assert_eq!(paths.len(), artifacts.len(), "two artefacts share a path");
+                let mut owner = std::collections::BTreeMap::new();
+                for artifact in artifacts.iter().filter(|a| a.path.starts_with("prometheus/rules/slo-")) {
+                    for alert in artifact.contents.lines().filter_map(|l| l.trim().strip_prefix("- alert: ")) {
+                        let first = owner.entry(alert.to_owned()).or_insert(artifact.path.clone());
+                        prop_assert_eq!(first, &artifact.path, "{} in two SLOs' files", alert);
+                    }
+                }
+                for (service, name) in &distinct {
+                    let path = format!("prometheus/rules/slo-{}.yaml", expected_id(service, name));
+                    prop_assert!(paths.contains(path.as_str()), "{path} missing");
+                }
+            }
         }
     }
 }
