@@ -66,34 +66,7 @@ fn escape_matcher_value(value: &str) -> String {
 }
 
 /// Prometheus SLO recording rules (`level:metric:operations`).
-pub mod slo_rules {
-    /// Base rates, recorded once per SLO from the raw series.
-    pub const ERROR_RATE: &str = "slo:sli_error_events:rate5m";
-    pub const TOTAL_RATE: &str = "slo:sli_total_events:rate5m";
-    /// The same base rates sampled every 5 minutes by the slow group, so that windows of
-    /// days read 288 samples a day instead of 1,440 (promtool refuses queries above 10,000).
-    pub const ERROR_RATE_COARSE: &str = "slo:sli_error_events:rate5m_step5m";
-    pub const TOTAL_RATE_COARSE: &str = "slo:sli_total_events:rate5m_step5m";
-    /// Events summed since the start of the current calendar period (calendar windows).
-    pub const ERROR_TO_DATE: &str = "slo:sli_error_events:sum_period_to_date";
-    pub const TOTAL_TO_DATE: &str = "slo:sli_total_events:sum_period_to_date";
-    /// Unix time at which the current calendar period began; the to-date sums reset when
-    /// it moves.
-    pub const PERIOD_START: &str = "slo:period_start:timestamp_seconds";
-    pub const OBJECTIVE: &str = "slo:objective:ratio";
-    pub const ERROR_BUDGET: &str = "slo:error_budget:ratio";
-    pub const TIME_PERIOD_DAYS: &str = "slo:time_period:days";
-    pub const CURRENT_BURN_RATE: &str = "slo:current_burn_rate:ratio";
-    pub const PERIOD_BURN_RATE: &str = "slo:period_burn_rate:ratio";
-    pub const BUDGET_REMAINING: &str = "slo:period_error_budget_remaining:ratio";
-    /// The error ratio over the whole compliance period (rolling or calendar to date).
-    pub const PERIOD_ERROR_RATIO: &str = "slo:sli_error:ratio_period";
-
-    /// The traffic-weighted error ratio over one window: `slo:sli_error:ratio_rate1h`.
-    pub fn error_ratio(window: crate::model::Duration) -> String {
-        format!("slo:sli_error:ratio_rate{window}")
-    }
-}
+pub mod slo_rules;
 
 /// Labels Prometheus itself puts on every scraped series.
 pub const LABEL_JOB: &str = "job";
@@ -133,25 +106,7 @@ pub fn slo_alert_stem(service: &str, slo: &str) -> String {
 
 /// Alert names of an SLO: its stem and what fired. Never cut or hashed: an on-call
 /// engineer reads, greps and silences them.
-pub mod slo_alerts {
-    use super::alert_name;
-
-    pub fn page(stem: &str) -> String {
-        alert_name(stem, "BurnRatePage")
-    }
-    pub fn ticket(stem: &str) -> String {
-        alert_name(stem, "BurnRateTicket")
-    }
-    pub fn budget_consumed(stem: &str) -> String {
-        alert_name(stem, "BudgetConsumed")
-    }
-    pub fn budget_exhausted(stem: &str) -> String {
-        alert_name(stem, "BudgetExhausted")
-    }
-    pub fn absent(stem: &str) -> String {
-        alert_name(stem, "SliAbsent")
-    }
-}
+pub mod slo_alerts;
 
 /// `stem + suffix`, whole.
 pub fn alert_name(stem: &str, suffix: &str) -> String {
@@ -163,40 +118,7 @@ pub fn alert_name(stem: &str, suffix: &str) -> String {
 pub const MAX_ALERT_NAME: usize = 200;
 
 /// Rule groups: names and limits.
-pub mod rule_groups {
-    /// More rules than this in one group is split into `-2`, `-3`… groups.
-    pub const MAX_RULES: usize = 20;
-    /// The slow group's interval: long windows read data at this resolution.
-    pub const SLOW_INTERVAL_SECS: u64 = 300;
-    pub fn sli(slo: &str) -> String {
-        format!("slo-{slo}-sli")
-    }
-    pub fn period(slo: &str) -> String {
-        format!("slo-{slo}-period")
-    }
-    pub fn alerts(slo: &str) -> String {
-        format!("slo-{slo}-alerts")
-    }
-    /// The group of a service's threshold alerts (`alert` nodes).
-    pub fn alerts_of(service: Option<&str>) -> String {
-        format!("alerts-{}", service.unwrap_or("unowned"))
-    }
-    /// One group per anomaly: its rules read each other within one evaluation.
-    pub fn anomaly(item: &str) -> String {
-        format!("anomaly-{item}")
-    }
-    pub fn regressions_of(service: Option<&str>) -> String {
-        format!("regressions-{}", service.unwrap_or("unowned"))
-    }
-    pub fn capacity_of(service: Option<&str>) -> String {
-        format!("capacity-{}", service.unwrap_or("unowned"))
-    }
-    pub fn cardinality_of(service: Option<&str>) -> String {
-        format!("cardinality-{}", service.unwrap_or("unowned"))
-    }
-    /// The group of the runtime alert on the global series budget.
-    pub const SERIES_BUDGET: &str = "series-budget";
-}
+pub mod rule_groups;
 
 /// Labels naming the spec item a generated operational series belongs to.
 pub const LABEL_ANOMALY: &str = "anomaly";
@@ -208,28 +130,7 @@ pub const LABEL_METRIC: &str = "metric";
 /// Recording rules of `anomaly`, `regression` and `capacity` nodes. Each series carries
 /// the item's label ([`LABEL_ANOMALY`]…) and `service`, so one name serves every item
 /// and dashboards select by label.
-pub mod ops_rules {
-    /// The watched expression, recorded once so the windows below read cheap samples.
-    pub const ANOMALY_VALUE: &str = "anomaly:value";
-    /// The short-term mean that is compared with the band.
-    pub const ANOMALY_LEVEL: &str = "anomaly:level";
-    /// What the level is expected to be: the recent median, plus the seasonal shape.
-    pub const ANOMALY_BASELINE: &str = "anomaly:baseline";
-    /// Level minus baseline; its spread over a day is the deviation.
-    pub const ANOMALY_RESIDUAL: &str = "anomaly:residual";
-    /// Robust standard deviation of the residual (interquartile range / 1.349).
-    pub const ANOMALY_DEVIATION: &str = "anomaly:deviation";
-    pub const ANOMALY_UPPER: &str = "anomaly:upper_band";
-    pub const ANOMALY_LOWER: &str = "anomaly:lower_band";
-    /// A regression's watched expression, recorded so the baseline reads it back.
-    pub const REGRESSION_VALUE: &str = "regression:value";
-    /// Current value divided by the value one baseline period earlier.
-    pub const REGRESSION_RATIO: &str = "regression:ratio_baseline";
-    /// Usage as a share of the limit (headroom is 1 minus this).
-    pub const CAPACITY_USAGE: &str = "capacity:usage:ratio";
-    /// Days until the linear trend of the usage share reaches 1; absent when flat or falling.
-    pub const CAPACITY_EXHAUSTION: &str = "capacity:exhaustion:days";
-}
+pub mod ops_rules;
 
 /// The first level of every series vigil records (`slo:…`, `anomaly:…`, `alert:…:value`…):
 /// an expression in the spec may read them without declaring them in the catalog.
@@ -271,91 +172,10 @@ pub fn snake_case(name: &str) -> String {
 
 /// Alert names of `anomaly`, `regression` and `capacity` nodes and of the cardinality
 /// alert: the service and item name in CamelCase, then what happened.
-pub mod ops_alerts {
-    use super::{alert_name, camel_case};
-
-    fn stem(service: Option<&str>, item: &str) -> String {
-        format!("{}{}", camel_case(service.unwrap_or("")), camel_case(item))
-    }
-    pub fn anomaly(service: Option<&str>, item: &str) -> String {
-        alert_name(&stem(service, item), "Anomaly")
-    }
-    pub fn regression(service: Option<&str>, item: &str) -> String {
-        alert_name(&stem(service, item), "Regression")
-    }
-    pub fn headroom(service: Option<&str>, item: &str) -> String {
-        alert_name(&stem(service, item), "HeadroomLow")
-    }
-    pub fn exhaustion(service: Option<&str>, item: &str) -> String {
-        alert_name(&stem(service, item), "ExhaustionForecast")
-    }
-    pub fn cardinality(service: Option<&str>) -> String {
-        alert_name(&camel_case(service.unwrap_or("")), "SeriesOverBudget")
-    }
-    /// The runtime alert on `settings { series-budget }`: all declared metrics of one
-    /// target together.
-    pub const SERIES_BUDGET: &str = "TargetSeriesBudgetExceeded";
-}
+pub mod ops_alerts;
 
 /// Output paths of the Prometheus backend.
-pub mod prometheus_paths {
-    /// One file per SLO, so a test loads (and promtool evaluates) only that SLO's rules.
-    pub fn rules(slo: &str) -> String {
-        format!("prometheus/rules/slo-{slo}.yaml")
-    }
-    pub fn operator(service: &str) -> String {
-        format!("prometheus-operator/{service}.yaml")
-    }
-    pub fn mimir(service: &str) -> String {
-        format!("mimir/rules/{service}.yaml")
-    }
-    pub fn thanos(slo: &str) -> String {
-        format!("thanos/rules/slo-{slo}.yaml")
-    }
-    /// The threshold alerts of one service (`None`: alerts naming no service).
-    pub fn alerts(service: Option<&str>) -> String {
-        format!(
-            "prometheus/rules/alerts-{}.yaml",
-            service.unwrap_or("unowned")
-        )
-    }
-    pub fn thanos_alerts(service: Option<&str>) -> String {
-        format!("thanos/rules/alerts-{}.yaml", service.unwrap_or("unowned"))
-    }
-    /// promtool test file of one service's operational alerts (`None`: no service).
-    pub fn alerts_test(service: Option<&str>) -> String {
-        format!(
-            "prometheus/tests/alerts-{}.yaml",
-            service.unwrap_or("unowned")
-        )
-    }
-    /// The same service's tests that span days, evaluated hourly.
-    pub fn alerts_hourly_test(service: Option<&str>) -> String {
-        format!(
-            "prometheus/tests/alerts-{}-hourly.yaml",
-            service.unwrap_or("unowned")
-        )
-    }
-    pub fn alerts_from_test(service: Option<&str>) -> String {
-        format!("../rules/alerts-{}.yaml", service.unwrap_or("unowned"))
-    }
-    /// A scrape-config snippet per service: limits and the optional metric allow-list.
-    pub fn scrape(service: &str) -> String {
-        format!("prometheus/scrape/{service}.yaml")
-    }
-    /// promtool test file of one SLO, beside the rules.
-    pub fn test(slo: &str) -> String {
-        format!("prometheus/tests/{slo}.yaml")
-    }
-    /// The test file's path to the rule file (promtool resolves it from the test file).
-    pub fn rules_from_test(slo: &str) -> String {
-        format!("../rules/slo-{slo}.yaml")
-    }
-    /// The `PrometheusRule` object's name.
-    pub fn operator_name(service: &str) -> String {
-        format!("vigil-{service}")
-    }
-}
+pub mod prometheus_paths;
 
 /// Where an alert's runbook lives: relative to the output folder, or under the published base.
 pub fn runbook_url(base: Option<&str>, alert: &str) -> String {
