@@ -57,6 +57,10 @@ pub(super) fn import(import: &Import, context: &Context) -> Outcome {
         return outcome;
     };
     let mut outcome = diagnostics_outcome(&compiled, context, EXIT_OK);
+    if options.out.is_none() && context.format != MessageFormat::Human {
+        // The spec takes stdout: one document per stream, the report on stderr.
+        outcome.stderr = std::mem::take(&mut outcome.stdout);
+    }
     write_import(options, format, &spec, imported.slos, &mut outcome);
     outcome
 }
