@@ -82,6 +82,31 @@ fn a_custom_window_catalog_sets_the_burn_windows() {
     insta::assert_snapshot!(spec);
 }
 
+/// Sloth reads an `openslo/v1alpha` SLO without `timeWindows` with its default period;
+/// `vigil import openslo` has none to fall back on and says so.
+#[test]
+fn an_openslo_slo_without_a_window_takes_sloths_period() {
+    let path = relative(fixture("sloth/openslo-no-window.yaml"));
+    let spec = imports_and_compiles(
+        std::slice::from_ref(&path),
+        &Kind::Sloth {
+            period: Some("28d"),
+        },
+        Format::Kdl,
+    );
+    assert!(spec.contains("window \"28d\""), "{spec}");
+    let (refused, _) = import(&[path], &Kind::OpenSlo, Format::Kdl);
+    assert!(refused.spec.is_none());
+    assert!(
+        refused
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("needs exactly one time window")),
+        "{:?}",
+        refused.diagnostics
+    );
+}
+
 #[test]
 fn openslo_objects_import_with_references_and_alert_policies() {
     let spec = imports_and_compiles(

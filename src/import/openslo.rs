@@ -180,7 +180,7 @@ pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diag
             .push(format!("imported from {} (OpenSLO)", source.name));
         docs.extend(documents(file, &source.text));
     }
-    import_documents(sources, &docs, &mut draft, diagnostics);
+    import_documents(sources, &docs, None, &mut draft, diagnostics);
     draft
 }
 
@@ -189,6 +189,7 @@ pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diag
 pub(crate) fn import_documents(
     sources: &Sources,
     docs: &[Document<'_>],
+    default_period: Option<crate::model::Duration>,
     draft: &mut Draft,
     diagnostics: &mut Diagnostics,
 ) {
@@ -207,7 +208,10 @@ pub(crate) fn import_documents(
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
-    let mut pool = Pool::default();
+    let mut pool = Pool {
+        default_period,
+        ..Pool::default()
+    };
     for located in objects {
         if let Some(kind) = accept(&located, diagnostics) {
             let name = located.object.metadata.name.clone().unwrap_or_default();

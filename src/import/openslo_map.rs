@@ -14,6 +14,9 @@ use crate::model::Decimal;
 #[derive(Default)]
 pub(super) struct Pool {
     pub(super) by_kind: BTreeMap<String, BTreeMap<String, Located>>,
+    /// The period of an SLO that names no time window: Sloth's `--default-slo-period` when
+    /// Sloth reads the documents; `vigil import openslo` requires a window.
+    pub(super) default_period: Option<crate::model::Duration>,
 }
 
 impl Pool {
@@ -74,7 +77,7 @@ fn convert(pool: &Pool, located: &Located, name: &str) -> Result<Vec<SloDraft>> 
             ));
         }
     }
-    let window = super::openslo_window::window(spec)?;
+    let window = super::openslo_window::window(spec, pool.default_period)?;
     let sli_spec = indicator(pool, spec)?;
     let (page, ticket) = super::openslo_alerts::alerting(pool, spec, window)?;
     let mut notes = Vec::new();

@@ -6,9 +6,13 @@ use super::openslo_map::{INVALID_HELP, Result, problem};
 use crate::codes::Code;
 use crate::model::{CalendarPeriod, Duration, Window};
 
-/// One window, rolling (at least a day) or calendar-aligned week or month in UTC.
-pub(super) fn window(spec: &Spec) -> Result<Window> {
+/// One window, rolling (at least a day) or calendar-aligned week or month in UTC; with
+/// none, the default period when there is one (Sloth reads such SLOs with its own).
+pub(super) fn window(spec: &Spec, default_period: Option<Duration>) -> Result<Window> {
     let windows: Vec<&TimeWindow> = spec.time_window.iter().chain(&spec.time_windows).collect();
+    if let ([], Some(period)) = (windows.as_slice(), default_period) {
+        return Ok(Window::Rolling(period));
+    }
     let [w] = windows.as_slice() else {
         return Err(problem(
             Code::ImportInvalid,

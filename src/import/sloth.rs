@@ -241,7 +241,7 @@ pub(crate) fn import(
             }
         }
     }
-    super::openslo::import_documents(sources, &openslo, &mut draft, diagnostics);
+    super::openslo::import_documents(sources, &openslo, Some(period), &mut draft, diagnostics);
     draft
 }
 
