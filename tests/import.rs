@@ -107,6 +107,26 @@ fn an_openslo_slo_without_a_window_takes_sloths_period() {
     );
 }
 
+/// `metadata.labels` reach every rule of the SLO; the ones vigil cannot carry are
+/// reported and kept as comments.
+#[test]
+fn openslo_labels_are_carried_over_or_reported() {
+    let path = relative(fixture("openslo/labels.yaml"));
+    let (imported, _) = import(std::slice::from_ref(&path), &Kind::OpenSlo, Format::Kdl);
+    let dropped: Vec<&str> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == vigil::codes::Code::ImportDropped)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        dropped,
+        ["SLO `checkout-availability`: 3 labels not carried over"]
+    );
+    let spec = imports_and_compiles(&[path], &Kind::OpenSlo, Format::Kdl);
+    insta::assert_snapshot!(spec);
+}
+
 #[test]
 fn openslo_objects_import_with_references_and_alert_policies() {
     let spec = imports_and_compiles(

@@ -10,6 +10,7 @@ mod calendar;
 mod documents;
 mod openslo;
 mod openslo_alerts;
+mod openslo_labels;
 mod openslo_map;
 mod openslo_window;
 mod render;

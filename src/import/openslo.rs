@@ -28,6 +28,8 @@ pub(super) struct Object {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Metadata {
     pub(super) name: Option<String>,
+    #[serde(default)]
+    pub(super) labels: std::collections::BTreeMap<String, super::openslo_labels::LabelValue>,
 }
 
 /// The union of the fields of every kind's `spec` that the importer reads.

@@ -47,7 +47,19 @@ pub(super) const INVALID_HELP: &str =
 
 pub(super) fn slo(pool: &Pool, located: &Located, diagnostics: &mut Diagnostics) -> Vec<SloDraft> {
     let name = located.object.metadata.name.clone().unwrap_or_default();
-    match convert(pool, located, &name) {
+    let (labels, dropped) = super::openslo_labels::labels(&located.object.metadata.labels);
+    if !dropped.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportDropped,
+                located.span,
+                format!("SLO `{name}`: {} not carried over", plural_labels(dropped.len())),
+            )
+            .label("this SLO")
+            .help("vigil sets `service`, `slo`, `severity`, `tier` and `team` itself, and a Prometheus label has one value and a name of letters, digits and `_`; the labels are kept as comments in the spec"),
+        );
+    }
+    match convert(pool, located, &name, &labels, &dropped) {
         Ok(drafts) => drafts,
         Err(p) => {
             diagnostics.push(
@@ -60,7 +72,21 @@ pub(super) fn slo(pool: &Pool, located: &Located, diagnostics: &mut Diagnostics)
     }
 }
 
-fn convert(pool: &Pool, located: &Located, name: &str) -> Result<Vec<SloDraft>> {
+fn plural_labels(count: usize) -> String {
+    if count == 1 {
+        String::from("1 label")
+    } else {
+        format!("{count} labels")
+    }
+}
+
+fn convert(
+    pool: &Pool,
+    located: &Located,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    dropped: &[String],
+) -> Result<Vec<SloDraft>> {
     let empty = Spec::default();
     let spec = located.object.spec.as_deref().unwrap_or(&empty);
     let service = spec
@@ -80,7 +106,7 @@ fn convert(pool: &Pool, located: &Located, name: &str) -> Result<Vec<SloDraft>> 
     let window = super::openslo_window::window(spec, pool.default_period)?;
     let sli_spec = indicator(pool, spec)?;
     let (page, ticket) = super::openslo_alerts::alerting(pool, spec, window)?;
-    let mut notes = Vec::new();
+    let mut notes = dropped.to_vec();
     if let Some(sli) = &spec.indicator_ref {
         notes.push(format!("SLI {sli}"));
     }
@@ -104,7 +130,7 @@ fn convert(pool: &Pool, located: &Located, name: &str) -> Result<Vec<SloDraft>> 
             objective: target(objective)?,
             window,
             sli,
-            labels: BTreeMap::new(),
+            labels: labels.clone(),
             page: page.clone(),
             ticket: ticket.clone(),
             notes: notes.clone(),
