@@ -5,6 +5,9 @@
 //! `slo:*` recording rules or `ALERTS`; the layout stays on the grid without overlaps;
 //! and the dashboard-linter rules hold. The flagship's dashboards are snapshotted.
 
+#[path = "support/anchors.rs"]
+mod anchors;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -589,8 +592,7 @@ fn alert_panels_have_the_alert_unit_and_the_variables() {
     }
 }
 
-/// The anchors GitHub gives the SLO catalog's headings (lower case, spaces to `-`, other
-/// punctuation dropped).
+/// The anchors GitHub gives the SLO catalog's headings.
 fn slo_catalog_anchors(model: &vigil::model::Model) -> Vec<String> {
     let mut pages = Vec::new();
     vigil::emit::Backend::Docs
@@ -606,16 +608,6 @@ fn slo_catalog_anchors(model: &vigil::model::Model) -> Vec<String> {
         .contents
         .lines()
         .filter_map(|line| line.strip_prefix("## "))
-        .map(|heading| {
-            heading
-                .to_lowercase()
-                .chars()
-                .filter_map(|c| match c {
-                    'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
-                    ' ' => Some('-'),
-                    _ => None,
-                })
-                .collect()
-        })
+        .map(anchors::anchor)
         .collect()
 }

@@ -41,7 +41,7 @@ pub(super) fn labels(
             dropped.push(format!(
                 "label {name}={value:?} dropped: vigil sets `{name}` itself"
             ));
-        } else if !prometheus_label_name(name) {
+        } else if !crate::check::valid_label_name(name) {
             dropped.push(format!(
                 "label {name}={value:?} dropped: not a Prometheus label name"
             ));
@@ -50,14 +50,4 @@ pub(super) fn labels(
         }
     }
     (labels, dropped)
-}
-
-/// `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__` (reserved for Prometheus).
-fn prometheus_label_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with("__")
 }
