@@ -1,6 +1,9 @@
 //! The Markdown pages: snapshots of the flagship's, every link resolves (files and
 //! anchors), every metric is in the reference, and a template folder changes the output.
 
+#[path = "support/anchors.rs"]
+mod anchors;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -39,23 +42,10 @@ fn pages(artifacts: &[Artifact]) -> BTreeMap<&str, &str> {
         .collect()
 }
 
-/// GitHub's heading anchors: lower-case, spaces to `-`, punctuation dropped.
-fn anchor(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
-            ' ' => Some('-'),
-            _ => None,
-        })
-        .collect()
-}
-
 fn anchors(page: &str) -> BTreeSet<String> {
     page.lines()
         .filter_map(|l| l.strip_prefix('#'))
-        .map(|h| anchor(h.trim_start_matches('#').trim()))
+        .map(|h| anchors::anchor(h.trim_start_matches('#').trim()))
         .collect()
 }
 
@@ -332,4 +322,41 @@ fn every_alert_kind_has_steps_that_fit_it() {
             assert!(page.contains("<!-- vigil's default steps"), "{name}");
         }
     }
+}
+
+/// An operational or threshold alert's runbook opens with the alert's own summary: the
+/// page and the notification say the same thing.
+#[test]
+fn runbooks_quote_their_alerts_summaries() {
+    let (_, artifacts) = flagship(&Options::default());
+    let pages = pages(&artifacts);
+    let mut checked = 0;
+    for file in artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prometheus/rules/alerts-"))
+    {
+        let rules: serde_json::Value =
+            serde_saphyr::from_str(&file.contents).expect("a rule file parses");
+        for rule in rules["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+        {
+            let Some(alert) = rule["alert"].as_str() else {
+                continue;
+            };
+            let summary = rule["annotations"]["summary"].as_str().expect("a summary");
+            let page = pages
+                .get(format!("docs/runbooks/{alert}.md").as_str())
+                .unwrap_or_else(|| panic!("no runbook for {alert}"));
+            assert!(
+                page.contains(&format!("**{summary}**")),
+                "{alert}: the runbook does not open with `{summary}`"
+            );
+            checked += 1;
+        }
+    }
+    // Thresholds, anomalies, regressions, capacity and cardinality alerts of the flagship.
+    assert!(checked >= 15, "only {checked} alerts checked");
 }

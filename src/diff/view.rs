@@ -106,7 +106,7 @@ pub(super) fn view(model: &Model) -> View {
                 let words = r
                     .integrations
                     .iter()
-                    .map(crate::emit::docs::integration_words)
+                    .map(crate::model::Integration::words)
                     .collect();
                 (r.name.to_string(), words)
             })
@@ -146,7 +146,7 @@ fn slo_view(slo: &crate::model::Slo) -> SloView {
         service: slo.service.to_string(),
         objective: slo.objective,
         window: slo.window,
-        sli: crate::emit::docs::sli_words(&slo.sli),
+        sli: slo.sli.words(),
         sli_kind: slo.sli.kind(),
         burn,
     }

@@ -4,14 +4,17 @@
 
 mod alerting;
 mod catalog;
+mod derived;
 mod notify;
 mod slo;
 mod values;
+mod words;
 
 pub use alerting::{Alert, Anomaly, Capacity, Comparison, Condition, Regression, Threshold};
 pub use catalog::{
     LabelValues, Metric, MetricKind, MetricLabel, Service, Tier, TierSeverity, Unit,
 };
+pub use derived::{SERIES_BUDGET_SUMMARY, cardinality_summary};
 pub use notify::{
     Email, Inhibition, Integration, Matchers, MsTeams, OpsGenie, PagerDuty, Receiver, Responder,
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,

@@ -330,7 +330,7 @@ fn slo_entry(model: &Model, slo: &Slo) -> SloEntry {
         budget_time: scale(period, budget).to_string(),
         budget_per_million: format_decimal((budget * Decimal::from(1_000_000)).round_dp(3)),
         sli_kind: slo.sli.kind(),
-        sli_words: sli_words(&slo.sli),
+        sli_words: slo.sli.words(),
         group_by: slo
             .group_by
             .iter()
@@ -339,42 +339,6 @@ fn slo_entry(model: &Model, slo: &Slo) -> SloEntry {
             .join(", "),
         alerts,
         budget_alerts,
-    }
-}
-
-pub(crate) fn sli_words(sli: &Sli) -> String {
-    match sli {
-        Sli::Ratio {
-            events: Events::Errors(errors),
-            total,
-        } => format!("bad events `{errors}` out of all events `{total}`"),
-        Sli::Ratio {
-            events: Events::Good(good),
-            total,
-        } => format!("good events `{good}` out of all events `{total}`; the rest are bad"),
-        Sli::Latency {
-            metric,
-            threshold,
-            matchers,
-            ..
-        } => {
-            let matched: Vec<String> = matchers
-                .iter()
-                .map(|(k, v)| format!("{k}=\"{v}\""))
-                .collect();
-            let scope = if matched.is_empty() {
-                String::new()
-            } else {
-                format!(" where {}", matched.join(", "))
-            };
-            format!("requests in `{metric}`{scope} slower than {threshold} are bad")
-        }
-        Sli::Availability { metric } => format!("samples of `{metric}` at 0 are bad"),
-        Sli::Query { errors, total } => format!(
-            "error rate `{}` over total rate `{}`",
-            errors.as_str(),
-            total.as_str()
-        ),
     }
 }
 

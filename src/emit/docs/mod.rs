@@ -7,8 +7,6 @@ mod alert_runbooks;
 mod catalog;
 mod oncall;
 mod ops_runbooks;
-pub(crate) use catalog::sli_words;
-pub(crate) use oncall::integration_words;
 mod runbooks;
 mod shared;
 mod steps;

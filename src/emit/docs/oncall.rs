@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Integration, Matchers, Model, Route, Routing, TimeInterval, WebhookUrl};
+use crate::model::{Integration, Matchers, Model, Route, Routing, TimeInterval};
 
 #[derive(Serialize)]
 pub(super) struct OnCallPage {
@@ -72,7 +72,7 @@ pub(super) fn context(model: &Model, header: &'static str) -> OnCallPage {
             } else {
                 r.integrations
                     .iter()
-                    .map(integration_words)
+                    .map(Integration::words)
                     .collect::<Vec<_>>()
                     .join("; ")
             },
@@ -121,42 +121,6 @@ pub(super) fn context(model: &Model, header: &'static str) -> OnCallPage {
         receivers,
         intervals,
         paged,
-    }
-}
-
-pub(crate) fn integration_words(integration: &Integration) -> String {
-    match integration {
-        Integration::Slack(s) => format!(
-            "Slack {}",
-            s.channel
-                .as_deref()
-                .unwrap_or("(webhook's default channel)")
-        ),
-        Integration::PagerDuty(_) => String::from("PagerDuty (Events v2)"),
-        Integration::OpsGenie(o) => {
-            let responders: Vec<String> = o
-                .responders
-                .iter()
-                .map(|r| format!("{} {}", r.kind, r.name))
-                .collect();
-            let priority = o
-                .priority
-                .as_deref()
-                .map(|p| format!("priority {p}"))
-                .into_iter();
-            let details: Vec<String> = priority.chain(responders).collect();
-            if details.is_empty() {
-                String::from("OpsGenie")
-            } else {
-                format!("OpsGenie ({})", details.join(", "))
-            }
-        }
-        Integration::Email(e) => format!("email to {}", e.to),
-        Integration::Webhook(w) => match &w.url {
-            WebhookUrl::Inline(url) => format!("webhook {url}"),
-            WebhookUrl::File(_) => String::from("webhook (URL from a secret file)"),
-        },
-        Integration::MsTeams(_) => String::from("Microsoft Teams"),
     }
 }
 

@@ -1,22 +1,26 @@
 //! Runbook pages of the operational alerts the rules backend derives from `anomaly`,
 //! `regression` and `capacity` nodes and from `settings { cardinality-alert }` (with
-//! `series-budget`, also the global budget's alert). The
-//! summaries are read from the generated rules, so page and alert say the same thing.
-
-use std::collections::BTreeMap;
+//! `series-budget`, also the global budget's alert). Summaries, windows, thresholds and
+//! budgets come from the model, where the rules backend reads them too, so page and alert
+//! say the same thing.
 
 use super::runbooks::{RunbookPage, blank, or_default_steps, with_runbook};
 use super::shared::Shared;
 use super::steps::Steps;
 use crate::conventions::{ops_alerts, ops_rules};
-use crate::emit::prometheus::{anomaly, cardinality, operational_summaries, trends};
-use crate::model::{Comparison, Runbook, ServiceName, TierName, format_decimal};
+use crate::model::{
+    Anomaly, Comparison, Runbook, SERIES_BUDGET_SUMMARY, ServiceName, TierName,
+    cardinality_summary, format_decimal,
+};
 
 pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
     let model = shared.model;
-    let summaries = operational_summaries(model);
-    let page = |name: String, service: Option<&ServiceName>, tier: &TierName, kind, runbook| {
-        let summary = summaries.get(&name).cloned().unwrap_or_default();
+    let page = |name: String,
+                summary: String,
+                service: Option<&ServiceName>,
+                tier: &TierName,
+                kind,
+                runbook| {
         let service = service.map_or("—", ServiceName::as_str);
         let mut page = or_default_steps(
             with_runbook(
@@ -33,12 +37,19 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
     for item in &model.anomalies {
         let service = item.service.as_ref();
         let name = ops_alerts::anomaly(service.map(ServiceName::as_str), item.name.as_str());
-        let mut p = page(name, service, &item.tier, "anomaly", &item.runbook);
+        let mut p = page(
+            name,
+            item.summary(),
+            service,
+            &item.tier,
+            "anomaly",
+            &item.runbook,
+        );
         let seasons: Vec<String> = item.seasonality.iter().map(ToString::to_string).collect();
         p.what = vec![
             format!(
                 "The level (mean of the last {}) left the band `{}` ± max({} × `{}`{}) for {}.",
-                anomaly::LEVEL_WINDOW.min(item.window),
+                item.level_window(),
                 ops_rules::ANOMALY_BASELINE,
                 format_decimal(item.sensitivity),
                 ops_rules::ANOMALY_DEVIATION,
@@ -58,7 +69,7 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
             },
             format!(
                 "The deviation is the spread of level minus baseline over the last {} (interquartile range / 1.349). Compare `{}`, `{}` and `{}` on the service metrics dashboard.",
-                anomaly::DEVIATION_WINDOW,
+                Anomaly::DEVIATION_WINDOW,
                 ops_rules::ANOMALY_LEVEL,
                 ops_rules::ANOMALY_UPPER,
                 ops_rules::ANOMALY_LOWER
@@ -70,7 +81,14 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
     for item in &model.regressions {
         let service = item.service.as_ref();
         let name = ops_alerts::regression(service.map(ServiceName::as_str), item.name.as_str());
-        let mut p = page(name, service, &item.tier, "regression", &item.runbook);
+        let mut p = page(
+            name,
+            item.summary(),
+            service,
+            &item.tier,
+            "regression",
+            &item.runbook,
+        );
         let (direction, operator) = match item.worse {
             Comparison::Above => ("higher", "above"),
             Comparison::Below => ("lower", "below"),
@@ -81,7 +99,7 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
                 format_decimal(item.tolerance_percent),
                 item.baseline,
                 ops_rules::REGRESSION_RATIO,
-                format_decimal(trends::regression_threshold(item)),
+                format_decimal(item.threshold()),
                 item.for_duration
             ),
             String::from("Check what changed since then: deployments, configuration, traffic mix."),
@@ -94,6 +112,7 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
         let owner = service.map(ServiceName::as_str);
         let mut p = page(
             ops_alerts::headroom(owner, item.name.as_str()),
+            item.headroom_summary(),
             service,
             &item.tier,
             "capacity",
@@ -109,9 +128,10 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
             ops_rules::CAPACITY_EXHAUSTION
         )];
         pages.push(p);
-        if let Some(horizon) = item.forecast {
+        if let (Some(horizon), Some(summary)) = (item.forecast, item.exhaustion_summary()) {
             let mut p = page(
                 ops_alerts::exhaustion(owner, item.name.as_str()),
+                summary,
                 service,
                 &item.tier,
                 "capacity forecast",
@@ -129,17 +149,23 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
         let no_runbook = Runbook::default();
         let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
         for owner in owners {
-            let budgets: BTreeMap<&str, u64> = model
+            let budgeted = model
                 .metrics
                 .iter()
-                .filter(|m| m.service.as_ref() == owner)
-                .filter_map(|m| Some((m.name.as_str(), cardinality::budget(m)?)))
-                .collect();
-            if budgets.is_empty() {
+                .any(|m| m.service.as_ref() == owner && m.series_budget().is_some());
+            if !budgeted {
                 continue;
             }
             let name = ops_alerts::cardinality(owner.map(ServiceName::as_str));
-            let mut p = page(name, owner, &alert.tier, "cardinality", &no_runbook);
+            let summary = cardinality_summary(owner);
+            let mut p = page(
+                name,
+                summary,
+                owner,
+                &alert.tier,
+                "cardinality",
+                &no_runbook,
+            );
             p.what = vec![
                 format!(
                     "A declared metric has more live series on one target than its budget (`max-series`, else the estimate from its declared label values) for {}. The `metric` label names it.",
@@ -153,7 +179,8 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
         }
         if let Some(budget) = model.settings.series_budget {
             let name = ops_alerts::SERIES_BUDGET.to_owned();
-            let mut p = page(name, None, &alert.tier, "cardinality", &no_runbook);
+            let summary = SERIES_BUDGET_SUMMARY.to_owned();
+            let mut p = page(name, summary, None, &alert.tier, "cardinality", &no_runbook);
             p.what = vec![
                 format!(
                     "One target exposed more than {budget} series of the declared metrics together (`settings {{ series-budget }}`) for {}. Unlike the compile-time check, this counts metrics with unbounded labels too.",

@@ -4,14 +4,14 @@
 //! previous ones of the same evaluation:
 //!
 //! 1. `anomaly:value`: the watched expression.
-//! 2. `anomaly:level`: its mean over [`LEVEL_WINDOW`] — what is compared with the band.
+//! 2. `anomaly:level`: its mean over `Anomaly::LEVEL_WINDOW` — what is compared with the band.
 //! 3. `anomaly:baseline`: the running median over `window`; with seasonality, plus the
 //!    seasonal shape: for each season `s`, the median of a `window` centred on the same
 //!    time one season ago minus the running median back then (used only once a whole
 //!    window of that history exists). Medians ignore short anomalies, so a spike does
 //!    not drag the baseline (and the band) after it.
 //! 4. `anomaly:residual`: level minus baseline.
-//! 5. `anomaly:deviation`: the residual's spread over [`DEVIATION_WINDOW`], as the
+//! 5. `anomaly:deviation`: the residual's spread over `Anomaly::DEVIATION_WINDOW`, as the
 //!    interquartile range / 1.349 (the standard deviation of normal noise, but robust: the
 //!    anomalies inside the day do not widen it).
 //! 6. `anomaly:upper_band` / `anomaly:lower_band`: baseline ± max(sensitivity ×
@@ -25,12 +25,6 @@ use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_ANOMALY, ops_alerts, ops_rules, rule_groups};
 use crate::model::{Anomaly, Duration, Model, ServiceName, format_decimal};
 
-/// The level is the mean of the last three minutes: it averages scrape noise, and a step
-/// of 1.5 band half-widths crosses the band within two evaluations (measured:
-/// `docs/anomaly.md`; five minutes detected such a step a minute too late).
-pub(crate) const LEVEL_WINDOW: Duration = Duration::from_secs(180);
-/// The deviation is measured over a day, so it covers a whole daily cycle.
-pub(crate) const DEVIATION_WINDOW: Duration = Duration::from_days(1);
 /// Interquartile range of the standard normal distribution.
 const IQR_PER_SIGMA: &str = "1.349";
 
@@ -50,7 +44,7 @@ pub(crate) fn rules(model: &Model, anomaly: &Anomaly) -> Vec<Rule> {
     let sel = item_selector(service, LABEL_ANOMALY, name);
     let series = |rule: &str| format!("{rule}{sel}");
     let value = series(ops_rules::ANOMALY_VALUE);
-    let level_window = LEVEL_WINDOW.min(anomaly.window);
+    let level_window = anomaly.level_window();
     let half_width = match anomaly.min_band {
         Some(min) => format!(
             "clamp_min({} * {}, {})",
@@ -90,8 +84,9 @@ pub(crate) fn rules(model: &Model, anomaly: &Anomaly) -> Vec<Rule> {
         record(
             ops_rules::ANOMALY_DEVIATION,
             format!(
-                "(quantile_over_time(0.75, {residual}[{DEVIATION_WINDOW}]) - quantile_over_time(0.25, {residual}[{DEVIATION_WINDOW}])) / {IQR_PER_SIGMA}",
-                residual = series(ops_rules::ANOMALY_RESIDUAL)
+                "(quantile_over_time(0.75, {residual}[{deviation}]) - quantile_over_time(0.25, {residual}[{deviation}])) / {IQR_PER_SIGMA}",
+                residual = series(ops_rules::ANOMALY_RESIDUAL),
+                deviation = Anomaly::DEVIATION_WINDOW,
             ),
             &labels,
         ),
@@ -145,10 +140,7 @@ fn alert(model: &Model, anomaly: &Anomaly, level: &str, sel: &str) -> Rule {
     let service = anomaly.service.as_ref();
     let upper = format!("{}{sel}", ops_rules::ANOMALY_UPPER);
     let lower = format!("{}{sel}", ops_rules::ANOMALY_LOWER);
-    let subject = match service {
-        Some(service) => format!("The {} of {service}", anomaly.name),
-        None => format!("The {}", anomaly.name),
-    };
+    let subject = anomaly.subject();
     ops::alert_rule(
         model,
         AlertSpec {
@@ -158,7 +150,7 @@ fn alert(model: &Model, anomaly: &Anomaly, level: &str, sel: &str) -> Rule {
             expr: format!("{level} > {upper} or {level} < {lower}"),
             for_duration: Some(anomaly.for_duration),
             keep_firing_for: None,
-            summary: format!("{subject} is outside its expected band."),
+            summary: anomaly.summary(),
             description: Some(format!(
                 "{subject} is {{{{ $value | humanize }}}}, more than {} standard deviations from its expected value.",
                 format_decimal(anomaly.sensitivity)

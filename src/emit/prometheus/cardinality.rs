@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 use super::RuleGroup;
 use super::ops::{self, AlertSpec};
 use crate::conventions::{LABEL_METRIC, matcher_equal, ops_alerts, rule_groups};
-use crate::model::{Metric, MetricKind, Model, ServiceName};
-
-/// A metric's series budget per target, if it has one.
-pub(crate) fn budget(metric: &Metric) -> Option<u64> {
-    metric.max_series.or_else(|| metric.estimated_series())
-}
+use crate::model::{
+    Metric, MetricKind, Model, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary,
+};
 
 /// The names of the series a metric's estimate counts.
 pub(crate) fn series_names(metric: &Metric) -> Vec<String> {
@@ -61,7 +58,7 @@ pub(crate) fn series_budget_group(model: &Model) -> Option<RuleGroup> {
             ),
             for_duration: Some(settings.for_duration),
             keep_firing_for: None,
-            summary: String::from("A target exposes more series than the spec's series budget."),
+            summary: SERIES_BUDGET_SUMMARY.to_owned(),
             description: Some(String::from(
                 "{{ $labels.instance }} ({{ $labels.job }}) exposes {{ $value }} series of declared metrics, above the spec's series-budget.",
             )),
@@ -94,7 +91,7 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
         .iter()
         .filter(|m| m.service.as_ref() == service)
         .filter_map(|m| {
-            let budget = budget(m)?;
+            let budget = m.series_budget()?;
             let mut matchers = vec![name_matcher(m)];
             matchers.extend(selector.iter().cloned());
             Some(format!(
@@ -108,7 +105,6 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
         return Vec::new();
     }
     let owner = service.map(ServiceName::as_str);
-    let subject = owner.map_or_else(String::new, |s| format!(" of {s}"));
     let rule = ops::alert_rule(
         model,
         AlertSpec {
@@ -118,7 +114,7 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
             expr: terms.join(" or "),
             for_duration: Some(settings.for_duration),
             keep_firing_for: None,
-            summary: format!("A metric{subject} has more series than its budget."),
+            summary: cardinality_summary(service),
             description: Some(String::from(
                 "{{ $labels.metric }} has {{ $value }} series on {{ $labels.instance }}, above the budget declared in the spec.",
             )),

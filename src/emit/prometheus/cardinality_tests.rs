@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::cardinality::{self, budget, series_names};
+use super::cardinality::{self, series_names};
 use super::inputs::{InputSeries, render};
 use super::ops_tests::expected;
 use super::unit_tests::{AlertTest, TestGroup};
@@ -39,7 +39,7 @@ pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGr
             .filter(|m| m.service.as_ref() == service)
             .filter_map(|m| {
                 let first = series_names(m).into_iter().next()?;
-                Some((m.name.to_string(), first, budget(m)?))
+                Some((m.name.to_string(), first, m.series_budget()?))
             })
             .collect();
         push(

@@ -228,17 +228,6 @@ fn alert_files(model: &Model) -> Vec<Artifact> {
     artifacts
 }
 
-/// The summary of every operational alert vigil generates (anomaly, regression,
-/// capacity, cardinality), by alert name: the runbooks quote the rules' own words.
-pub(crate) fn operational_summaries(model: &Model) -> BTreeMap<String, String> {
-    let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
-    owners
-        .flat_map(|owner| ops::groups(model, owner))
-        .flat_map(|group| group.rules)
-        .filter_map(|rule| Some((rule.alert?, rule.annotations.get("summary")?.clone())))
-        .collect()
-}
-
 #[derive(Serialize)]
 struct RuleFile<'a> {
     groups: &'a [RuleGroup],

@@ -166,7 +166,7 @@ fn group(name: String, input: InputSeries, checks: Vec<AlertTest>) -> TestGroup 
 /// passed. Skipped when the running median would absorb the step before the alert fires
 /// (`for` plus the level window reaching half the window).
 fn anomaly_test(model: &Model, item: &Anomaly) -> Option<TestGroup> {
-    let settle = anomaly::LEVEL_WINDOW.as_secs() / 60 + 1;
+    let settle = crate::model::Anomaly::LEVEL_WINDOW.as_secs() / 60 + 1;
     let for_minutes = item.for_duration.as_secs().div_ceil(60);
     if (for_minutes + settle) * 60 * 2 >= item.window.as_secs() {
         return None;

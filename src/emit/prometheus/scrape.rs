@@ -19,7 +19,6 @@
 
 use serde::Serialize;
 
-use super::cardinality;
 use crate::conventions::prometheus_paths;
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
@@ -98,7 +97,7 @@ fn config(service: &Service, metrics: &[&Metric]) -> ScrapeConfig {
         .then(|| {
             metrics
                 .iter()
-                .map(|m| cardinality::budget(m))
+                .map(|m| m.series_budget())
                 .sum::<Option<u64>>()
         })
         .flatten()

@@ -18,7 +18,7 @@
 use super::ops::{self, AlertSpec, item_labels, item_selector, record};
 use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups};
-use crate::model::{Capacity, Comparison, Decimal, Model, Regression, ServiceName, format_decimal};
+use crate::model::{Capacity, Decimal, Model, Regression, ServiceName, format_decimal};
 
 pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
     let rules: Vec<Rule> = model
@@ -54,14 +54,6 @@ fn group(name: String, rules: Vec<Rule>) -> Vec<RuleGroup> {
 }
 
 /// The ratio beyond which a regression fires: 1.1 for 10 % worse above, 0.9 below.
-pub(crate) fn regression_threshold(regression: &Regression) -> Decimal {
-    let share = regression.tolerance_percent / Decimal::ONE_HUNDRED;
-    match regression.worse {
-        Comparison::Above => Decimal::ONE + share,
-        Comparison::Below => Decimal::ONE - share,
-    }
-}
-
 pub(crate) fn regression_rules(model: &Model, regression: &Regression) -> Vec<Rule> {
     let name = regression.name.as_str();
     let service = regression.service.as_ref();
@@ -78,11 +70,7 @@ pub(crate) fn regression_rules(model: &Model, regression: &Regression) -> Vec<Ru
         format!("{value} / ({value} offset {} > 0)", regression.baseline),
         &labels,
     );
-    let subject = subject(service, name);
-    let direction = match regression.worse {
-        Comparison::Above => "higher",
-        Comparison::Below => "lower",
-    };
+    let subject = regression.subject();
     let alert = ops::alert_rule(
         model,
         AlertSpec {
@@ -93,15 +81,11 @@ pub(crate) fn regression_rules(model: &Model, regression: &Regression) -> Vec<Ru
                 "{}{sel} {} {}",
                 ops_rules::REGRESSION_RATIO,
                 regression.worse.operator(),
-                format_decimal(regression_threshold(regression))
+                format_decimal(regression.threshold())
             ),
             for_duration: Some(regression.for_duration),
             keep_firing_for: None,
-            summary: format!(
-                "{subject} is more than {} % {direction} than {} earlier.",
-                format_decimal(regression.tolerance_percent),
-                regression.baseline
-            ),
+            summary: regression.summary(),
             description: Some(format!(
                 "{subject} is {{{{ $value | humanizePercentage }}}} of its value {} earlier.",
                 regression.baseline
@@ -113,13 +97,6 @@ pub(crate) fn regression_rules(model: &Model, regression: &Regression) -> Vec<Ru
     vec![recorded, ratio, alert]
 }
 
-fn subject(service: Option<&ServiceName>, item: &str) -> String {
-    match service {
-        Some(service) => format!("The {item} of {service}"),
-        None => format!("The {item}"),
-    }
-}
-
 pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
     let name = capacity.name.as_str();
     let service = capacity.service.as_ref();
@@ -127,7 +104,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
     let sel = item_selector(service, LABEL_CAPACITY, name);
     let share = format!("({}) / ({})", capacity.usage, capacity.limit);
     let fitted = format!("{}{sel}[{}]", ops_rules::CAPACITY_USAGE, capacity.lookback);
-    let subject = subject(service, name);
+    let subject = capacity.subject();
     let mut rules = vec![
         record(ops_rules::CAPACITY_USAGE, share, &labels),
         record(
@@ -148,10 +125,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
                 ),
                 for_duration: Some(capacity.for_duration),
                 keep_firing_for: None,
-                summary: format!(
-                    "{subject} uses more than {} % of its limit.",
-                    format_decimal(capacity.headroom_percent)
-                ),
+                summary: capacity.headroom_summary(),
                 description: Some(format!(
                     "{subject} uses {{{{ $value | humanizePercentage }}}} of its limit."
                 )),
@@ -160,7 +134,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
             },
         ),
     ];
-    if let Some(horizon) = capacity.forecast {
+    if let (Some(horizon), Some(summary)) = (capacity.forecast, capacity.exhaustion_summary()) {
         rules.push(ops::alert_rule(
             model,
             AlertSpec {
@@ -174,9 +148,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
                 ),
                 for_duration: Some(capacity.for_duration),
                 keep_firing_for: None,
-                summary: format!(
-                    "{subject} is forecast to reach its limit within {horizon}."
-                ),
+                summary,
                 description: Some(format!(
                     "At the trend of the last {}, {} reaches its limit in {{{{ $value | humanize }}}} days.",
                     capacity.lookback,
