@@ -324,12 +324,10 @@ fn every_alert_kind_has_steps_that_fit_it() {
     }
 }
 
-/// An operational or threshold alert's runbook opens with the alert's own summary: the
-/// page and the notification say the same thing.
-#[test]
-fn runbooks_quote_their_alerts_summaries() {
-    let (_, artifacts) = flagship(&Options::default());
-    let pages = pages(&artifacts);
+/// Checks that each operational or threshold alert's runbook opens with the alert's own
+/// summary; the number of alerts checked.
+fn runbooks_quote_summaries(artifacts: &[Artifact]) -> usize {
+    let pages = pages(artifacts);
     let mut checked = 0;
     for file in artifacts
         .iter()
@@ -357,6 +355,29 @@ fn runbooks_quote_their_alerts_summaries() {
             checked += 1;
         }
     }
+    checked
+}
+
+/// An operational or threshold alert's runbook opens with the alert's own summary: the
+/// page and the notification say the same thing, whoever wrote the sentence.
+#[test]
+fn runbooks_quote_their_alerts_summaries() {
+    let (_, artifacts) = flagship(&Options::default());
     // Thresholds, anomalies, regressions, capacity and cardinality alerts of the flagship.
+    let checked = runbooks_quote_summaries(&artifacts);
     assert!(checked >= 15, "only {checked} alerts checked");
+
+    let mut sources = Sources::default();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = root.join("tests/fixtures/ok/ops-own-summary");
+    let (model, _) = vigil::app::compile(&[spec], &mut sources);
+    let artifacts =
+        vigil::emit::emit(&model.expect("compiles"), &Options::default()).expect("emits");
+    assert_eq!(runbooks_quote_summaries(&artifacts), 2);
+    let own = "API traffic left its usual band: check the load balancer first.";
+    let rules = artifacts
+        .iter()
+        .find(|a| a.path == "prometheus/rules/alerts-api.yaml")
+        .expect("the service's rule file");
+    assert!(rules.contents.contains(own), "{}", rules.contents);
 }

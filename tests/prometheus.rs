@@ -17,6 +17,7 @@ const CASES: &[&str] = &[
     "tests/fixtures/ok/slo-ratio-good",
     "tests/fixtures/ok/slo-latency-native",
     "tests/fixtures/ok/slo-availability-query",
+    "tests/fixtures/ok/ops-own-summary",
 ];
 
 /// A dialect's file as the plain rule file promtool checks: the `PrometheusRule`'s `spec`,

@@ -172,6 +172,8 @@ fn threshold(node: &Node, scope: &Scope<'_>) -> Option<Threshold> {
     })
 }
 
+/// `annotation NAME TEXT` children: one named like vigil's (`summary`, `description`)
+/// replaces it; `runbook_url` is refused, since every alert links its generated runbook.
 pub(crate) fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
     let mut out = BTreeMap::new();
     for node in r.children("annotation") {
@@ -182,9 +184,16 @@ pub(crate) fn annotations(r: &Reader<'_, '_>) -> BTreeMap<LabelName, String> {
             a.missing("value", "the annotation text");
         }
         a.finish();
-        if let (Some((name, span)), Some(value)) = (name, value)
-            && let Some(label) = label_name(r.cx(), &name, span, false)
-        {
+        let Some((name, span)) = name else { continue };
+        if name == crate::conventions::ANNOTATION_RUNBOOK_URL {
+            r.cx().report(
+                Diagnostic::new(Code::ReservedLabel, span, "the `runbook_url` annotation is vigil's")
+                    .label("set by vigil")
+                    .help("every alert links its generated runbook; `settings { runbook-base-url \"…\" }` says where the runbooks are published"),
+            );
+            continue;
+        }
+        if let (Some(value), Some(label)) = (value, label_name(r.cx(), &name, span, false)) {
             out.insert(label, value);
         }
     }

@@ -1,8 +1,19 @@
 //! Facts of operational items that more than one backend states — the rules compute with
-//! them, the runbooks explain them: windows, thresholds, budgets and the alerts' summaries.
+//! them, the runbooks explain them: windows, thresholds, budgets and the alerts' summaries
+//! (the spec's own `summary` annotation, else vigil's sentence).
+
+use std::collections::BTreeMap;
 
 use super::{Anomaly, Capacity, Comparison, Decimal, Duration, Metric, Regression, ServiceName};
-use super::{format_decimal, values::RuleName};
+use super::{LabelName, format_decimal, values::RuleName};
+
+/// The spec's `summary` annotation when it gives one, else `derived`.
+fn stated(annotations: &BTreeMap<LabelName, String>, derived: impl FnOnce() -> String) -> String {
+    annotations
+        .get(&LabelName::new("summary"))
+        .cloned()
+        .unwrap_or_else(derived)
+}
 
 /// "The latency of erlmcp", or "The latency" for an item of no service.
 fn subject(service: Option<&ServiceName>, item: &RuleName) -> String {
@@ -30,7 +41,9 @@ impl Anomaly {
     }
 
     pub fn summary(&self) -> String {
-        format!("{} is outside its expected band.", self.subject())
+        stated(&self.annotations, || {
+            format!("{} is outside its expected band.", self.subject())
+        })
     }
 }
 
@@ -54,12 +67,14 @@ impl Regression {
             Comparison::Above => "higher",
             Comparison::Below => "lower",
         };
-        format!(
-            "{} is more than {} % {direction} than {} earlier.",
-            self.subject(),
-            format_decimal(self.tolerance_percent),
-            self.baseline
-        )
+        stated(&self.annotations, || {
+            format!(
+                "{} is more than {} % {direction} than {} earlier.",
+                self.subject(),
+                format_decimal(self.tolerance_percent),
+                self.baseline
+            )
+        })
     }
 }
 
@@ -69,20 +84,24 @@ impl Capacity {
     }
 
     pub fn headroom_summary(&self) -> String {
-        format!(
-            "{} uses more than {} % of its limit.",
-            self.subject(),
-            format_decimal(self.headroom_percent)
-        )
+        stated(&self.annotations, || {
+            format!(
+                "{} uses more than {} % of its limit.",
+                self.subject(),
+                format_decimal(self.headroom_percent)
+            )
+        })
     }
 
     /// `None` without a `forecast`.
     pub fn exhaustion_summary(&self) -> Option<String> {
         let horizon = self.forecast?;
-        Some(format!(
-            "{} is forecast to reach its limit within {horizon}.",
-            self.subject()
-        ))
+        Some(stated(&self.annotations, || {
+            format!(
+                "{} is forecast to reach its limit within {horizon}.",
+                self.subject()
+            )
+        }))
     }
 }
 

@@ -136,20 +136,7 @@ fn extras(r: &Reader<'_, '_>) -> AlertExtras {
             labels.retain(|name, _| name.as_str() != window_label);
         }
     }
-    let mut annotations = crate::check::alerts::annotations(r);
-    let runbook_url = crate::conventions::ANNOTATION_RUNBOOK_URL;
-    if let Some(node) = named_child(r, "annotation", runbook_url) {
-        r.cx().report(
-            Diagnostic::new(
-                Code::ReservedLabel,
-                node.args[0].span,
-                "the `runbook_url` annotation is vigil's",
-            )
-            .label("set by vigil")
-            .help("every alert links its generated runbook; `settings { runbook-base-url \"…\" }` says where the runbooks are published"),
-        );
-        annotations.retain(|name, _| name.as_str() != runbook_url);
-    }
+    let annotations = crate::check::alerts::annotations(r);
     AlertExtras {
         labels,
         annotations,

@@ -69,17 +69,19 @@ pub(crate) fn alert_rule(model: &Model, spec: AlertSpec<'_>) -> Rule {
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
+    // The spec's own `summary` and `description` annotations replace vigil's.
     let summary = literal(&spec.summary);
-    annotations.insert(
-        "description".to_owned(),
-        spec.description.unwrap_or_else(|| {
-            format!(
-                "{} (value: {{{{ $value }}}}).",
-                summary.trim_end_matches('.')
-            )
-        }),
-    );
-    annotations.insert("summary".to_owned(), summary);
+    annotations
+        .entry("description".to_owned())
+        .or_insert_with(|| {
+            spec.description.unwrap_or_else(|| {
+                format!(
+                    "{} (value: {{{{ $value }}}}).",
+                    summary.trim_end_matches('.')
+                )
+            })
+        });
+    annotations.entry("summary".to_owned()).or_insert(summary);
     annotations.insert(
         crate::conventions::ANNOTATION_RUNBOOK_URL.to_owned(),
         runbook_url(model.settings.runbook_base_url.as_deref(), &spec.name),
