@@ -235,6 +235,9 @@ codes! {
     ImportDropped = "vigil::import::dropped", Warning,
         "the values are kept as comments in the written spec; vigil names, labels and routes alerts itself",
         "Something in the imported document has no place in a vigil spec and is kept only as a comment: Sloth's alert names, alert labels and annotations (vigil names alerts `<Service><Slo>BurnRatePage`/`Ticket` unless `alerting { name }` says otherwise, and routes by tier), and user labels vigil reserves (`tier`, `severity`, ...).";
+    ImportAssumed = "vigil::import::assumed", Warning,
+        "say it in the source (the message names what), then import again",
+        "The imported document leaves open something that decides what the generated rules compute, so vigil chose: an OpenSLO ratio whose Prometheus query reads a metric as it is (no `rate()`, no range) and that does not say whether the metric is a counter (`counter`) is read as a counter, as the OpenSLO examples are; a query whose labels cannot be told from its text (`sum without (…)`, no aggregation at all) is summed to one series for the SLO, where the source may have judged each series on its own. The message names the choice and the written spec keeps it as a comment.";
     VerifyQueryFailed = "vigil::verify::query_failed", Error,
         "check the server's log; a query that times out may need a larger `--timeout`",
         "`vigil verify` asked Prometheus (or Alertmanager) something and the server refused: a query it could not run, a timeout on its side, an answer too large. The checks that needed the answer are skipped; the message quotes the request and the server's reason.";

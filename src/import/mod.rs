@@ -8,10 +8,12 @@
 
 mod calendar;
 mod documents;
+mod grouping;
 mod openslo;
 mod openslo_alerts;
 mod openslo_labels;
 mod openslo_map;
+mod openslo_sli;
 mod openslo_window;
 mod render;
 mod sloth;
@@ -104,6 +106,8 @@ pub(crate) struct SloDraft {
     pub(crate) objective: Decimal,
     pub(crate) window: Window,
     pub(crate) sli: SliDraft,
+    /// The labels the source's queries keep a series per combination of.
+    pub(crate) group_by: Vec<String>,
     pub(crate) labels: BTreeMap<String, String>,
     pub(crate) page: Option<BurnDraft>,
     pub(crate) ticket: Option<BurnDraft>,
@@ -249,6 +253,13 @@ impl SloDraft {
         node = node
             .child(Node::new("objective").arg(Value::Number(format_decimal(self.objective))))
             .child(window_node(self.window));
+        if !self.group_by.is_empty() {
+            let mut group_by = Node::new("group-by");
+            for label in &self.group_by {
+                group_by = group_by.arg(Value::text(label.clone()));
+            }
+            node = node.child(group_by);
+        }
         for (label, value) in &self.labels {
             node = node.child(
                 Node::new("label")

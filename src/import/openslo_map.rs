@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use super::openslo::{Located, MetricHolder, Objective, RatioMetric, Spec};
-use super::{SliDraft, SloDraft, promql_template};
+use super::SloDraft;
+use super::openslo::{Located, Objective, Spec};
+use super::openslo_sli::{Assumption, Reading};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Decimal;
@@ -59,7 +60,20 @@ pub(super) fn slo(pool: &Pool, located: &Located, diagnostics: &mut Diagnostics)
             .help("vigil sets `service`, `slo`, `severity`, `tier` and `team` itself, and a Prometheus label has one value and a name of letters, digits and `_`; the labels are kept as comments in the spec"),
         );
     }
-    match convert(pool, located, &name, &labels, &dropped) {
+    let mut assumed = Vec::new();
+    let converted = convert(pool, located, &name, &labels, &dropped, &mut assumed);
+    for assumption in assumed {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportAssumed,
+                located.span,
+                format!("SLO `{name}`: {}", assumption.message),
+            )
+            .label("this SLO")
+            .help(assumption.help),
+        );
+    }
+    match converted {
         Ok(drafts) => drafts,
         Err(p) => {
             diagnostics.push(
@@ -86,6 +100,7 @@ fn convert(
     name: &str,
     labels: &BTreeMap<String, String>,
     dropped: &[String],
+    assumed: &mut Vec<Assumption>,
 ) -> Result<Vec<SloDraft>> {
     let empty = Spec::default();
     let spec = located.object.spec.as_deref().unwrap_or(&empty);
@@ -116,7 +131,21 @@ fn convert(
     }
     let mut drafts = Vec::new();
     for (index, objective) in objectives.iter().enumerate() {
-        let sli = sli(pool, sli_spec.as_ref(), objective)?;
+        let mut reading = Reading::default();
+        let sli = super::openslo_sli::sli(pool, sli_spec.as_ref(), objective, &mut reading)?;
+        let group_by = reading.group_by()?;
+        let mut slo_notes = notes.clone();
+        slo_notes.extend(
+            reading
+                .assumed
+                .iter()
+                .map(|a| format!("assumed: {}", a.message)),
+        );
+        for assumption in reading.assumed {
+            if !assumed.contains(&assumption) {
+                assumed.push(assumption);
+            }
+        }
         let slo_name = match (objectives.len(), &objective.display_name) {
             (1, _) => name.to_owned(),
             (_, Some(display)) => format!("{name}-{display}"),
@@ -130,10 +159,11 @@ fn convert(
             objective: target(objective)?,
             window,
             sli,
+            group_by,
             labels: labels.clone(),
             page: page.clone(),
             ticket: ticket.clone(),
-            notes: notes.clone(),
+            notes: slo_notes,
         });
     }
     Ok(drafts)
@@ -184,148 +214,4 @@ fn indicator(pool: &Pool, spec: &Spec) -> Result<Option<Spec>> {
             ..Spec::default()
         },
     }))
-}
-
-fn sli(pool: &Pool, sli: Option<&Spec>, objective: &Objective) -> Result<SliDraft> {
-    let threshold = sli.and_then(|s| s.threshold_metric.as_ref());
-    let ratio = objective
-        .ratio_metrics
-        .as_ref()
-        .or_else(|| sli.and_then(|s| s.ratio_metric.as_ref()));
-    match (threshold, ratio) {
-        (Some(metric), None) => threshold_sli(pool, metric, objective),
-        (None, Some(ratio)) => {
-            if objective.op.is_some() {
-                return Err(problem(
-                    Code::ImportInvalid,
-                    "`op` on the objective of a ratio metric",
-                    "`op` and `value` belong to threshold metrics; a ratio objective has only `target`",
-                ));
-            }
-            ratio_sli(pool, ratio)
-        }
-        _ => Err(problem(
-            Code::ImportInvalid,
-            "needs exactly one SLI: a `ratioMetric` or a `thresholdMetric`",
-            INVALID_HELP,
-        )),
-    }
-}
-
-fn threshold_sli(pool: &Pool, metric: &MetricHolder, objective: &Objective) -> Result<SliDraft> {
-    let query = query(pool, metric)?;
-    // The comparison that makes a sample bad: the negation of the objective's `op`.
-    let bad = match objective.op.as_deref() {
-        Some("lt") => ">=",
-        Some("lte") => ">",
-        Some("gt") => "<=",
-        Some("gte") => "<",
-        _ => {
-            return Err(problem(
-                Code::ImportInvalid,
-                "a threshold objective needs `op` (lt, lte, gt, gte) and `value`",
-                INVALID_HELP,
-            ));
-        }
-    };
-    let value = objective.value.and_then(decimal).ok_or_else(|| {
-        problem(
-            Code::ImportInvalid,
-            "a threshold objective needs `value`",
-            INVALID_HELP,
-        )
-    })?;
-    let value = crate::model::format_decimal(value);
-    Ok(SliDraft {
-        errors: format!("sum_over_time((({query}) {bad} bool {value})[{{{{ window }}}}:])"),
-        total: format!("count_over_time(({query})[{{{{ window }}}}:])"),
-    })
-}
-
-fn ratio_sli(pool: &Pool, ratio: &RatioMetric) -> Result<SliDraft> {
-    if let Some(raw) = &ratio.raw {
-        let raw = events(pool, raw, ratio)?;
-        let errors = match ratio.raw_type.as_deref() {
-            Some("failure") => raw,
-            Some("success") => format!("1 - ({raw})"),
-            _ => {
-                return Err(problem(
-                    Code::ImportInvalid,
-                    "a raw ratio needs `rawType: success` or `failure`",
-                    INVALID_HELP,
-                ));
-            }
-        };
-        return Ok(SliDraft {
-            total: format!("(({errors}) >= 0) * 0 + 1"),
-            errors: format!("({errors}) >= 0"),
-        });
-    }
-    let total = ratio.total.as_ref().ok_or_else(|| {
-        problem(
-            Code::ImportInvalid,
-            "a ratio metric needs `total`",
-            INVALID_HELP,
-        )
-    })?;
-    let total = events(pool, total, ratio)?;
-    let errors = match (&ratio.good, &ratio.bad) {
-        (Some(good), None) => format!("({total}) - ({})", events(pool, good, ratio)?),
-        (None, Some(bad)) => events(pool, bad, ratio)?,
-        _ => {
-            return Err(problem(
-                Code::ImportInvalid,
-                "a ratio metric needs exactly one of `good` and `bad`",
-                INVALID_HELP,
-            ));
-        }
-    };
-    Ok(SliDraft { errors, total })
-}
-
-/// A query as a rate over `{{ window }}`: as written when it has the placeholder,
-/// else the rate of a counter or the sum of a gauge over a subquery.
-fn events(pool: &Pool, metric: &MetricHolder, ratio: &RatioMetric) -> Result<String> {
-    let query = query(pool, metric)?;
-    if query.contains("{{ window }}") {
-        return Ok(query);
-    }
-    let counter = ratio.counter.or(ratio.incremental).unwrap_or(true);
-    Ok(if counter {
-        format!("rate(({query})[{{{{ window }}}}:])")
-    } else {
-        format!("sum_over_time(({query})[{{{{ window }}}}:])")
-    })
-}
-
-/// The Prometheus query of a metric source; other sources cannot be imported.
-fn query(pool: &Pool, metric: &MetricHolder) -> Result<String> {
-    let (source_type, query) = match &metric.metric_source {
-        Some(source) => {
-            let by_ref = source
-                .reference
-                .as_ref()
-                .and_then(|r| pool.get("DataSource", r))
-                .and_then(|d| d.object.spec.as_ref()?.source_type.clone());
-            let kind = source.source_type.clone().or(by_ref);
-            (kind, source.spec.as_ref().and_then(|s| s.query.clone()))
-        }
-        None => (metric.source.clone(), metric.query.clone()),
-    };
-    let kind = source_type.unwrap_or_default();
-    if !kind.eq_ignore_ascii_case("prometheus") {
-        return Err(problem(
-            Code::ImportSource,
-            format!("metric source `{kind}` is not Prometheus"),
-            "vigil compiles to Prometheus rules; only Prometheus queries can be imported",
-        ));
-    }
-    let query = query.ok_or_else(|| {
-        problem(
-            Code::ImportInvalid,
-            "a Prometheus metric source needs `spec.query`",
-            INVALID_HELP,
-        )
-    })?;
-    Ok(promql_template(&query))
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::documents::Document;
+use super::grouping::{SliGrouping, sli_grouping};
 use super::sloth::{
     AlertSpec, AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic,
     report_plugins,
@@ -86,6 +87,7 @@ pub(super) fn convert(
         return None;
     };
     let mut notes = Vec::new();
+    let group_by = group_by(slo_ref, span, &mut notes, diagnostics)?;
     let labels = labels(spec, slo_ref, span, &mut notes, diagnostics);
     let (page, ticket) = alerting(slo_ref, catalog, span, &mut notes, diagnostics);
     if catalog.is_none() && ![30, 28].contains(&(period.as_millis() / 86_400_000)) {
@@ -99,6 +101,7 @@ pub(super) fn convert(
         objective,
         window: Window::Rolling(period),
         sli,
+        group_by,
         labels,
         page,
         ticket,
@@ -114,6 +117,47 @@ fn raw_sli(query: &str) -> SliDraft {
     SliDraft {
         errors: format!("({ratio}) >= 0"),
         total: format!("(({ratio}) >= 0) * 0 + 1"),
+    }
+}
+
+/// The labels the SLI's queries keep: Sloth judges each of their series on its own.
+fn group_by(
+    slo: &PromSlo,
+    span: Span,
+    notes: &mut Vec<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let queries: Vec<(&str, &str)> = match (&slo.sli.events, &slo.sli.raw) {
+        (Some(events), _) => vec![
+            ("error_query", events.error_query.as_str()),
+            ("total_query", events.total_query.as_str()),
+        ],
+        (None, Some(raw)) => vec![("error_ratio_query", raw.error_ratio_query.as_str())],
+        (None, None) => Vec::new(),
+    };
+    match sli_grouping(&queries) {
+        SliGrouping::Labels(labels) => Some(labels),
+        SliGrouping::Mismatched(why) => {
+            diagnostics.push(
+                Diagnostic::new(Code::ImportInvalid, span, format!("SLO `{}`: {why}", slo.name))
+                    .label("this SLO")
+                    .help("Sloth divides the error series by the total series of the same labels: group both queries `by` the same labels"),
+            );
+            None
+        }
+        SliGrouping::Unknown(why) => {
+            notes.push(format!("assumed: {why}; summed to one series"));
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ImportAssumed,
+                    span,
+                    format!("SLO `{}`: {why}; the SLO is summed to one series", slo.name),
+                )
+                .label("this SLO")
+                .help("aggregate the queries with `sum(…) by (labels)` (one SLO series per combination), or `sum(…)` for one series, then import again"),
+            );
+            Some(Vec::new())
+        }
     }
 }
 

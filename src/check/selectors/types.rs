@@ -70,8 +70,9 @@ pub(super) fn walk(
             walk(&binary.lhs, inner, visit);
             walk(&binary.rhs, inner, visit);
         }
-        Expr::Paren(paren) => walk(&paren.expr, inner, visit),
-        Expr::Subquery(subquery) => walk(&subquery.expr, inner, visit),
+        // `rate((x)[5m:])` rates `x` as much as `rate(x[5m])` does.
+        Expr::Paren(paren) => walk(&paren.expr, context, visit),
+        Expr::Subquery(subquery) => walk(&subquery.expr, context, visit),
         Expr::Call(call) => {
             let name = call.func.name;
             for (index, argument) in call.args.args.iter().enumerate() {
