@@ -238,6 +238,12 @@ codes! {
     ImportAssumed = "vigil::import::assumed", Warning,
         "say it in the source (the message names what), then import again",
         "The imported document leaves open something that decides what the generated rules compute, so vigil chose: an OpenSLO ratio whose Prometheus query reads a metric as it is (no `rate()`, no range) and that does not say whether the metric is a counter (`counter`) is read as a counter, as the OpenSLO examples are; a query whose labels cannot be told from its text (`sum without (…)`, no aggregation at all) is summed to one series for the SLO, where the source may have judged each series on its own. The message names the choice and the written spec keeps it as a comment.";
+    ImportUnknownKey = "vigil::import::unknown_key", Warning,
+        "fix the key's spelling at the source (the help names the closest valid key)",
+        "The imported document has a key its format does not define there. The tool it was written for ignores such keys, so whatever the author meant by it never took effect; the import reports it and goes on. Inside alerting, the same mistake is an error (`vigil::import::unknown_alerting_key`).";
+    ImportUnknownAlertingKey = "vigil::import::unknown_alerting_key", Error,
+        "fix the key's spelling at the source (the help names the closest valid key), then import again",
+        "A key inside an SLO's alerting that its format does not define: Sloth's `ticker_alert:` or `disabled: true` (the key is `disable`) is ignored by Sloth, so an alert the author switched off still pages. The import refuses rather than carry the mistake into paging alerts.";
     VerifyQueryFailed = "vigil::verify::query_failed", Error,
         "check the server's log; a query that times out may need a larger `--timeout`",
         "`vigil verify` asked Prometheus (or Alertmanager) something and the server refused: a query it could not run, a timeout on its side, an answer too large. The checks that needed the answer are skipped; the message quotes the request and the server's reason.";

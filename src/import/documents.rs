@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, Spanned};
 
+use super::unknown_keys::UnknownKey;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
@@ -70,7 +71,30 @@ impl Document<'_> {
         reason = "one diagnostic per failed document, never on a hot path"
     )]
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        serde_saphyr::from_str::<T>(self.text).map_err(|error| {
+        serde_saphyr::from_str::<T>(self.text).map_err(|error| self.failure(&error))
+    }
+
+    /// [`Document::parse`], also returning every key `T` has no field for.
+    #[allow(
+        clippy::result_large_err,
+        reason = "one diagnostic per failed document, never on a hot path"
+    )]
+    pub(crate) fn parse_keys<T: DeserializeOwned>(
+        &self,
+    ) -> Result<(T, Vec<UnknownKey>), Diagnostic> {
+        super::unknown_keys::parse::<T>(self.text).map_err(|error| self.failure(&error))
+    }
+
+    /// Where a key of the document is.
+    pub(crate) fn key_span(&self, key: &UnknownKey) -> Span {
+        key.range.map_or_else(
+            || self.head(),
+            |(start, end)| Span::new(self.file, self.offset + start, self.offset + end),
+        )
+    }
+
+    fn failure(&self, error: &serde_saphyr::Error) -> Diagnostic {
+        {
             let span = error
                 .location()
                 .map_or_else(|| self.head(), |l| self.span(&l));
@@ -85,7 +109,7 @@ impl Document<'_> {
             Diagnostic::new(Code::Syntax, span, first)
                 .label("cannot read this")
                 .help("fix the YAML syntax at the marked position")
-        })
+        }
     }
 }
 

@@ -18,6 +18,8 @@ mod openslo_window;
 mod render;
 mod sloth;
 mod sloth_convert;
+mod sloth_keys;
+mod unknown_keys;
 
 use std::collections::{BTreeMap, BTreeSet};
 

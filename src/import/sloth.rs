@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 
 use super::Draft;
 use super::documents::{Document, documents};
+use super::sloth_keys::Shape;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{BurnWindow, Duration};
@@ -34,8 +35,13 @@ pub(super) struct Header {
     pub(super) kind: Option<Spanned<String>>,
 }
 
+/// A key the importer does not read but Sloth knows, so that it is not reported unknown.
+type Known = super::unknown_keys::Unread;
+
 #[derive(Deserialize)]
 pub(super) struct PromSpec {
+    #[serde(default, rename = "version")]
+    _version: Known,
     pub(super) service: String,
     #[serde(default)]
     pub(super) labels: BTreeMap<String, String>,
@@ -47,6 +53,12 @@ pub(super) struct PromSpec {
 
 #[derive(Deserialize)]
 pub(super) struct K8sResource {
+    #[serde(default, rename = "apiVersion")]
+    _api_version: Known,
+    #[serde(default, rename = "kind")]
+    _kind: Known,
+    #[serde(default, rename = "metadata")]
+    _metadata: Known,
     pub(super) spec: PromSpec,
 }
 
@@ -65,6 +77,8 @@ pub(super) struct PromSlo {
 
 #[derive(Deserialize)]
 pub(super) struct Plugins {
+    #[serde(default, rename = "overridePrevious", alias = "override_previous")]
+    _override_previous: Known,
     #[serde(default)]
     pub(super) chain: Vec<PluginRef>,
 }
@@ -72,6 +86,12 @@ pub(super) struct Plugins {
 #[derive(Deserialize)]
 pub(super) struct PluginRef {
     pub(super) id: Spanned<String>,
+    #[serde(default, rename = "priority")]
+    _priority: Known,
+    #[serde(default, rename = "config")]
+    _config: Known,
+    #[serde(default, rename = "options")]
+    _options: Known,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +140,12 @@ pub(super) struct AlertSpec {
 
 #[derive(Deserialize)]
 pub(super) struct AlertWindows {
+    #[serde(default, rename = "apiVersion")]
+    _api_version: Known,
+    #[serde(default, rename = "kind")]
+    _kind: Known,
+    #[serde(default, rename = "metadata")]
+    _metadata: Known,
     pub(super) spec: Spanned<WindowsSpec>,
 }
 
@@ -175,14 +201,15 @@ pub(crate) fn import(
                 }
             };
             match classify(&header) {
-                Kind::Prometheus => collect(doc.parse::<PromSpec>(), doc, &mut specs, diagnostics),
-                Kind::Kubernetes => collect(
-                    doc.parse::<K8sResource>().map(|k| k.spec),
-                    doc,
-                    &mut specs,
-                    diagnostics,
-                ),
-                Kind::Windows => match doc.parse::<AlertWindows>() {
+                Kind::Prometheus => {
+                    let parsed = checked::<PromSpec>(&doc, Shape::Prometheus, diagnostics);
+                    collect(parsed, doc, &mut specs, diagnostics);
+                }
+                Kind::Kubernetes => {
+                    let parsed = checked::<K8sResource>(&doc, Shape::Kubernetes, diagnostics);
+                    collect(parsed.map(|k| k.spec), doc, &mut specs, diagnostics);
+                }
+                Kind::Windows => match checked::<AlertWindows>(&doc, Shape::Windows, diagnostics) {
                     Ok(windows) => {
                         if let Some((period, catalog)) = super::sloth_convert::catalog(&windows, &doc, diagnostics) {
                             catalogs.insert(period, catalog);
@@ -243,6 +270,21 @@ pub(crate) fn import(
     }
     super::openslo::import_documents(sources, &openslo, Some(period), &mut draft, diagnostics);
     draft
+}
+
+/// Parses a document, reporting every key Sloth does not define.
+#[allow(
+    clippy::result_large_err,
+    reason = "one diagnostic per failed document, never on a hot path"
+)]
+fn checked<T: serde::de::DeserializeOwned>(
+    doc: &Document<'_>,
+    shape: Shape,
+    diagnostics: &mut Diagnostics,
+) -> Result<T, Diagnostic> {
+    let (value, unknown) = doc.parse_keys::<T>()?;
+    super::sloth_keys::report(shape, doc, &unknown, diagnostics);
+    Ok(value)
 }
 
 pub(super) enum Kind {
