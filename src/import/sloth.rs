@@ -104,15 +104,15 @@ pub(super) struct PromSli {
 #[derive(Deserialize)]
 pub(super) struct RawSli {
     #[serde(alias = "errorRatioQuery")]
-    pub(super) error_ratio_query: String,
+    pub(super) error_ratio_query: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct EventsSli {
     #[serde(alias = "errorQuery")]
-    pub(super) error_query: String,
+    pub(super) error_query: Spanned<String>,
     #[serde(alias = "totalQuery")]
-    pub(super) total_query: String,
+    pub(super) total_query: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]

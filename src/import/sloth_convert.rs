@@ -50,10 +50,10 @@ pub(super) fn convert(
             return None;
         }
         (Some(events), None, None) => SliDraft {
-            errors: promql_template(&events.error_query),
-            total: promql_template(&events.total_query),
+            errors: promql_template(&events.error_query.value),
+            total: promql_template(&events.total_query.value),
         },
-        (None, Some(raw), None) => raw_sli(&raw.error_ratio_query),
+        (None, Some(raw), None) => raw_sli(&raw.error_ratio_query.value),
         _ => {
             diagnostics.push(
                 Diagnostic::new(
@@ -67,7 +67,7 @@ pub(super) fn convert(
             return None;
         }
     };
-    if plugin {
+    if plugin || !valid(slo_ref, doc, span, diagnostics) {
         return None;
     }
     let Some(objective) =
@@ -120,6 +120,61 @@ fn raw_sli(query: &str) -> SliDraft {
     }
 }
 
+/// The SLI's queries by their Sloth keys.
+fn queries(slo: &PromSlo) -> Vec<(&'static str, &Spanned<String>)> {
+    match (&slo.sli.events, &slo.sli.raw) {
+        (Some(events), _) => vec![
+            ("error_query", &events.error_query),
+            ("total_query", &events.total_query),
+        ],
+        (None, Some(raw)) => vec![("error_ratio_query", &raw.error_ratio_query)],
+        (None, None) => Vec::new(),
+    }
+}
+
+/// What Sloth checks before it generates: every query is PromQL over `{{.window}}`, and
+/// alerts that are on have a name. Problems point into the source, not the written spec.
+fn valid(slo: &PromSlo, doc: &Document<'_>, span: Span, diagnostics: &mut Diagnostics) -> bool {
+    let mut valid = true;
+    for (role, query) in queries(slo) {
+        let template = promql_template(&query.value);
+        let problem = if !template.contains("{{ window }}") {
+            Some(format!("`{role}` has no `{{{{.window}}}}`"))
+        } else {
+            let text = crate::model::substitute_window(&template, "5m");
+            promql_parser::parser::parse(&text).err().map(|error| {
+                format!(
+                    "`{role}` is not PromQL: {}",
+                    error.lines().next().unwrap_or("invalid PromQL")
+                )
+            })
+        };
+        if let Some(message) = problem {
+            valid = false;
+            diagnostics.push(
+                Diagnostic::new(Code::ImportInvalid, doc.span_of(query), format!("SLO `{}`: {message}", slo.name))
+                    .label("this query")
+                    .help("Sloth refuses it too: a query is PromQL with `{{.window}}` where each alert window's range goes (`rate(x[{{.window}}])`)"),
+            );
+        }
+    }
+    let alerting = &slo.alerting;
+    let alerts_on = !alerting.page_alert.disable || !alerting.ticket_alert.disable;
+    if alerts_on && alerting.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        valid = false;
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                span,
+                format!("SLO `{}`: alerts are on but `alerting.name` is missing", slo.name),
+            )
+            .label("this SLO")
+            .help("Sloth refuses it too: name the alerts (`alerting: {name: …}`) or disable both (`page_alert: {disable: true}`, `ticket_alert: {disable: true}`)"),
+        );
+    }
+    valid
+}
+
 /// The labels the SLI's queries keep: Sloth judges each of their series on its own.
 fn group_by(
     slo: &PromSlo,
@@ -127,14 +182,10 @@ fn group_by(
     notes: &mut Vec<String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<String>> {
-    let queries: Vec<(&str, &str)> = match (&slo.sli.events, &slo.sli.raw) {
-        (Some(events), _) => vec![
-            ("error_query", events.error_query.as_str()),
-            ("total_query", events.total_query.as_str()),
-        ],
-        (None, Some(raw)) => vec![("error_ratio_query", raw.error_ratio_query.as_str())],
-        (None, None) => Vec::new(),
-    };
+    let queries: Vec<(&str, &str)> = queries(slo)
+        .into_iter()
+        .map(|(role, query)| (role, query.value.as_str()))
+        .collect();
     match sli_grouping(&queries) {
         SliGrouping::Labels(labels) => Some(labels),
         SliGrouping::Mismatched(why) => {
