@@ -138,9 +138,7 @@ fn valid(slo: &PromSlo, doc: &Document<'_>, span: Span, diagnostics: &mut Diagno
     let mut valid = true;
     for (role, query) in queries(slo) {
         let template = promql_template(&query.value);
-        let problem = if !template.contains("{{ window }}") {
-            Some(format!("`{role}` has no `{{{{.window}}}}`"))
-        } else {
+        let problem = if template.contains("{{ window }}") {
             let text = crate::model::substitute_window(&template, "5m");
             promql_parser::parser::parse(&text).err().map(|error| {
                 format!(
@@ -148,6 +146,8 @@ fn valid(slo: &PromSlo, doc: &Document<'_>, span: Span, diagnostics: &mut Diagno
                     error.lines().next().unwrap_or("invalid PromQL")
                 )
             })
+        } else {
+            Some(format!("`{role}` has no `{{{{.window}}}}`"))
         };
         if let Some(message) = problem {
             valid = false;
