@@ -285,7 +285,11 @@ fn rule_groups(text: &str) -> Vec<serde_json::Value> {
 
 /// Writes Sloth's golden groups (version filled in, Kubernetes wrapper removed) and
 /// vigil's rules for the imported spec; returns both test files' firing.
-fn firing(root: &Path, case: &Case, dir: &Path) -> (Firing, Firing, usize) {
+fn firing(
+    root: &Path,
+    case: &Case,
+    dir: &Path,
+) -> (Firing, Firing, usize, (Vec<String>, BTreeSet<String>)) {
     let golden = std::fs::read_to_string(root.join(case.golden)).expect("golden");
     let golden = golden.replace("{{ .version }}", "dev");
     let step = evaluation_step(&golden);
@@ -326,6 +330,7 @@ fn firing(root: &Path, case: &Case, dir: &Path) -> (Firing, Firing, usize) {
     let artifacts = vigil::emit::emit(&model, &vigil::emit::Options::default()).expect("emit");
     let mut rules = Vec::new();
     let mut vigil_groups = Vec::new();
+    let mut vigil_rule_groups = Vec::new();
     for artifact in artifacts
         .iter()
         .filter(|a| a.path.starts_with("prometheus/rules/slo-"))
@@ -337,11 +342,13 @@ fn firing(root: &Path, case: &Case, dir: &Path) -> (Firing, Firing, usize) {
             .unwrap_or_default()
             .to_owned();
         std::fs::write(dir.join(&name), &artifact.contents).expect("vigil rules");
+        let groups = rule_groups(&artifact.contents);
         vigil_groups.extend(
-            rule_groups(&artifact.contents)
+            groups
                 .iter()
                 .filter_map(|g| g["name"].as_str().map(str::to_owned)),
         );
+        vigil_rule_groups.extend(groups);
         rules.push(name);
     }
     std::fs::write(
@@ -362,7 +369,104 @@ fn firing(root: &Path, case: &Case, dir: &Path) -> (Firing, Firing, usize) {
         (sloth.join().expect("sloth run"), vigil)
     });
     let vigil = normalise(vigil, &sloth);
-    (sloth, vigil, model.slos.len())
+    let identity = identity(&alerts(&groups, true), &alerts(&vigil_rule_groups, false));
+    (sloth, vigil, model.slos.len(), identity)
+}
+
+/// A burn-rate alert rule: its name and labels, by (service, SLO, `sloth_severity`).
+type Alerts = BTreeMap<(String, String, String), (String, BTreeMap<String, String>)>;
+
+/// The page and ticket alert rules of rule groups. Sloth's SLO is in the expression's
+/// `sloth_slo` matcher, vigil's in its `slo` label; both carry `sloth_severity`.
+fn alerts(groups: &[serde_json::Value], sloth: bool) -> Alerts {
+    let mut found = Alerts::new();
+    for rule in groups
+        .iter()
+        .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+    {
+        let (Some(name), Some(labels)) = (rule["alert"].as_str(), rule["labels"].as_object())
+        else {
+            continue;
+        };
+        let labels: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+            .collect();
+        let Some(kind) = labels.get("sloth_severity").cloned() else {
+            continue;
+        };
+        let expr = rule["expr"].as_str().unwrap_or_default();
+        let matcher = |name: &str| {
+            expr.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (service, slo) = if sloth {
+            (matcher("sloth_service"), matcher("sloth_slo"))
+        } else {
+            let label = |name: &str| labels.get(name).cloned().unwrap_or_default();
+            (label("service"), label("slo"))
+        };
+        found.insert((service, slo, kind), (name.to_owned(), labels));
+    }
+    found
+}
+
+/// What differs between the alert names and labels of Sloth's rules and vigil's: vigil's
+/// ticket alert is named `<name>Ticket`, a `severity` that is no tier severity becomes the
+/// tier's, and vigil adds labels of its own. Returns the mismatches that are none of these,
+/// and the differences, one line per kind of difference.
+fn identity(sloth: &Alerts, vigil: &Alerts) -> (Vec<String>, BTreeSet<String>) {
+    let mut mismatches = Vec::new();
+    let mut differences = BTreeSet::new();
+    for ((service, slo, kind), (name, labels)) in sloth {
+        let key = (service.clone(), slo.clone(), kind.clone());
+        let slo = format!("{service}/{slo}");
+        let Some((vigil_name, vigil_labels)) = vigil.get(&key) else {
+            mismatches.push(format!("{slo} {kind}: no vigil alert"));
+            continue;
+        };
+        let has_page = sloth.contains_key(&(key.0.clone(), key.1.clone(), "page".to_owned()));
+        let camel = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        let expected = if kind == "ticket" && has_page {
+            format!("{name}Ticket")
+        } else {
+            name.clone()
+        };
+        let shared = sloth
+            .iter()
+            .filter(|((s, o, k), (n, _))| n == name && k == kind && (s, o) != (service, &key.1))
+            .count()
+            > 0;
+        if !camel {
+            differences.insert(format!("`{name}` is not CamelCase: vigil names the alerts"));
+        } else if shared && *vigil_name != expected {
+            differences.insert(format!(
+                "`{name}` names alerts of several SLOs: vigil keeps it for the first"
+            ));
+        } else if *vigil_name != expected {
+            mismatches.push(format!(
+                "{slo} {kind}: named {vigil_name}, expected {expected}"
+            ));
+        }
+        for (key, value) in labels {
+            match vigil_labels.get(key) {
+                Some(v) if v == value => {}
+                Some(v) if key == "severity" => {
+                    differences.insert(format!("severity {value:?} is the tier's {v:?}"));
+                }
+                Some(v) => mismatches.push(format!("{slo} {kind}: {key}={v:?}, Sloth {value:?}")),
+                None => mismatches.push(format!("{slo} {kind}: no label {key}")),
+            }
+        }
+        for key in vigil_labels.keys().filter(|k| !labels.contains_key(*k)) {
+            differences.insert(format!("vigil adds `{key}`"));
+        }
+    }
+    (mismatches, differences)
 }
 
 /// Minutes between evaluations: 1, or 2 for rules whose SLI is a subquery (Sloth then
@@ -473,7 +577,8 @@ fn sloth_golden_rules_and_vigil_rules_fire_at_the_same_minutes() {
             continue;
         }
         let dir = tempfile::tempdir().expect("temp dir");
-        let (sloth, vigil, slos) = firing(&root, &case, dir.path());
+        let (sloth, vigil, slos, (names, differences)) = firing(&root, &case, dir.path());
+        mismatches.extend(names.into_iter().map(|m| format!("{}: {m}", case.golden)));
         if std::env::var_os("VIGIL_KEEP").is_some() {
             eprintln!("kept {}", dir.keep().display());
         }
@@ -485,6 +590,14 @@ fn sloth_golden_rules_and_vigil_rules_fire_at_the_same_minutes() {
             case.golden,
             lines.len()
         );
+        if !differences.is_empty() {
+            let listed: Vec<&str> = differences.iter().map(String::as_str).collect();
+            let _ = writeln!(
+                report,
+                "    names and labels, as expected: {}",
+                listed.join("; ")
+            );
+        }
         for ((scenario, (service, slo, tier)), (s, v)) in &lines {
             let what = format!("{scenario} {service}/{slo} {tier}");
             match verdict(s, v) {
@@ -507,7 +620,7 @@ fn sloth_golden_rules_and_vigil_rules_fire_at_the_same_minutes() {
     }
     assert!(
         mismatches.is_empty(),
-        "alerts fire differently:\n{}\n\n{report}",
+        "alerts fire or are named and labelled differently:\n{}\n\n{report}",
         mismatches.join("\n")
     );
     if only.is_none() {

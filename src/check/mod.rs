@@ -17,7 +17,7 @@ mod slo;
 mod spec_lint;
 
 pub(crate) use catalog::RESERVED_LABELS;
-pub(crate) use names::valid_label_name;
+pub(crate) use names::{valid_alert_name, valid_label_name};
 pub(crate) use selectors::{Read, metrics_read};
 
 use crate::codes::Code;

@@ -6,6 +6,7 @@
 //! express onto a [`Draft`], and reports everything else with a coded diagnostic instead
 //! of guessing. The draft renders as KDL or YAML (`render.rs`).
 
+mod alerts;
 mod calendar;
 mod documents;
 mod grouping;
@@ -17,6 +18,7 @@ mod openslo_sli;
 mod openslo_window;
 mod render;
 mod sloth;
+mod sloth_alerts;
 mod sloth_convert;
 mod sloth_keys;
 mod unknown_keys;
@@ -111,6 +113,9 @@ pub(crate) struct SloDraft {
     /// The labels the source's queries keep a series per combination of.
     pub(crate) group_by: Vec<String>,
     pub(crate) labels: BTreeMap<String, String>,
+    /// Labels and annotations of every alert of the SLO.
+    pub(crate) alert_labels: BTreeMap<String, String>,
+    pub(crate) alert_annotations: BTreeMap<String, String>,
     pub(crate) page: Option<BurnDraft>,
     pub(crate) ticket: Option<BurnDraft>,
     /// Comment lines: what the source said that the spec does not carry.
@@ -129,24 +134,18 @@ pub(crate) struct SliDraft {
 pub(crate) struct BurnDraft {
     pub(crate) windows: Option<Vec<BurnWindow>>,
     pub(crate) for_duration: Option<Duration>,
+    /// The alert's own name, as the source named it.
+    pub(crate) name: Option<String>,
+    /// The source's `severity` label: the tier's severity, so routes keep matching.
+    pub(crate) severity: Option<String>,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) annotations: BTreeMap<String, String>,
 }
-
-const PAGE_TIER: &str = "page";
-const TICKET_TIER: &str = "ticket";
 
 impl Draft {
     fn render(&self, format: Format) -> String {
-        let mut nodes = vec![
-            Node::new("tier")
-                .arg(Value::text(PAGE_TIER))
-                .prop("level", Value::Number("1".into()))
-                .prop("severity", Value::text("critical"))
-                .prop("page", Value::Bool(true)),
-            Node::new("tier")
-                .arg(Value::text(TICKET_TIER))
-                .prop("level", Value::Number("2".into()))
-                .prop("severity", Value::text("warning")),
-        ];
+        let tiers = alerts::Tiers::of(&self.slos);
+        let mut nodes = tiers.nodes();
         let names = self.names();
         let services: BTreeSet<String> = self.slos.iter().map(|s| identifier(&s.service)).collect();
         nodes.extend(
@@ -156,7 +155,7 @@ impl Draft {
         );
         nodes.extend(self.metrics());
         for (slo, name) in self.slos.iter().zip(names) {
-            nodes.push(slo.node(&name));
+            nodes.push(slo.node(&name, &tiers));
         }
         match format {
             Format::Kdl => render::kdl(&self.header, &nodes),
@@ -238,7 +237,7 @@ impl Draft {
 }
 
 impl SloDraft {
-    fn node(&self, name: &str) -> Node {
+    fn node(&self, name: &str, tiers: &alerts::Tiers) -> Node {
         let mut node = Node::new("slo")
             .arg(Value::text(name))
             .prop("service", Value::text(identifier(&self.service)))
@@ -273,32 +272,7 @@ impl SloDraft {
             .prop("errors", Value::text(self.sli.errors.clone()))
             .prop("total", Value::text(self.sli.total.clone()));
         node = node.child(Node::new("sli").child(query));
-        node.child(self.alerting())
-    }
-
-    fn alerting(&self) -> Node {
-        let mut alerting = Node::new("alerting");
-        for (kind, tier, burn) in [
-            ("page", PAGE_TIER, &self.page),
-            ("ticket", TICKET_TIER, &self.ticket),
-        ] {
-            let Some(burn) = burn else { continue };
-            let mut node = Node::new(kind).prop("tier", Value::text(tier));
-            if let Some(duration) = burn.for_duration {
-                node = node.prop("for", Value::Text(duration.to_string()));
-            }
-            for w in burn.windows.iter().flatten() {
-                node = node.child(
-                    Node::new("window")
-                        .prop("long", Value::Text(w.long.to_string()))
-                        .prop("short", Value::Text(w.short.to_string()))
-                        .prop("budget", Value::Number(format_decimal(w.budget_percent))),
-                );
-            }
-            alerting = alerting.child(node);
-        }
-        // The source has no absent alert: adding one would change what fires.
-        alerting.child(Node::new("absent").prop("enabled", Value::Bool(false)))
+        node.child(alerts::alerting(self, tiers))
     }
 }
 

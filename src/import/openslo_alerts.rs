@@ -35,6 +35,7 @@ pub(super) fn alerting(
         let draft = slot.get_or_insert_with(|| BurnDraft {
             windows: Some(Vec::new()),
             for_duration,
+            ..BurnDraft::default()
         });
         if draft.for_duration != for_duration {
             return Err(problem(

@@ -161,6 +161,8 @@ fn convert(
             sli,
             group_by,
             labels: labels.clone(),
+            alert_labels: BTreeMap::new(),
+            alert_annotations: BTreeMap::new(),
             page: page.clone(),
             ticket: ticket.clone(),
             notes: slo_notes,

@@ -7,10 +7,9 @@ use std::str::FromStr;
 use super::documents::Document;
 use super::grouping::{SliGrouping, sli_grouping};
 use super::sloth::{
-    AlertSpec, AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic,
-    report_plugins,
+    AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic, report_plugins,
 };
-use super::{BurnDraft, SliDraft, SloDraft, origin, promql_template};
+use super::{SliDraft, SloDraft, origin, promql_template};
 use crate::check::RESERVED_LABELS;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -89,7 +88,7 @@ pub(super) fn convert(
     let mut notes = Vec::new();
     let group_by = group_by(slo_ref, span, &mut notes, diagnostics)?;
     let labels = labels(spec, slo_ref, span, &mut notes, diagnostics);
-    let (page, ticket) = alerting(slo_ref, catalog, span, &mut notes, diagnostics);
+    let alerts = super::sloth_alerts::alerting(slo_ref, catalog, span, &mut notes, diagnostics);
     if catalog.is_none() && ![30, 28].contains(&(period.as_millis() / 86_400_000)) {
         notes.push(format!("Sloth has no built-in windows for {period}: vigil's default shares of the budget are used"));
     }
@@ -103,8 +102,10 @@ pub(super) fn convert(
         sli,
         group_by,
         labels,
-        page,
-        ticket,
+        alert_labels: alerts.labels,
+        alert_annotations: alerts.annotations,
+        page: alerts.page,
+        ticket: alerts.ticket,
         notes,
     })
 }
@@ -260,58 +261,6 @@ fn quoted(items: &[String]) -> String {
         .map(|i| format!("`{i}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn alerting(
-    slo: &PromSlo,
-    catalog: Option<&Catalog>,
-    span: Span,
-    notes: &mut Vec<String>,
-    diagnostics: &mut Diagnostics,
-) -> (Option<BurnDraft>, Option<BurnDraft>) {
-    let a = &slo.alerting;
-    let burn = |spec: &AlertSpec, windows: Option<&Vec<BurnWindow>>| {
-        (!spec.disable).then(|| BurnDraft {
-            windows: windows.cloned(),
-            for_duration: None,
-        })
-    };
-    let page = burn(&a.page_alert, catalog.map(|c| &c.page));
-    let ticket = burn(&a.ticket_alert, catalog.map(|c| &c.ticket));
-    let mut dropped = Vec::new();
-    if page.is_some() || ticket.is_some() {
-        if let Some(name) = &a.name {
-            notes.push(format!("Sloth alert name {name}: vigil names the alerts <Service><Slo>BurnRatePage and <Service><Slo>BurnRateTicket"));
-            dropped.push(String::from("alert name"));
-        }
-        for (what, map) in [
-            ("alert label", &a.labels),
-            ("alert annotation", &a.annotations),
-            ("page alert label", &a.page_alert.labels),
-            ("page alert annotation", &a.page_alert.annotations),
-            ("ticket alert label", &a.ticket_alert.labels),
-            ("ticket alert annotation", &a.ticket_alert.annotations),
-        ] {
-            for (key, value) in map {
-                notes.push(format!("{what} {key}={value:?} not carried over"));
-            }
-            if !map.is_empty() {
-                dropped.push(format!("{what}s"));
-            }
-        }
-    }
-    if !dropped.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::ImportDropped,
-                span,
-                format!("SLO `{}`: {} not carried over", slo.name, dropped.join(", ")),
-            )
-            .label("this SLO")
-            .help("vigil names its alerts and routes them by tier; the values are kept as comments in the spec"),
-        );
-    }
-    (page, ticket)
 }
 
 pub(super) fn catalog(
