@@ -184,3 +184,47 @@ fn kept_annotations(
     }
     kept
 }
+
+/// Drops a Sloth alert name another SLO already took: Sloth tells such alerts apart by
+/// their `sloth_slo` label, vigil by name (each alert has its runbook, its tests).
+pub(super) fn unique_names(
+    mut slo: super::SloDraft,
+    span: Span,
+    taken: &mut BTreeMap<String, Span>,
+    diagnostics: &mut Diagnostics,
+) -> super::SloDraft {
+    let mut repeated = Vec::new();
+    let mut first_span = None;
+    for burn in [&mut slo.page, &mut slo.ticket].into_iter().flatten() {
+        let Some(name) = burn.name.take() else {
+            continue;
+        };
+        if let Some(first) = taken.get(&name) {
+            first_span.get_or_insert(*first);
+            slo.notes.push(format!(
+                "alert name {name} dropped: an SLO above has it; vigil's alert names are unique"
+            ));
+            repeated.push(format!("`{name}`"));
+        } else {
+            taken.insert(name.clone(), span);
+            burn.name = Some(name);
+        }
+    }
+    if let Some(first) = first_span {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportDropped,
+                span,
+                format!(
+                    "SLO `{}`: alert name {} is another SLO's too",
+                    slo.name,
+                    repeated.join(", ")
+                ),
+            )
+            .label("this SLO")
+            .note(first, "the first SLO named so keeps it")
+            .help("vigil names this SLO's alerts itself; give each SLO its own `alerting.name` to choose"),
+        );
+    }
+    slo
+}
