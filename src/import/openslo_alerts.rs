@@ -140,7 +140,16 @@ fn burn(condition: &Spec, window: Window) -> Result<(bool, BurnWindow, Option<Du
             "lower the threshold or shorten `lookbackWindow`",
         ));
     }
-    let short = Duration::from_millis(long.as_millis() / 12);
+    // vigil's windows sum 5-minute rates: a shorter window would read the same 5 minutes.
+    let base = Duration::from_secs(300);
+    if long <= base {
+        return Err(problem(
+            Code::ImportUnsupported,
+            format!("a `lookbackWindow` of {long} is no longer than vigil's 5-minute base rate"),
+            "give the burn-rate condition a `lookbackWindow` above 5m (an hour is usual for paging)",
+        ));
+    }
+    let short = Duration::from_millis(long.as_millis() / 12).max(base);
     let severity = condition
         .severity
         .as_deref()
