@@ -12,6 +12,7 @@ mod documents;
 mod grouping;
 mod openslo;
 mod openslo_alerts;
+mod openslo_keys;
 mod openslo_labels;
 mod openslo_map;
 mod openslo_sli;

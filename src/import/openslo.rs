@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 
 use super::documents::{Document, documents};
 use super::openslo_map::{self as map, Pool};
+use super::unknown_keys::Unread;
 use super::{Draft, origin};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -28,6 +29,12 @@ pub(super) struct Object {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Metadata {
     pub(super) name: Option<String>,
+    #[serde(default, rename = "displayName")]
+    _display_name: Unread,
+    #[serde(default, rename = "annotations")]
+    _annotations: Unread,
+    #[serde(default, rename = "namespace")]
+    _namespace: Unread,
     #[serde(default)]
     pub(super) labels: std::collections::BTreeMap<String, super::openslo_labels::LabelValue>,
 }
@@ -59,9 +66,22 @@ pub(super) struct Spec {
     // AlertCondition
     pub(super) severity: Option<String>,
     pub(super) condition: Option<Condition>,
+    #[serde(default, rename = "alertWhenNoData")]
+    pub(super) _alert_when_no_data: Unread,
+    #[serde(default, rename = "alertWhenResolved")]
+    pub(super) _alert_when_resolved: Unread,
+    #[serde(default, rename = "alertWhenBreaching")]
+    pub(super) _alert_when_breaching: Unread,
+    #[serde(default, rename = "notificationTargets")]
+    pub(super) _notification_targets: Vec<Item>,
+    // AlertNotificationTarget
+    #[serde(default, rename = "target")]
+    pub(super) _target: Unread,
     // DataSource
     #[serde(rename = "type")]
     pub(super) source_type: Option<String>,
+    #[serde(default, rename = "connectionDetails")]
+    pub(super) _connection_details: Unread,
 }
 
 /// An inline object or a reference (`alertPolicyRef`, `conditionRef`).
@@ -71,12 +91,22 @@ pub(super) struct Item {
     pub(super) alert_policy_ref: Option<String>,
     pub(super) condition_ref: Option<String>,
     pub(super) spec: Option<Box<Spec>>,
+    #[serde(default, rename = "targetRef")]
+    _target_ref: Unread,
+    #[serde(default, rename = "apiVersion")]
+    _api_version: Unread,
+    #[serde(default, rename = "kind")]
+    _kind: Unread,
+    #[serde(default, rename = "metadata")]
+    _metadata: Option<Metadata>,
 }
 
 /// An SLO's inline SLI: `{metadata, spec}` in v1, the metric itself in v1alpha.
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Indicator {
+    #[serde(default, rename = "metadata")]
+    _metadata: Option<Metadata>,
     pub(super) spec: Option<Box<Spec>>,
     pub(super) threshold_metric: Option<MetricHolder>,
     pub(super) ratio_metric: Option<RatioMetric>,
@@ -108,6 +138,16 @@ pub(super) struct Objective {
     pub(super) target: Option<f64>,
     pub(super) target_percent: Option<f64>,
     pub(super) ratio_metrics: Option<RatioMetric>,
+    #[serde(default, rename = "timeSliceTarget")]
+    _time_slice_target: Unread,
+    #[serde(default, rename = "timeSliceWindow")]
+    _time_slice_window: Unread,
+    #[serde(default, rename = "indicator")]
+    _indicator: Unread,
+    #[serde(default, rename = "indicatorRef")]
+    _indicator_ref: Unread,
+    #[serde(default, rename = "compositeWeight")]
+    _composite_weight: Unread,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -129,6 +169,10 @@ pub(super) struct MetricHolder {
     pub(super) metric_source: Option<MetricSource>,
     pub(super) source: Option<String>,
     pub(super) query: Option<String>,
+    #[serde(default, rename = "queryType")]
+    _query_type: Unread,
+    #[serde(default, rename = "metadata")]
+    _metadata: Unread,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -141,9 +185,12 @@ pub(super) struct MetricSource {
     pub(super) spec: Option<SourceSpec>,
 }
 
+/// A source's own fields: each kind of source has its own, so none is unknown.
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct SourceSpec {
     pub(super) query: Option<String>,
+    #[serde(flatten)]
+    _others: std::collections::BTreeMap<String, Unread>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -198,15 +245,28 @@ pub(crate) fn import_documents(
     let mut objects = Vec::new();
     for doc in docs {
         let parsed = if doc.is_sequence() {
-            doc.parse::<Vec<Spanned<Object>>>()
+            doc.parse_keys::<Vec<Spanned<Object>>>()
         } else {
-            doc.parse::<Spanned<Object>>().map(|o| vec![o])
+            doc.parse_keys::<Spanned<Object>>()
+                .map(|(o, keys)| (vec![o], keys))
         };
         match parsed {
-            Ok(list) => objects.extend(list.into_iter().map(|o| Located {
-                span: doc.span_of(&o),
-                object: o.value,
-            })),
+            Ok((list, unknown)) => {
+                // Objects of other versions are refused whole: their keys are not judged.
+                let kinds: Vec<Option<String>> = list
+                    .iter()
+                    .map(|o| {
+                        let api = o.value.api_version.as_deref();
+                        matches!(api, Some("openslo/v1" | "openslo/v1alpha"))
+                            .then(|| o.value.kind.clone().unwrap_or_default())
+                    })
+                    .collect();
+                super::openslo_keys::report(doc, &kinds, &unknown, diagnostics);
+                objects.extend(list.into_iter().map(|o| Located {
+                    span: doc.span_of(&o),
+                    object: o.value,
+                }));
+            }
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }

@@ -17,6 +17,8 @@ pub(crate) struct UnknownKey {
     pub(crate) place: String,
     /// Byte range of the key in the document's text.
     pub(crate) range: Option<(usize, usize)>,
+    /// The item it is in, when the document is a list.
+    pub(crate) item: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +89,10 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
                     })
                     .collect(),
                 place: place(parent),
+                item: match path.first() {
+                    Some(Segment::Index(index)) => Some(*index),
+                    _ => None,
+                },
                 range: key_range(text, &path),
             })
         })
