@@ -190,6 +190,10 @@ pub(super) struct MetricSource {
 pub(super) struct SourceSpec {
     pub(super) query: Option<String>,
     #[serde(flatten)]
+    #[allow(
+        clippy::zero_sized_map_values,
+        reason = "the keys are consumed so that none is reported unknown; their values are not read"
+    )]
     _others: std::collections::BTreeMap<String, Unread>,
 }
 
