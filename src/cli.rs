@@ -94,6 +94,12 @@ pub enum Import {
         #[command(flatten)]
         options: ImportOptions,
     },
+    /// Pyrra `ServiceLevelObjective`s (`pyrra.dev/v1alpha1`), as Kubernetes resources or
+    /// the files of Pyrra's filesystem mode.
+    Pyrra {
+        #[command(flatten)]
+        options: ImportOptions,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -32,19 +32,22 @@ fn compile(path: &Path) -> (Option<vigil::model::Model>, Diagnostics, Sources) {
     (model, diagnostics, sources)
 }
 
-/// Import error fixtures live in `fixtures/import-err/<sloth|openslo>/`: the folder names
+/// Import error fixtures live in `fixtures/import-err/<sloth|openslo|pyrra>/`: the folder names
 /// the importer.
 fn import(path: &Path) -> (Diagnostics, Sources) {
     let mut sources = Sources::default();
     let (files, mut diagnostics) = vigil::spec::load_import_inputs(&[relative(path)], &mut sources);
     let format = vigil::import::Format::Kdl;
-    let imported = if path.to_string_lossy().contains("/sloth/") {
+    let folder = path.to_string_lossy();
+    let imported = if folder.contains("/sloth/") {
         vigil::import::sloth(
             &sources,
             &files,
             &vigil::import::SlothOptions::default(),
             format,
         )
+    } else if folder.contains("/pyrra/") {
+        vigil::import::pyrra(&sources, &files, format)
     } else {
         vigil::import::openslo(&sources, &files, format)
     };
@@ -163,7 +166,7 @@ fn examples() -> BTreeMap<Code, String> {
         .collect();
     entries.sort();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import-err");
-    let mut imports: Vec<PathBuf> = ["sloth", "openslo"]
+    let mut imports: Vec<PathBuf> = ["sloth", "openslo", "pyrra"]
         .iter()
         .flat_map(|kind| std::fs::read_dir(root.join(kind)).expect("import fixtures"))
         .map(|e| e.expect("entry").path())

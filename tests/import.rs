@@ -1,5 +1,5 @@
-//! `vigil import`: snapshots of imported specs, and every file of the Sloth and OpenSLO
-//! corpora either imports into a spec that compiles or yields coded diagnostics (the
+//! `vigil import`: snapshots of imported specs, and every file of the Sloth, OpenSLO and
+//! Pyrra corpora either imports into a spec that compiles or yields coded diagnostics (the
 //! outcome table is snapshotted, so a change in what imports is reviewed).
 
 mod import_support;
@@ -265,4 +265,29 @@ fn every_openslo_file_imports_or_yields_a_coded_diagnostic() {
     let root = corpus();
     let report = table(&root, "openslo", &Kind::OpenSlo, |_| false);
     insta::assert_snapshot!(report);
+}
+
+#[test]
+fn every_pyrra_example_imports_and_compiles_or_yields_a_coded_diagnostic() {
+    let root = corpus();
+    let report = table(&root, "pyrra", &Kind::Pyrra, |_| false);
+    for line in report.lines().filter(|l| l.contains(": vigil::")) {
+        assert!(
+            line.contains("pyrra-connect-"),
+            "only the examples grouped by `service` may fail: {line}"
+        );
+    }
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn pyrra_indicators_import_as_kdl_and_yaml_that_compile_to_the_same_model() {
+    let path = relative(fixture("pyrra/indicators.yaml"));
+    let kdl = imports_and_compiles(std::slice::from_ref(&path), &Kind::Pyrra, Format::Kdl);
+    let yaml = imports_and_compiles(std::slice::from_ref(&path), &Kind::Pyrra, Format::Yaml);
+    let (kdl_model, ..) = compile("imported.kdl", &kdl);
+    let (yaml_model, ..) = compile("imported.yaml", &yaml);
+    assert_eq!(kdl_model, yaml_model, "KDL and YAML imports differ");
+    insta::assert_snapshot!("pyrra__indicators.yaml.kdl", kdl);
+    insta::assert_snapshot!("pyrra__indicators.yaml.yaml", yaml);
 }

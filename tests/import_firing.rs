@@ -46,6 +46,19 @@ const CASES: &[Case] = &[
         ],
         firing: &[r#"host="a""#],
     },
+    // Pyrra's `grouping`, the same host failing beside a busy healthy one.
+    Case {
+        fixture: "pyrra/grouped-by-host.yaml",
+        kind: Kind::Pyrra,
+        series: &[
+            (r#"http_requests_total{job="api",host="a",code="500"}"#, 1),
+            (
+                r#"http_requests_total{job="api",host="b",code="200"}"#,
+                1000,
+            ),
+        ],
+        firing: &[r#"host="a""#],
+    },
 ];
 
 fn fixture(name: &str) -> PathBuf {

@@ -1,4 +1,4 @@
-//! `vigil import sloth|openslo`: another tool's SLO documents turned into a vigil spec.
+//! `vigil import sloth|openslo|pyrra`: another tool's SLO documents turned into a vigil spec.
 
 use super::{
     Compiled, Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Outcome, diagnostics_outcome, render,
@@ -11,7 +11,9 @@ use crate::source::Sources;
 /// `vigil import sloth|openslo`: convert, report, then print the spec or write it.
 pub(super) fn import(import: &Import, context: &Context) -> Outcome {
     let options = match import {
-        Import::Sloth { options, .. } | Import::Openslo { options } => options,
+        Import::Sloth { options, .. } | Import::Openslo { options } | Import::Pyrra { options } => {
+            options
+        }
     };
     let mut sources = Sources::default();
     let (files, mut diagnostics) = crate::spec::load_import_inputs(&options.paths, &mut sources);
@@ -37,6 +39,7 @@ pub(super) fn import(import: &Import, context: &Context) -> Outcome {
             crate::import::sloth(&sources, &files, &sloth, format)
         }
         Import::Openslo { .. } => crate::import::openslo(&sources, &files, format),
+        Import::Pyrra { .. } => crate::import::pyrra(&sources, &files, format),
     };
     diagnostics.extend(imported.diagnostics);
     diagnostics.sort();

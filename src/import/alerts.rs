@@ -14,16 +14,16 @@ const KINDS: [(&str, &str); 2] = [("page", "critical"), ("ticket", "warning")];
 /// the source's alerts carry. A kind with one severity has one tier named after the
 /// kind; with several, `page-<severity>` each.
 pub(super) struct Tiers {
-    severities: [BTreeSet<Option<String>>; 2],
+    severities: [BTreeSet<String>; 2],
 }
 
 impl Tiers {
     pub(super) fn of(slos: &[SloDraft]) -> Self {
-        let mut severities: [BTreeSet<Option<String>>; 2] = Default::default();
+        let mut severities: [BTreeSet<String>; 2] = Default::default();
         for slo in slos {
             for (index, burn) in [&slo.page, &slo.ticket].into_iter().enumerate() {
                 if let Some(burn) = burn {
-                    severities[index].insert(burn.severity.clone());
+                    severities[index].insert(severity(index, burn.severity.as_ref()).to_owned());
                 }
             }
         }
@@ -31,32 +31,31 @@ impl Tiers {
     }
 
     /// The tier of an alert of kind `index` (0 page, 1 ticket) with `severity`.
-    fn name(&self, index: usize, severity: Option<&String>) -> String {
+    fn name(&self, index: usize, given: Option<&String>) -> String {
         let kind = KINDS[index].0;
-        match severity {
-            Some(severity) if self.severities[index].len() > 1 => {
-                format!("{kind}-{}", identifier(severity).to_lowercase())
-            }
-            _ => kind.to_owned(),
+        if self.severities[index].len() > 1 {
+            format!(
+                "{kind}-{}",
+                identifier(severity(index, given)).to_lowercase()
+            )
+        } else {
+            kind.to_owned()
         }
     }
 
     pub(super) fn nodes(&self) -> Vec<Node> {
         let mut nodes = Vec::new();
         for (index, (_, default)) in KINDS.iter().enumerate() {
-            let mut severities: Vec<Option<&String>> =
-                self.severities[index].iter().map(Option::as_ref).collect();
+            let mut severities: Vec<&str> =
+                self.severities[index].iter().map(String::as_str).collect();
             if severities.is_empty() {
-                severities.push(None);
+                severities.push(default);
             }
             for severity in severities {
                 let node = Node::new("tier")
-                    .arg(Value::Text(self.name(index, severity)))
+                    .arg(Value::Text(self.name(index, Some(&severity.to_owned()))))
                     .prop("level", Value::Number((index + 1).to_string()))
-                    .prop(
-                        "severity",
-                        Value::text(severity.map_or(*default, String::as_str)),
-                    );
+                    .prop("severity", Value::text(severity));
                 nodes.push(if index == 0 {
                     node.prop("page", Value::Bool(true))
                 } else {
@@ -66,6 +65,11 @@ impl Tiers {
         }
         nodes
     }
+}
+
+/// The severity of an alert of kind `index`: the source's, else vigil's for the kind.
+fn severity(index: usize, given: Option<&String>) -> &str {
+    given.map_or(KINDS[index].1, String::as_str)
 }
 
 /// The SLO's `alerting` block.

@@ -160,6 +160,18 @@ pub(crate) fn sli_grouping(queries: &[(&str, &str)]) -> SliGrouping {
     SliGrouping::Labels(first.clone())
 }
 
+/// A grouping label vigil sets on every series of an SLO itself (`service`, `slo`, …):
+/// the SLO cannot keep a series per value of the source's label of that name.
+pub(crate) fn reserved(labels: &[String]) -> Option<&str> {
+    labels
+        .iter()
+        .map(String::as_str)
+        .find(|label| crate::check::RESERVED_LABELS.contains(label))
+}
+
+/// The help for a grouping by a label vigil reserves.
+pub(crate) const RESERVED_HELP: &str = "vigil sets this label on every series of an SLO; rename it in the queries (`label_replace`) and group by the new name, or leave it out of the grouping";
+
 fn words(labels: &[String]) -> String {
     if labels.is_empty() {
         String::from("one series")

@@ -1,4 +1,4 @@
-//! Importers: Sloth and OpenSLO documents → one vigil spec text plus diagnostics.
+//! Importers: Sloth, OpenSLO and Pyrra documents → one vigil spec text plus diagnostics.
 //!
 //! Import is a pure function of the input texts (already loaded into [`Sources`], so
 //! diagnostics point into them); the app layer reads the files and writes the result.
@@ -17,6 +17,10 @@ mod openslo_labels;
 mod openslo_map;
 mod openslo_sli;
 mod openslo_window;
+mod pyrra;
+mod pyrra_alerts;
+mod pyrra_convert;
+mod pyrra_keys;
 mod render;
 mod sloth;
 mod sloth_alerts;
@@ -79,6 +83,13 @@ pub fn sloth(
 pub fn openslo(sources: &Sources, files: &[FileId], format: Format) -> Imported {
     let mut diagnostics = Diagnostics::default();
     let draft = openslo::import(sources, files, &mut diagnostics);
+    finish(&draft, diagnostics, format)
+}
+
+/// Imports Pyrra `ServiceLevelObjective`s (`pyrra.dev/v1alpha1`).
+pub fn pyrra(sources: &Sources, files: &[FileId], format: Format) -> Imported {
+    let mut diagnostics = Diagnostics::default();
+    let draft = pyrra::import(sources, files, &mut diagnostics);
     finish(&draft, diagnostics, format)
 }
 

@@ -8,9 +8,8 @@ use super::openslo::{
     Calendar, Condition, Indicator, Item, Metadata, MetricHolder, MetricSource, Object, Objective,
     RatioMetric, Spec, TimeWindow,
 };
-use super::unknown_keys::{UnknownKey, fields};
-use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use super::unknown_keys::{Format, UnknownKey, fields};
+use crate::diagnostic::Diagnostics;
 
 /// Where a misspelt key decides alerting.
 const ALERTING: &[&str] = &[
@@ -28,35 +27,22 @@ pub(super) fn report(
     unknown: &[UnknownKey],
     diagnostics: &mut Diagnostics,
 ) {
-    for key in unknown {
-        let parent: Vec<&str> = key.parent.iter().map(String::as_str).collect();
-        let Some(expected) = expected(&parent) else {
-            continue;
-        };
-        let Some(kind) = kinds.get(key.item.unwrap_or(0)).cloned().flatten() else {
-            continue;
-        };
-        let alerting = parent.iter().any(|p| ALERTING.contains(p))
-            || matches!(kind.as_str(), "AlertPolicy" | "AlertCondition");
-        let code = if alerting {
-            Code::ImportUnknownAlertingKey
-        } else {
-            Code::ImportUnknownKey
-        };
-        let mut help = did_you_mean(&key.key, expected.iter().copied(), "key");
-        if alerting {
-            help.push_str(" (OpenSLO tools ignore unknown keys, so the alert would page as if the key were not there)");
-        }
-        diagnostics.push(
-            Diagnostic::new(
-                code,
-                doc.key_span(key),
-                format!("`{}` is not an OpenSLO key in {}", key.key, key.place),
-            )
-            .label("unknown key")
-            .help(help),
-        );
-    }
+    let kind = |key: &UnknownKey| kinds.get(key.item.unwrap_or(0)).cloned().flatten();
+    // Objects of other versions are refused whole, so their keys go unjudged.
+    let judged: Vec<UnknownKey> = unknown
+        .iter()
+        .filter(|key| kind(key).is_some())
+        .cloned()
+        .collect();
+    let format = Format {
+        name: "OpenSLO",
+        ignoring: "OpenSLO tools ignore",
+    };
+    let alerting = |key: &UnknownKey, parent: &[&str]| {
+        parent.iter().any(|p| ALERTING.contains(p))
+            || matches!(kind(key).as_deref(), Some("AlertPolicy" | "AlertCondition"))
+    };
+    super::unknown_keys::report(doc, &judged, &format, expected, alerting, diagnostics);
 }
 
 /// The keys OpenSLO defines below `parent`; `None` where any key is allowed.

@@ -1,7 +1,7 @@
 //! An OpenSLO SLI as vigil `query` templates over `{{ window }}`: threshold metrics count
 //! their bad samples, ratio metrics become rates by what their queries already compute.
 
-use super::grouping::{SliGrouping, sli_grouping};
+use super::grouping::{RESERVED_HELP, SliGrouping, reserved, sli_grouping};
 use super::openslo::{MetricHolder, Objective, RatioMetric, Spec};
 use super::openslo_map::{INVALID_HELP, Pool, Result, decimal, problem};
 use super::{SliDraft, promql_template};
@@ -31,7 +31,14 @@ impl Reading {
             .map(|(role, q)| (*role, q.as_str()))
             .collect();
         match sli_grouping(&queries) {
-            SliGrouping::Labels(labels) => Ok(labels),
+            SliGrouping::Labels(labels) => match reserved(&labels) {
+                Some(label) => Err(problem(
+                    Code::ImportUnsupported,
+                    format!("the queries keep a series per `{label}`, a label vigil sets itself"),
+                    RESERVED_HELP,
+                )),
+                None => Ok(labels),
+            },
             SliGrouping::Mismatched(why) => Err(problem(
                 Code::ImportInvalid,
                 why,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::documents::Document;
-use super::grouping::{SliGrouping, sli_grouping};
+use super::grouping::{RESERVED_HELP, SliGrouping, reserved, sli_grouping};
 use super::sloth::{
     AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic, report_plugins,
 };
@@ -188,7 +188,21 @@ fn group_by(
         .map(|(role, query)| (role, query.value.as_str()))
         .collect();
     match sli_grouping(&queries) {
-        SliGrouping::Labels(labels) => Some(labels),
+        SliGrouping::Labels(labels) => {
+            if let Some(label) = reserved(&labels) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportUnsupported,
+                        span,
+                        format!("SLO `{}`: the queries keep a series per `{label}`, a label vigil sets itself", slo.name),
+                    )
+                    .label("this SLO")
+                    .help(RESERVED_HELP),
+                );
+                return None;
+            }
+            Some(labels)
+        }
         SliGrouping::Mismatched(why) => {
             diagnostics.push(
                 Diagnostic::new(Code::ImportInvalid, span, format!("SLO `{}`: {why}", slo.name))

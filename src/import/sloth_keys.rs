@@ -7,9 +7,8 @@ use super::sloth::{
     AlertSpec, AlertWindows, EventsSli, K8sResource, PluginRef, Plugins, PromAlerting, PromSli,
     PromSlo, PromSpec, RawSli, WindowPair, WindowSpec, WindowsSpec,
 };
-use super::unknown_keys::{UnknownKey, fields};
-use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use super::unknown_keys::{Format, UnknownKey, fields};
+use crate::diagnostic::Diagnostics;
 
 /// The shape of the document the keys were found in.
 #[derive(Debug, Clone, Copy)]
@@ -25,29 +24,13 @@ pub(super) fn report(
     unknown: &[UnknownKey],
     diagnostics: &mut Diagnostics,
 ) {
-    for key in unknown {
-        let parent: Vec<&str> = key.parent.iter().map(String::as_str).collect();
-        let expected = expected(shape, &parent);
-        let alerting = parent.contains(&"alerting");
-        let code = if alerting {
-            Code::ImportUnknownAlertingKey
-        } else {
-            Code::ImportUnknownKey
-        };
-        let mut help = did_you_mean(&key.key, expected.iter().copied(), "key");
-        if alerting {
-            help.push_str(" (Sloth ignores unknown keys, so the alert would page as if the key were not there)");
-        }
-        diagnostics.push(
-            Diagnostic::new(
-                code,
-                doc.key_span(key),
-                format!("`{}` is not a Sloth key in {}", key.key, key.place),
-            )
-            .label("unknown key")
-            .help(help),
-        );
-    }
+    let format = Format {
+        name: "Sloth",
+        ignoring: "Sloth ignores",
+    };
+    let expected = |parent: &[&str]| Some(expected(shape, parent));
+    let alerting = |_: &UnknownKey, parent: &[&str]| parent.contains(&"alerting");
+    super::unknown_keys::report(doc, unknown, &format, expected, alerting, diagnostics);
 }
 
 /// The keys Sloth defines at `parent` (the keys leading there).

@@ -28,6 +28,7 @@ pub fn corpus() -> PathBuf {
 pub enum Kind {
     Sloth { period: Option<&'static str> },
     OpenSlo,
+    Pyrra,
 }
 
 /// Imports `paths` and returns the result with the sources its diagnostics point into.
@@ -43,6 +44,7 @@ pub fn import(paths: &[PathBuf], kind: &Kind, format: Format) -> (Imported, Sour
             vigil::import::sloth(&sources, &files, &options, format)
         }
         Kind::OpenSlo => vigil::import::openslo(&sources, &files, format),
+        Kind::Pyrra => vigil::import::pyrra(&sources, &files, format),
     };
     (imported, sources)
 }

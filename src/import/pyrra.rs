@@ -1,0 +1,234 @@
+//! Pyrra `ServiceLevelObjective`s (`pyrra.dev/v1alpha1`): the Kubernetes resources and
+//! the plain files Pyrra's filesystem mode reads, several `---` documents per file.
+//!
+//! Each indicator becomes a vigil `query` SLI over the same series Pyrra's rules read
+//! (`ratio`, `latency`, `latencyNative`, `bool_gauge`), `grouping` becomes `group-by`, and
+//! Pyrra's four burn-rate windows (scaled to the SLO's window) become the windows of the
+//! page tier (Pyrra's `critical`) and the ticket tier (`warning`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::Draft;
+use super::documents::{Document, documents};
+use super::unknown_keys::Unread;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Sources, Span};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Resource {
+    pub(super) api_version: Option<String>,
+    pub(super) kind: Option<String>,
+    #[serde(default)]
+    pub(super) metadata: Metadata,
+    pub(super) spec: Option<SloSpec>,
+    #[serde(default, rename = "status")]
+    _status: Unread,
+}
+
+/// Kubernetes object metadata: any key is Kubernetes' own.
+#[derive(Deserialize, Default)]
+pub(super) struct Metadata {
+    pub(super) name: Option<String>,
+    pub(super) namespace: Option<String>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+    #[serde(flatten)]
+    #[allow(
+        clippy::zero_sized_map_values,
+        reason = "the keys are consumed so that none is reported unknown; their values are not read"
+    )]
+    _others: BTreeMap<String, Unread>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SloSpec {
+    pub(super) description: Option<String>,
+    pub(super) target: Option<Spanned<Target>>,
+    pub(super) window: Option<Spanned<String>>,
+    pub(super) indicator: Option<Indicator>,
+    #[serde(default)]
+    pub(super) alerting: Alerting,
+    #[serde(default, rename = "partial_response_strategy")]
+    _partial_response_strategy: Unread,
+    #[serde(default, rename = "performanceOverAccuracy")]
+    _performance_over_accuracy: Unread,
+    #[serde(default, rename = "ruleOutput")]
+    _rule_output: Unread,
+}
+
+/// Pyrra's `target` is a string ("99.5"); a number is read too.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum Target {
+    Text(String),
+    Number(f64),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Indicator {
+    pub(super) ratio: Option<Ratio>,
+    pub(super) latency: Option<Latency>,
+    pub(super) latency_native: Option<NativeLatency>,
+    #[serde(rename = "bool_gauge")]
+    pub(super) bool_gauge: Option<BoolGauge>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Ratio {
+    pub(super) errors: Query,
+    pub(super) total: Query,
+    #[serde(default)]
+    pub(super) grouping: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Latency {
+    pub(super) success: Query,
+    pub(super) total: Query,
+    #[serde(default)]
+    pub(super) grouping: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct NativeLatency {
+    pub(super) total: Query,
+    pub(super) latency: Spanned<String>,
+    #[serde(default)]
+    pub(super) grouping: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct BoolGauge {
+    pub(super) metric: Spanned<String>,
+    #[serde(default)]
+    pub(super) grouping: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Query {
+    pub(super) metric: Spanned<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Alerting {
+    pub(super) disabled: Option<bool>,
+    pub(super) burnrates: Option<bool>,
+    pub(super) absent: Option<bool>,
+    pub(super) name: Option<String>,
+    #[serde(default, rename = "absentName")]
+    _absent_name: Unread,
+    pub(super) severities: Option<Severities>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Severities {
+    #[serde(default, rename = "absent")]
+    _absent: Unread,
+    pub(super) fast_burn: Option<String>,
+    pub(super) medium_burn: Option<String>,
+    pub(super) slow_burn: Option<String>,
+    pub(super) long_term_burn: Option<String>,
+}
+
+const API_VERSION: &str = "pyrra.dev/v1alpha1";
+const KIND: &str = "ServiceLevelObjective";
+
+pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diagnostics) -> Draft {
+    let mut draft = Draft::default();
+    let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+    for &file in files {
+        let source = sources.get(file);
+        draft
+            .header
+            .push(format!("imported from {} (Pyrra)", source.name));
+        for doc in documents(file, &source.text) {
+            let (resource, unknown) = match doc.parse_keys::<Spanned<Resource>>() {
+                Ok(parsed) => parsed,
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            let span = doc.span_of(&resource);
+            let resource = resource.value;
+            if !accept(&resource, &doc, diagnostics) {
+                continue;
+            }
+            super::pyrra_keys::report(&doc, &unknown, diagnostics);
+            let name = resource.metadata.name.clone().unwrap_or_default();
+            let namespace = resource
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| String::from("default"));
+            let key = (namespace.clone(), name.clone());
+            if let Some(first) = seen.get(&key) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ImportInvalid,
+                        span,
+                        format!("SLO `{name}` of namespace `{namespace}` is declared twice"),
+                    )
+                    .label("second declaration")
+                    .note(*first, "first declared here")
+                    .help("names are unique per namespace; remove or rename one"),
+                );
+                continue;
+            }
+            seen.insert(key, span);
+            if let Some(slo) =
+                super::pyrra_convert::convert(sources, &resource, &doc, span, diagnostics)
+            {
+                draft.slos.push(slo);
+            }
+        }
+    }
+    draft
+}
+
+/// Whether a document is a Pyrra SLO with a name and a spec; reports it when not.
+fn accept(resource: &Resource, doc: &Document<'_>, diagnostics: &mut Diagnostics) -> bool {
+    let (api, kind) = (resource.api_version.as_deref(), resource.kind.as_deref());
+    if api != Some(API_VERSION) || kind != Some(KIND) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportUnsupported,
+                doc.head(),
+                format!(
+                    "not a Pyrra SLO: apiVersion `{}`, kind `{}`",
+                    api.unwrap_or_default(),
+                    kind.unwrap_or_default()
+                ),
+            )
+            .label("this document")
+            .help(format!(
+                "vigil imports `apiVersion: {API_VERSION}`, `kind: {KIND}`"
+            )),
+        );
+        return false;
+    }
+    let problem = if resource.metadata.name.as_deref().is_none_or(str::is_empty) {
+        Some("the SLO has no `metadata.name`")
+    } else if resource.spec.is_none() {
+        Some("the SLO has no `spec`")
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        diagnostics.push(
+            Diagnostic::new(Code::ImportInvalid, doc.head(), message)
+                .label("this document")
+                .help("Pyrra requires it too"),
+        );
+    }
+    problem.is_none()
+}
