@@ -1,0 +1,181 @@
+//! Behavioural equivalence with Pyrra: the rule group Pyrra's own test expects for its
+//! objective `objectiveHTTPRatio` (`fixtures/import/pyrra/http-ratio.rules.yaml`) and the
+//! rules vigil generates from that objective imported (`http-ratio.slo.yaml`) run under
+//! `promtool test rules` on the same series, scenario by scenario; the page tier (Pyrra's
+//! `critical`) and the ticket tier (`warning`) must fire in the same scenarios, and the
+//! minutes at which each starts are a snapshot (a vigil tier has one `for`, its fastest
+//! window's, so vigil can start before Pyrra, which waits longer on its slower windows).
+
+mod import_support;
+mod prometheus_support;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use import_support::{Kind, compile, import, render};
+use prometheus_support::{promtool, write_artifacts};
+use vigil::import::Format;
+
+/// Minutes between the checks of what fires.
+const STEP: u32 = 5;
+const REQUESTS_PER_MINUTE: f64 = 1000.0;
+
+/// A scenario: (minutes, share of failed requests) phases.
+fn scenarios() -> Vec<(&'static str, Vec<(u32, f64)>)> {
+    vec![
+        ("healthy", vec![(600, 0.005)]),
+        ("fast-burn", vec![(60, 0.0), (120, 0.3)]),
+        ("medium-burn", vec![(60, 0.0), (540, 0.09)]),
+        ("slow-burn", vec![(60, 0.0), (1740, 0.03)]),
+    ]
+}
+
+fn counter(phases: &[(u32, f64)], share: impl Fn(f64) -> f64) -> String {
+    let mut value = 0.0;
+    let mut parts = vec![String::from("0")];
+    for (minutes, failed) in phases {
+        let step = REQUESTS_PER_MINUTE * share(*failed);
+        parts.push(format!("{}+{step}x{}", value + step, minutes - 1));
+        value += step * f64::from(*minutes);
+    }
+    parts.join(" ")
+}
+
+/// A test file per rule set: the series, and at every step a query of what fires by
+/// `by`, expected empty so that promtool prints what it got.
+fn test_file(rules: &[String], by: &str) -> String {
+    let mut out = String::from("evaluation_interval: 1m\nrule_files:\n");
+    for rule in rules {
+        let _ = writeln!(out, "  - {rule}");
+    }
+    out.push_str("tests:\n");
+    for (name, phases) in scenarios() {
+        let _ = writeln!(out, "  - name: {name}\n    interval: 1m\n    input_series:");
+        let series = r#"http_requests_total{job="thanos-receive-default",code="#;
+        for (code, share) in [("500", 1.0), ("200", 0.0)] {
+            let values = counter(
+                &phases,
+                |failed| if share > 0.5 { failed } else { 1.0 - failed },
+            );
+            let _ = writeln!(
+                out,
+                "      - series: '{series}\"{code}\"}}'\n        values: '{values}'"
+            );
+        }
+        out.push_str("    promql_expr_test:\n");
+        let total: u32 = phases.iter().map(|(minutes, _)| minutes).sum();
+        for minute in (STEP..total).step_by(STEP as usize) {
+            let _ = writeln!(
+                out,
+                "      - expr: 'label_replace(group by ({by}) (ALERTS{{alertstate=\"firing\"}}), \"scenario\", \"{name}\", \"\", \"\")'\n        eval_time: {minute}m\n        exp_samples: []"
+            );
+        }
+    }
+    out
+}
+
+/// (scenario, severity label value) → the first minute it fires, read from promtool's
+/// failures.
+fn first_firing(dir: &Path, file: &str, by: &str) -> BTreeMap<(String, String), u32> {
+    let output = promtool()
+        .current_dir(dir)
+        .args(["test", "rules", file])
+        .output()
+        .expect("run promtool");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    let mut first = BTreeMap::new();
+    let mut minute = 0;
+    for line in text.lines().map(str::trim) {
+        if let Some(time) = line
+            .strip_prefix("expr: ")
+            .and_then(|l| l.rsplit("time: ").next())
+        {
+            let time = time.trim_end_matches(',');
+            minute = vigil::model::Duration::parse(time).map_or(0, |d| d.as_secs() / 60);
+        } else if let Some(got) = line.strip_prefix("got: ") {
+            for sample in got.split("} ").filter(|s| s.contains('=')) {
+                let label = |name: &str| {
+                    let start = sample.find(&format!("{name}=\""))? + name.len() + 2;
+                    let end = sample[start..].find('"')? + start;
+                    Some(sample[start..end].to_owned())
+                };
+                let key = (
+                    label("scenario").unwrap_or_default(),
+                    label(by).unwrap_or_default(),
+                );
+                first
+                    .entry(key)
+                    .or_insert(u32::try_from(minute).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    assert!(!text.contains("error") || text.contains("FAILED"), "{text}");
+    first
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from("tests/fixtures/import/pyrra").join(name)
+}
+
+#[test]
+fn pyrras_expected_rules_and_vigils_fire_in_the_same_scenarios() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join(fixture("http-ratio.rules.yaml")),
+        dir.path().join("pyrra.yaml"),
+    )
+    .expect("copy Pyrra's rules");
+    std::fs::write(
+        dir.path().join("pyrra-test.yaml"),
+        test_file(&["pyrra.yaml".into()], "severity"),
+    )
+    .expect("Pyrra's test");
+
+    let (imported, sources) = import(&[fixture("http-ratio.slo.yaml")], &Kind::Pyrra, Format::Kdl);
+    assert!(
+        !imported.diagnostics.has_errors(),
+        "{}",
+        render(&imported.diagnostics, &sources)
+    );
+    let spec = imported.spec.expect("a spec");
+    let (model, diagnostics, sources) = compile("imported.kdl", &spec);
+    let model = model.unwrap_or_else(|| panic!("{}\n{spec}", render(&diagnostics, &sources)));
+    let artifacts = vigil::emit::prometheus::emit(&model);
+    write_artifacts(dir.path(), &artifacts);
+    let rules: Vec<String> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prometheus/rules/slo-"))
+        .map(|a| a.path.clone())
+        .collect();
+    std::fs::write(
+        dir.path().join("vigil-test.yaml"),
+        test_file(&rules, "severity"),
+    )
+    .expect("vigil's test");
+
+    let pyrra = first_firing(dir.path(), "pyrra-test.yaml", "severity");
+    let vigil = first_firing(dir.path(), "vigil-test.yaml", "severity");
+    let scenarios: Vec<&str> = scenarios().iter().map(|(name, _)| *name).collect();
+    let mut report = String::new();
+    for scenario in scenarios {
+        for severity in ["critical", "warning"] {
+            let key = (scenario.to_owned(), severity.to_owned());
+            let (p, v) = (pyrra.get(&key), vigil.get(&key));
+            assert_eq!(
+                p.is_some(),
+                v.is_some(),
+                "{scenario} {severity}: Pyrra fires from {p:?}, vigil from {v:?}"
+            );
+            if let (Some(p), Some(v)) = (p, v) {
+                let _ = writeln!(
+                    report,
+                    "{scenario} {severity}: Pyrra from {p}m, vigil from {v}m"
+                );
+            }
+        }
+    }
+    insta::assert_snapshot!(report);
+}
