@@ -99,7 +99,7 @@ impl Document<'_> {
                 .location()
                 .map_or_else(|| self.head(), |l| self.span(&l));
             let message = error.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").to_owned();
+            let first = plain(message.lines().next().unwrap_or("invalid YAML"));
             // Valid YAML of the wrong shape breaks the format's own schema.
             if serde_saphyr::from_str::<serde_json::Value>(self.text).is_ok() {
                 return Diagnostic::new(Code::ImportInvalid, span, first)
@@ -110,6 +110,17 @@ impl Document<'_> {
                 .label("cannot read this")
                 .help("fix the YAML syntax at the marked position")
         }
+    }
+}
+
+/// serde-saphyr's message without its `error: line L column C: ` prefix, which the
+/// diagnostic's span already says.
+fn plain(message: &str) -> String {
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let located = message.starts_with("line ") && message.contains(" column ");
+    match message.split_once(": ") {
+        Some((_, rest)) if located => rest.to_owned(),
+        _ => message.to_owned(),
     }
 }
 

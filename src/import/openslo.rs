@@ -56,7 +56,7 @@ pub(super) struct Spec {
     #[serde(default)]
     pub(super) objectives: Vec<Objective>,
     #[serde(default)]
-    pub(super) alert_policies: Vec<Item>,
+    pub(super) alert_policies: Vec<PolicyEntry>,
     // SLI
     pub(super) ratio_metric: Option<RatioMetric>,
     pub(super) threshold_metric: Option<MetricHolder>,
@@ -82,6 +82,54 @@ pub(super) struct Spec {
     pub(super) source_type: Option<String>,
     #[serde(default, rename = "connectionDetails")]
     pub(super) _connection_details: Unread,
+}
+
+/// An SLO's alert policy: inline or referenced (v1), or named (v1alpha's list of names).
+#[derive(Clone)]
+pub(super) enum PolicyEntry {
+    Name(String),
+    Item(Item),
+}
+
+/// Read by hand rather than `#[serde(untagged)]`, which buffers the value: an inline
+/// policy is read straight from the document, so its unknown keys are still found.
+impl<'de> Deserialize<'de> for PolicyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = PolicyEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an alert policy's name, or the policy")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<PolicyEntry, E> {
+                Ok(PolicyEntry::Name(name.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PolicyEntry, A::Error> {
+                Item::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PolicyEntry::Item)
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
+}
+
+impl PolicyEntry {
+    /// The entry as an item: a name is a reference.
+    pub(super) fn item(&self) -> Item {
+        match self {
+            PolicyEntry::Name(name) => Item {
+                alert_policy_ref: Some(name.clone()),
+                ..Item::default()
+            },
+            PolicyEntry::Item(item) => item.clone(),
+        }
+    }
 }
 
 /// An inline object or a reference (`alertPolicyRef`, `conditionRef`).
@@ -188,6 +236,7 @@ pub(super) struct MetricSource {
 /// A source's own fields: each kind of source has its own, so none is unknown.
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct SourceSpec {
+    #[serde(alias = "promql")]
     pub(super) query: Option<String>,
     #[serde(flatten)]
     #[allow(

@@ -15,8 +15,9 @@ pub(super) fn alerting(
     window: Window,
 ) -> Result<(Option<BurnDraft>, Option<BurnDraft>)> {
     let (mut page, mut ticket): (Option<BurnDraft>, Option<BurnDraft>) = (None, None);
-    for item in &spec.alert_policies {
-        let policy = resolve(pool, item, "AlertPolicy", item.alert_policy_ref.as_ref())?;
+    for entry in &spec.alert_policies {
+        let item = entry.item();
+        let policy = resolve(pool, &item, "AlertPolicy", item.alert_policy_ref.as_ref())?;
         let [condition] = policy.conditions.as_slice() else {
             return Err(problem(
                 Code::ImportUnsupported,

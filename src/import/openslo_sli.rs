@@ -262,7 +262,12 @@ fn reads_range(expr: &promql_parser::parser::Expr) -> bool {
     }
 }
 
-/// The Prometheus query of a metric source; other sources cannot be imported.
+/// Source types whose queries are PromQL run by a Prometheus-compatible server (Nobl9
+/// calls Amazon Managed Service for Prometheus `AmazonPrometheus`).
+const PROMQL_SOURCES: &[&str] = &["Prometheus", "AmazonPrometheus"];
+
+/// The Prometheus query of a metric source (`query`, or Nobl9's `promql`); other sources
+/// cannot be imported.
 fn query(pool: &Pool, metric: &MetricHolder) -> Result<String> {
     let (source_type, query) = match &metric.metric_source {
         Some(source) => {
@@ -277,7 +282,7 @@ fn query(pool: &Pool, metric: &MetricHolder) -> Result<String> {
         None => (metric.source.clone(), metric.query.clone()),
     };
     let kind = source_type.unwrap_or_default();
-    if !kind.eq_ignore_ascii_case("prometheus") {
+    if !PROMQL_SOURCES.iter().any(|s| kind.eq_ignore_ascii_case(s)) {
         return Err(problem(
             Code::ImportSource,
             format!("metric source `{kind}` is not Prometheus"),

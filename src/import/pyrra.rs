@@ -84,7 +84,7 @@ pub(super) struct Indicator {
 pub(super) struct Ratio {
     pub(super) errors: Query,
     pub(super) total: Query,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub(super) grouping: Vec<String>,
 }
 
@@ -92,7 +92,7 @@ pub(super) struct Ratio {
 pub(super) struct Latency {
     pub(super) success: Query,
     pub(super) total: Query,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub(super) grouping: Vec<String>,
 }
 
@@ -100,14 +100,14 @@ pub(super) struct Latency {
 pub(super) struct NativeLatency {
     pub(super) total: Query,
     pub(super) latency: Spanned<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub(super) grouping: Vec<String>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct BoolGauge {
     pub(super) metric: Spanned<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub(super) grouping: Vec<String>,
 }
 
@@ -139,7 +139,17 @@ pub(super) struct Severities {
     pub(super) long_term_burn: Option<String>,
 }
 
+/// `grouping: null`, as generated resources write it, is no grouping.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 const API_VERSION: &str = "pyrra.dev/v1alpha1";
+/// The version alone, as some generated files write it: Pyrra's filesystem mode reads them,
+/// since it checks neither the version nor the kind.
+const BARE_VERSION: &str = "v1alpha1";
 const KIND: &str = "ServiceLevelObjective";
 
 pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diagnostics) -> Draft {
@@ -198,7 +208,7 @@ pub(crate) fn import(sources: &Sources, files: &[FileId], diagnostics: &mut Diag
 /// Whether a document is a Pyrra SLO with a name and a spec; reports it when not.
 fn accept(resource: &Resource, doc: &Document<'_>, diagnostics: &mut Diagnostics) -> bool {
     let (api, kind) = (resource.api_version.as_deref(), resource.kind.as_deref());
-    if api != Some(API_VERSION) || kind != Some(KIND) {
+    if !matches!(api, Some(API_VERSION | BARE_VERSION)) || kind != Some(KIND) {
         diagnostics.push(
             Diagnostic::new(
                 Code::ImportUnsupported,

@@ -78,7 +78,18 @@ pub(crate) fn burn(s: &Subject<'_>, fast: bool) -> Option<TestGroup> {
             "slow burn: the ticket fires, the page stays quiet",
         )
     };
-    let at = s.check_time(alert.for_duration);
+    // Every burn-rate alert the ratio trips must be past its own `for`: at a full outage
+    // the ticket fires too, and its `for` may be the longer one.
+    let wait = if fast {
+        [&alerting.page, &alerting.ticket]
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.for_duration)
+            .max()
+    } else {
+        alert.for_duration
+    };
+    let at = s.check_time(wait);
     let mut group = s.group(name, &[(Traffic::steady(ratio), Subject::steps_until(at))])?;
     let names = &s.slo().alerting.names;
     group.alert_rule_test = [names.page.to_string(), names.ticket.to_string()]
