@@ -88,6 +88,9 @@ pub(super) fn alerting(slo: &SloDraft, tiers: &Tiers) -> Node {
             ));
         }
     }
+    if slo.absent {
+        return alerting;
+    }
     // The source has no absent alert: adding one would change what fires.
     alerting.child(Node::new("absent").prop("enabled", Value::Bool(false)))
 }

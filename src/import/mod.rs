@@ -130,6 +130,8 @@ pub(crate) struct SloDraft {
     pub(crate) alert_annotations: BTreeMap<String, String>,
     pub(crate) page: Option<BurnDraft>,
     pub(crate) ticket: Option<BurnDraft>,
+    /// The source alerts when the SLI's series vanish: vigil's absent alert stays on.
+    pub(crate) absent: bool,
     /// Comment lines: what the source said that the spec does not carry.
     pub(crate) notes: Vec<String>,
 }
@@ -139,6 +141,40 @@ pub(crate) struct SloDraft {
 pub(crate) struct SliDraft {
     pub(crate) errors: String,
     pub(crate) total: String,
+    /// `errors` and `total` are series selectors of counters (a vigil `ratio` SLI, which
+    /// vigil rates, watches for absence and writes unit tests for), not query templates.
+    pub(crate) selectors: bool,
+}
+
+impl SliDraft {
+    /// Query templates over `{{ window }}`.
+    pub(crate) fn query(errors: String, total: String) -> Self {
+        Self {
+            errors,
+            total,
+            selectors: false,
+        }
+    }
+
+    /// Selectors of the error and total counters.
+    pub(crate) fn ratio(errors: String, total: String) -> Self {
+        Self {
+            errors,
+            total,
+            selectors: true,
+        }
+    }
+
+    /// The templates the SLI reads, as PromQL over `{{ window }}`.
+    fn templates(&self) -> [String; 2] {
+        [&self.errors, &self.total].map(|sli| {
+            if self.selectors {
+                format!("rate({sli}[{{{{ window }}}}])")
+            } else {
+                sli.clone()
+            }
+        })
+    }
 }
 
 /// A burn-rate alert: `None` windows keep vigil's defaults (which equal Sloth's for 30d).
@@ -181,8 +217,8 @@ impl Draft {
     fn metrics(&self) -> Vec<Node> {
         let mut read: BTreeMap<String, Read> = BTreeMap::new();
         for slo in &self.slos {
-            for template in [&slo.sli.errors, &slo.sli.total] {
-                let text = crate::model::substitute_window(template, "5m");
+            for template in slo.sli.templates() {
+                let text = crate::model::substitute_window(&template, "5m");
                 let Ok(expr) = promql_parser::parser::parse(&text) else {
                     continue;
                 };
@@ -280,7 +316,8 @@ impl SloDraft {
                     .arg(Value::text(value.clone())),
             );
         }
-        let query = Node::new("query")
+        let kind = if self.sli.selectors { "ratio" } else { "query" };
+        let query = Node::new(kind)
             .prop("errors", Value::text(self.sli.errors.clone()))
             .prop("total", Value::text(self.sli.total.clone()));
         node = node.child(Node::new("sli").child(query));

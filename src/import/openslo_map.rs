@@ -165,6 +165,7 @@ fn convert(
             alert_annotations: BTreeMap::new(),
             page: page.clone(),
             ticket: ticket.clone(),
+            absent: false,
             notes: slo_notes,
         });
     }

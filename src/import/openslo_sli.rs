@@ -111,10 +111,10 @@ fn threshold_sli(
         )
     })?;
     let value = crate::model::format_decimal(value);
-    Ok(SliDraft {
-        errors: format!("sum_over_time((({query}) {bad} bool {value})[{{{{ window }}}}:])"),
-        total: format!("count_over_time(({query})[{{{{ window }}}}:])"),
-    })
+    Ok(SliDraft::query(
+        format!("sum_over_time((({query}) {bad} bool {value})[{{{{ window }}}}:])"),
+        format!("count_over_time(({query})[{{{{ window }}}}:])"),
+    ))
 }
 
 fn ratio_sli(pool: &Pool, ratio: &RatioMetric, reading: &mut Reading) -> Result<SliDraft> {
@@ -131,10 +131,10 @@ fn ratio_sli(pool: &Pool, ratio: &RatioMetric, reading: &mut Reading) -> Result<
                 ));
             }
         };
-        return Ok(SliDraft {
-            total: format!("(({errors}) >= 0) * 0 + 1"),
-            errors: format!("({errors}) >= 0"),
-        });
+        return Ok(SliDraft::query(
+            format!("({errors}) >= 0"),
+            format!("(({errors}) >= 0) * 0 + 1"),
+        ));
     }
     let total = ratio.total.as_ref().ok_or_else(|| {
         problem(
@@ -158,7 +158,7 @@ fn ratio_sli(pool: &Pool, ratio: &RatioMetric, reading: &mut Reading) -> Result<
             ));
         }
     };
-    Ok(SliDraft { errors, total })
+    Ok(SliDraft::query(errors, total))
 }
 
 /// An imported query, by what it computes.

@@ -95,7 +95,10 @@ pub(super) fn convert(
                 return None;
             }
         };
-    if spec.alerting.disabled != Some(true) && spec.alerting.absent != Some(false) {
+    let absent = spec.alerting.disabled != Some(true) && spec.alerting.absent != Some(false);
+    // vigil's absent alert watches the total series of a ratio SLI, as Pyrra's does.
+    let absent_kept = absent && sli.selectors;
+    if absent && !absent_kept {
         notes.push(String::from(
             "Pyrra's absent alert: vigil has none for a query SLI",
         ));
@@ -123,6 +126,7 @@ pub(super) fn convert(
         alert_annotations: BTreeMap::new(),
         page,
         ticket,
+        absent: absent_kept,
         notes,
     })
 }
@@ -161,20 +165,20 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
         }
     };
     let window = "[{{ window }}]";
-    let (errors, total, grouping) = match (
+    let (sli, grouping) = match (
         &indicator.ratio,
         &indicator.latency,
         &indicator.latency_native,
         &indicator.bool_gauge,
     ) {
-        (Some(ratio), None, None, None) => {
-            let sum = by(&ratio.grouping);
-            (
-                format!("{sum}(rate({}{window}))", selector(&ratio.errors.metric)?),
-                format!("{sum}(rate({}{window}))", selector(&ratio.total.metric)?),
-                &ratio.grouping,
-            )
-        }
+        // Two counters: vigil's own ratio SLI, which rates and groups them as Pyrra does.
+        (Some(ratio), None, None, None) => (
+            SliDraft::ratio(
+                selector(&ratio.errors.metric)?,
+                selector(&ratio.total.metric)?,
+            ),
+            &ratio.grouping,
+        ),
         (None, Some(latency), None, None) => {
             let sum = by(&latency.grouping);
             let total = format!("{sum}(rate({}{window}))", selector(&latency.total.metric)?);
@@ -182,7 +186,10 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
                 "{sum}(rate({}{window}))",
                 selector(&latency.success.metric)?
             );
-            (format!("{total} - {success}"), total, &latency.grouping)
+            (
+                SliDraft::query(format!("{total} - {success}"), total),
+                &latency.grouping,
+            )
         }
         (None, None, Some(native), None) => {
             let sum = by(&native.grouping);
@@ -202,8 +209,12 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
             );
             let rate = format!("{sum}(rate({}{window}))", selector(&native.total.metric)?);
             (
-                format!("histogram_count({rate}) * (1 - histogram_fraction(0, {seconds}, {rate}))"),
-                format!("histogram_count({rate})"),
+                SliDraft::query(
+                    format!(
+                        "histogram_count({rate}) * (1 - histogram_fraction(0, {seconds}, {rate}))"
+                    ),
+                    format!("histogram_count({rate})"),
+                ),
                 &native.grouping,
             )
         }
@@ -212,8 +223,10 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
             let metric = selector(&gauge.metric)?;
             let count = format!("{sum}(count_over_time({metric}{window}))");
             (
-                format!("{count} - {sum}(sum_over_time({metric}{window}))"),
-                count,
+                SliDraft::query(
+                    format!("{count} - {sum}(sum_over_time({metric}{window}))"),
+                    count,
+                ),
                 &gauge.grouping,
             )
         }
@@ -250,7 +263,7 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
     let mut group_by = grouping.clone();
     group_by.sort();
     group_by.dedup();
-    Ok((SliDraft { errors, total }, group_by))
+    Ok((sli, group_by))
 }
 
 /// Resource labels under `pyrra.dev/` become the SLO's labels, as Pyrra copies them onto

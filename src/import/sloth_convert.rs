@@ -48,10 +48,10 @@ pub(super) fn convert(
             ));
             return None;
         }
-        (Some(events), None, None) => SliDraft {
-            errors: promql_template(&events.error_query.value),
-            total: promql_template(&events.total_query.value),
-        },
+        (Some(events), None, None) => SliDraft::query(
+            promql_template(&events.error_query.value),
+            promql_template(&events.total_query.value),
+        ),
         (None, Some(raw), None) => raw_sli(&raw.error_ratio_query.value),
         _ => {
             diagnostics.push(
@@ -106,6 +106,7 @@ pub(super) fn convert(
         alert_annotations: alerts.annotations,
         page: alerts.page,
         ticket: alerts.ticket,
+        absent: false,
         notes,
     })
 }
@@ -115,10 +116,10 @@ pub(super) fn convert(
 /// (no traffic) is dropped instead of poisoning every window that contains it.
 fn raw_sli(query: &str) -> SliDraft {
     let ratio = promql_template(query);
-    SliDraft {
-        errors: format!("({ratio}) >= 0"),
-        total: format!("(({ratio}) >= 0) * 0 + 1"),
-    }
+    SliDraft::query(
+        format!("({ratio}) >= 0"),
+        format!("(({ratio}) >= 0) * 0 + 1"),
+    )
 }
 
 /// The SLI's queries by their Sloth keys.
