@@ -76,7 +76,14 @@ pub(crate) fn kdl(header: &[String], nodes: &[Node]) -> String {
         out.push('\n');
         kdl_node(&mut out, node, 0);
     }
-    crate::format::format_kdl(&out).unwrap_or(out)
+    // The layout is `vigil fmt`'s already. Debug builds hold it to the formatter, whose
+    // kdl-rs parse took half of a 10,000-SLO import.
+    debug_assert_eq!(
+        crate::format::format_kdl(&out).as_deref(),
+        Some(out.as_str()),
+        "an imported spec is not in `vigil fmt` layout"
+    );
+    out
 }
 
 /// Comment lines at an indentation (`//` and four spaces for KDL, `#` and two for YAML).
