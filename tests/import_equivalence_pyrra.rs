@@ -44,10 +44,16 @@ fn counter(phases: &[(u32, f64)], share: impl Fn(f64) -> f64) -> String {
 
 /// A test file per rule set: the series, and at every step a query of what fires by
 /// `by`, expected empty so that promtool prints what it got.
-fn test_file(rules: &[String], by: &str) -> String {
+fn test_file(rules: &[String], groups: &[String], by: &str) -> String {
     let mut out = String::from("evaluation_interval: 1m\nrule_files:\n");
     for rule in rules {
         let _ = writeln!(out, "  - {rule}");
+    }
+    // Groups in their files' order: promtool's own order varies between runs, and a
+    // recording read one step late moves a start by a step.
+    out.push_str("group_eval_order:\n");
+    for group in groups {
+        let _ = writeln!(out, "  - {group}");
     }
     out.push_str("tests:\n");
     for (name, phases) in scenarios() {
@@ -115,6 +121,17 @@ fn first_firing(dir: &Path, file: &str, by: &str) -> BTreeMap<(String, String), 
     first
 }
 
+/// The names of a rule file's groups, in order.
+fn group_names(text: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_saphyr::from_str(text).expect("a rule file");
+    value["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from("tests/fixtures/import/pyrra").join(name)
 }
@@ -128,9 +145,14 @@ fn pyrras_expected_rules_and_vigils_fire_in_the_same_scenarios() {
         dir.path().join("pyrra.yaml"),
     )
     .expect("copy Pyrra's rules");
+    let pyrra_rules = std::fs::read_to_string(dir.path().join("pyrra.yaml")).expect("rules");
     std::fs::write(
         dir.path().join("pyrra-test.yaml"),
-        test_file(&["pyrra.yaml".into()], "severity"),
+        test_file(
+            &["pyrra.yaml".into()],
+            &group_names(&pyrra_rules),
+            "severity",
+        ),
     )
     .expect("Pyrra's test");
 
@@ -145,14 +167,18 @@ fn pyrras_expected_rules_and_vigils_fire_in_the_same_scenarios() {
     let model = model.unwrap_or_else(|| panic!("{}\n{spec}", render(&diagnostics, &sources)));
     let artifacts = vigil::emit::prometheus::emit(&model);
     write_artifacts(dir.path(), &artifacts);
-    let rules: Vec<String> = artifacts
+    let slo_rules: Vec<_> = artifacts
         .iter()
         .filter(|a| a.path.starts_with("prometheus/rules/slo-"))
-        .map(|a| a.path.clone())
+        .collect();
+    let rules: Vec<String> = slo_rules.iter().map(|a| a.path.clone()).collect();
+    let groups: Vec<String> = slo_rules
+        .iter()
+        .flat_map(|a| group_names(&a.contents))
         .collect();
     std::fs::write(
         dir.path().join("vigil-test.yaml"),
-        test_file(&rules, "severity"),
+        test_file(&rules, &groups, "severity"),
     )
     .expect("vigil's test");
 
