@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use import_support::{Kind, compile, corpus, import, render};
+use import_support::{Kind, compile, corpus, got_samples, import, render, sample_label};
 use vigil::import::Format;
 
 struct Case {
@@ -238,32 +238,13 @@ fn run(dir: &Path, file: &str, keys: [&str; 3]) -> Firing {
         + &String::from_utf8_lossy(&output.stderr);
     assert!(!text.contains("error") || text.contains("FAILED"), "{text}");
     let mut firing = Firing::new();
-    let mut minute = 0;
-    for line in text.lines().map(str::trim) {
-        if let Some(time) = line
-            .strip_prefix("expr: ")
-            .and_then(|l| l.rsplit("time: ").next())
-        {
-            let time = time.trim_end_matches(',');
-            minute = vigil::model::Duration::parse(time).map_or(0, |d| d.as_secs() / 60);
-        } else if let Some(got) = line.strip_prefix("got: ") {
-            for sample in got.split("} ").filter(|s| s.contains('=')) {
-                let label = |name: &str| {
-                    let start = sample.find(&format!("{name}=\""))? + name.len() + 2;
-                    let end = sample[start..].find('"')? + start;
-                    Some(sample[start..end].to_owned())
-                };
-                let key = (
-                    label(keys[0]).unwrap_or_default(),
-                    label(keys[1]).unwrap_or_default(),
-                    label(keys[2]).unwrap_or_default(),
-                );
-                firing
-                    .entry((label("scenario").unwrap_or_default(), minute))
-                    .or_default()
-                    .insert(key);
-            }
-        }
+    for (minute, sample) in got_samples(&text) {
+        let label = |name: &str| sample_label(&sample, name).unwrap_or_default();
+        let key = (label(keys[0]), label(keys[1]), label(keys[2]));
+        firing
+            .entry((label("scenario"), minute))
+            .or_default()
+            .insert(key);
     }
     firing
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use import_support::{Kind, compile, import, render};
+use import_support::{Kind, compile, got_samples, import, render, sample_label};
 use prometheus_support::{promtool, write_artifacts};
 use vigil::import::Format;
 
@@ -92,30 +92,11 @@ fn first_firing(dir: &Path, file: &str, by: &str) -> BTreeMap<(String, String), 
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
     let mut first = BTreeMap::new();
-    let mut minute = 0;
-    for line in text.lines().map(str::trim) {
-        if let Some(time) = line
-            .strip_prefix("expr: ")
-            .and_then(|l| l.rsplit("time: ").next())
-        {
-            let time = time.trim_end_matches(',');
-            minute = vigil::model::Duration::parse(time).map_or(0, |d| d.as_secs() / 60);
-        } else if let Some(got) = line.strip_prefix("got: ") {
-            for sample in got.split("} ").filter(|s| s.contains('=')) {
-                let label = |name: &str| {
-                    let start = sample.find(&format!("{name}=\""))? + name.len() + 2;
-                    let end = sample[start..].find('"')? + start;
-                    Some(sample[start..end].to_owned())
-                };
-                let key = (
-                    label("scenario").unwrap_or_default(),
-                    label(by).unwrap_or_default(),
-                );
-                first
-                    .entry(key)
-                    .or_insert(u32::try_from(minute).unwrap_or(u32::MAX));
-            }
-        }
+    for (minute, sample) in got_samples(&text) {
+        let label = |name: &str| sample_label(&sample, name).unwrap_or_default();
+        first
+            .entry((label("scenario"), label(by)))
+            .or_insert(u32::try_from(minute).unwrap_or(u32::MAX));
     }
     assert!(!text.contains("error") || text.contains("FAILED"), "{text}");
     first

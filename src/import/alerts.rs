@@ -67,6 +67,25 @@ impl Tiers {
     }
 }
 
+/// The names of a source's page and ticket alerts when the source names both alike (Sloth's
+/// `alerting.name`, Pyrra's): the page alert keeps the name, the ticket alert adds `Ticket`
+/// when there is a page alert, since vigil's alert names are unique.
+pub(super) fn source_names(name: &str, has_page: bool) -> (String, String) {
+    let ticket = if has_page {
+        format!("{name}Ticket")
+    } else {
+        name.to_owned()
+    };
+    (name.to_owned(), ticket)
+}
+
+/// Whether a source's `severity` can be a tier's (critical, warning, info, none).
+pub(super) fn tier_severity(severity: &str) -> bool {
+    crate::model::TierSeverity::ALL
+        .iter()
+        .any(|(name, _)| *name == severity)
+}
+
 /// The severity of an alert of kind `index`: the source's, else vigil's for the kind.
 fn severity(index: usize, given: Option<&String>) -> &str {
     given.map_or(KINDS[index].1, String::as_str)

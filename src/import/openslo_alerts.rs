@@ -142,7 +142,7 @@ fn burn(condition: &Spec, window: Window) -> Result<(bool, BurnWindow, Option<Du
         ));
     }
     // vigil's windows sum 5-minute rates: a shorter window would read the same 5 minutes.
-    let base = Duration::from_secs(300);
+    let base = crate::model::BASE_WINDOW;
     if long <= base {
         return Err(problem(
             Code::ImportUnsupported,

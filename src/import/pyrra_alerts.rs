@@ -33,7 +33,7 @@ pub(super) fn burn_alerts(
     if alerting.disabled == Some(true) || alerting.burnrates == Some(false) {
         return Ok((None, None));
     }
-    let base = Duration::from_secs(300);
+    let base = crate::model::BASE_WINDOW;
     let windows = pyrra_windows(window);
     if windows[0].0 <= base {
         return Err(format!(
@@ -69,7 +69,7 @@ pub(super) fn burn_alerts(
             })
             .collect();
         let severity = severity.filter(|s| {
-            let known = crate::model::TierSeverity::ALL.iter().any(|(name, _)| name == s);
+            let known = super::alerts::tier_severity(s);
             if !known {
                 notes.push(format!("{kind} severity {s:?} dropped: a tier's severity is critical, warning, info or none"));
             }
@@ -100,11 +100,12 @@ pub(super) fn burn_alerts(
     );
     match alerting.name.as_deref() {
         Some(name) if crate::check::valid_alert_name(name) => {
+            let (page_name, ticket_name) = super::alerts::source_names(name, page.is_some());
             if let Some(page) = &mut page {
-                page.name = Some(name.to_owned());
+                page.name = Some(page_name);
             }
             if let Some(ticket) = &mut ticket {
-                ticket.name = Some(if page.is_some() { format!("{name}Ticket") } else { name.to_owned() });
+                ticket.name = Some(ticket_name);
             }
         }
         Some(name) => notes.push(format!("alert name {name:?} dropped: vigil's alert names are CamelCase")),

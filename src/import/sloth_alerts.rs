@@ -12,7 +12,10 @@ use crate::model::BurnWindow;
 use crate::source::Span;
 
 /// Labels vigil sets on burn-rate alerts besides `RESERVED_LABELS`.
-const WINDOW_LABELS: &[&str] = &["long", "short"];
+const WINDOW_LABELS: &[&str] = &[
+    crate::conventions::LABEL_LONG,
+    crate::conventions::LABEL_SHORT,
+];
 
 /// The label Sloth puts on its page and ticket alerts, kept for routes that match it.
 const SLOTH_SEVERITY: &str = "sloth_severity";
@@ -79,16 +82,10 @@ pub(super) fn alerting(
             ),
         })
     };
-    // Sloth names both alerts alike and tells them apart by `sloth_severity`; vigil's
-    // names are unique, so the page alert keeps the name and the ticket alert adds `Ticket`.
-    let page_name = name.clone();
-    let ticket_name = name.map(|name| {
-        if a.page_alert.disable {
-            name
-        } else {
-            format!("{name}Ticket")
-        }
-    });
+    // Sloth names both alerts alike and tells them apart by `sloth_severity`.
+    let (page_name, ticket_name) = name
+        .map(|name| super::alerts::source_names(&name, !a.page_alert.disable))
+        .unzip();
     let page = burn(
         &a.page_alert,
         "page",
@@ -138,9 +135,7 @@ fn vigil_severity(
     notes: &mut Vec<String>,
     dropped: &mut Vec<String>,
 ) -> Option<String> {
-    let known = crate::model::TierSeverity::ALL
-        .iter()
-        .any(|(name, _)| *name == severity);
+    let known = super::alerts::tier_severity(&severity);
     if !known {
         notes.push(format!("{kind} alert label severity={severity:?} dropped: a tier's severity is critical, warning, info or none; routes on it can match `tier=\"{kind}\"`"));
         dropped.push(format!("{kind} alert severity `{severity}`"));

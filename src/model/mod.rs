@@ -20,8 +20,8 @@ pub use notify::{
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,
 };
 pub use slo::{
-    AbsentAlert, AlertExtras, AlertNames, Alerting, BudgetAlert, BurnAlert, BurnWindow,
-    CalendarPeriod, Events, HistogramMode, Sli, Slo, Window,
+    AbsentAlert, AlertExtras, AlertNames, Alerting, BASE_WINDOW, BudgetAlert, BurnAlert,
+    BurnWindow, CalendarPeriod, Events, HistogramMode, Sli, Slo, Window,
 };
 pub use values::{
     AlertName, Decimal, Duration, IntervalName, LabelName, MetricName, Objective, PromQl,

@@ -55,6 +55,10 @@ impl Slo {
     }
 }
 
+/// The window of the base rates every SLO records: its longer windows sum these, so no
+/// burn window is finer than it.
+pub const BASE_WINDOW: Duration = Duration::from_secs(300);
+
 /// The compliance period of an SLO.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Window {

@@ -69,3 +69,33 @@ pub fn render(diagnostics: &Diagnostics, sources: &Sources) -> String {
         },
     )
 }
+
+/// Every sample promtool printed as `got` for a failed `promql_expr_test`, with the minute
+/// of its evaluation: tests that expect nothing read what fires this way.
+pub fn got_samples(text: &str) -> Vec<(u64, String)> {
+    let mut samples = Vec::new();
+    let mut minute = 0;
+    for line in text.lines().map(str::trim) {
+        if let Some(time) = line
+            .strip_prefix("expr: ")
+            .and_then(|l| l.rsplit("time: ").next())
+        {
+            let time = time.trim_end_matches(',');
+            minute = Duration::parse(time).map_or(0, |d| d.as_secs() / 60);
+        } else if let Some(got) = line.strip_prefix("got: ") {
+            samples.extend(
+                got.split("} ")
+                    .filter(|s| s.contains('='))
+                    .map(|s| (minute, s.to_owned())),
+            );
+        }
+    }
+    samples
+}
+
+/// A label's value in a sample as promtool prints it (`{a="b", c="d"}`).
+pub fn sample_label(sample: &str, name: &str) -> Option<String> {
+    let start = sample.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = sample[start..].find('"')? + start;
+    Some(sample[start..end].to_owned())
+}

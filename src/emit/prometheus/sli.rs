@@ -14,8 +14,7 @@ use crate::model::{
     format_decimal,
 };
 
-/// The window of the base rates.
-pub(crate) const BASE_WINDOW: Duration = Duration::from_secs(300);
+pub(crate) use crate::model::BASE_WINDOW;
 
 /// `PromQL` for one SLO's base rates, grouped by the SLO's `group_by` labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
