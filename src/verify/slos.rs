@@ -4,7 +4,7 @@
 use super::{Run, Unreachable, finding};
 use crate::codes::Code;
 use crate::conventions::{LABEL_SERVICE, LABEL_SLO, slo_rules};
-use crate::emit::prometheus::sli::{BASE_WINDOW, latency_labels, scoped, selector};
+use crate::emit::prometheus::slo::sli::{BASE_WINDOW, latency_labels, scoped, selector};
 use crate::model::{Events, HistogramMode, Model, Sli, Slo};
 
 /// An SLI selector as the generated rules read it (scoped to the service).

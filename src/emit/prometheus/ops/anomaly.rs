@@ -20,9 +20,9 @@
 //! The alert fires when the level stays outside the band for `for`. Measured on
 //! synthetic data in `tests/anomaly_detection.rs` (figures in `docs/anomaly.md`).
 
-use super::ops::{self, AlertSpec, item_labels, item_selector, record};
-use super::{Rule, RuleGroup};
+use super::item::{self, AlertSpec, item_labels, item_selector, record};
 use crate::conventions::{LABEL_ANOMALY, ops_alerts, ops_rules, rule_groups};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Anomaly, Duration, Model, ServiceName, format_decimal};
 
 /// Interquartile range of the standard normal distribution.
@@ -141,7 +141,7 @@ fn alert(model: &Model, anomaly: &Anomaly, level: &str, sel: &str) -> Rule {
     let upper = format!("{}{sel}", ops_rules::ANOMALY_UPPER);
     let lower = format!("{}{sel}", ops_rules::ANOMALY_LOWER);
     let subject = anomaly.subject();
-    ops::alert_rule(
+    item::alert_rule(
         model,
         AlertSpec {
             name: ops_alerts::anomaly(service.map(ServiceName::as_str), anomaly.name.as_str()),

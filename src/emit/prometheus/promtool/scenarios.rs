@@ -1,10 +1,11 @@
 //! The scenarios of generated promtool tests, one function each: which input, which
 //! check times, which alerts are expected.
 
-use super::alerts;
+use super::file::{AlertTest, ExpectedAlert, STEP, TestGroup};
 use super::inputs::{InputSeries, Traffic};
-use super::unit_tests::{AlertTest, ExpectedAlert, STEP, Subject, TestGroup};
+use super::subject::Subject;
 use crate::conventions::slo_rules;
+use crate::emit::prometheus::slo::{alerts, sli};
 use crate::model::{CalendarPeriod, Decimal, Duration, Window};
 
 pub(crate) fn healthy(s: &Subject<'_>) -> Option<TestGroup> {
@@ -35,7 +36,7 @@ pub(crate) fn no_traffic(s: &Subject<'_>) -> Option<TestGroup> {
     )?;
     group.alert_rule_test = s.alert_tests(at, Decimal::ZERO);
     let sel = s.cx.selector();
-    let ratio = slo_rules::error_ratio(super::sli::BASE_WINDOW);
+    let ratio = slo_rules::error_ratio(sli::BASE_WINDOW);
     group.promql_expr_test = vec![
         s.sample(format!("{ratio}{sel}"), at, &ratio, 0.0),
         s.sample(
@@ -160,7 +161,7 @@ pub(crate) fn absent(s: &Subject<'_>) -> Option<TestGroup> {
     let alert = s.slo().alerting.absent.as_ref()?;
     let name = s.slo().alerting.names.absent.to_string();
     let rule = s.named(&name).next()?;
-    let labels = super::sli::absent_labels(s.cx.model, s.slo());
+    let labels = sli::absent_labels(s.cx.model, s.slo());
     let at = s.check_time(Some(alert.for_duration));
     Some(TestGroup {
         name: String::from("absent: the SLI's series are missing"),

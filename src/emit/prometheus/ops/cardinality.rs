@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use super::RuleGroup;
-use super::ops::{self, AlertSpec};
+use super::item::{self, AlertSpec};
 use crate::conventions::{LABEL_METRIC, matcher_equal, ops_alerts, rule_groups};
+use crate::emit::prometheus::rule::RuleGroup;
 use crate::model::{
     Metric, MetricKind, Model, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary,
 };
@@ -46,7 +46,7 @@ pub(crate) fn series_budget_group(model: &Model) -> Option<RuleGroup> {
     if names.is_empty() {
         return None;
     }
-    let rule = ops::alert_rule(
+    let rule = item::alert_rule(
         model,
         AlertSpec {
             name: ops_alerts::SERIES_BUDGET.to_owned(),
@@ -105,7 +105,7 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
         return Vec::new();
     }
     let owner = service.map(ServiceName::as_str);
-    let rule = ops::alert_rule(
+    let rule = item::alert_rule(
         model,
         AlertSpec {
             name: ops_alerts::cardinality(owner),

@@ -5,9 +5,9 @@
 //! compared is recorded first, in the same group, so the alerts read this evaluation's value.
 
 use super::comparison;
-use super::ops::{self, AlertSpec};
-use super::{Rule, RuleGroup};
+use super::item::{self, AlertSpec};
 use crate::conventions::{alert_value_rule, rule_groups};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Alert, Condition, Model, ServiceName, TierName, format_decimal};
 
 /// The groups holding the alerts of one service (`None`: alerts that name no service).
@@ -69,7 +69,7 @@ pub(crate) fn rules(model: &Model, alert: &Alert) -> Vec<Rule> {
 }
 
 fn rule(model: &Model, alert: &Alert, expr: String, tier: &TierName) -> Rule {
-    ops::alert_rule(
+    item::alert_rule(
         model,
         AlertSpec {
             name: alert.name.to_string(),

@@ -7,16 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use super::SloContext;
 use super::rules::{rate_series, windows};
 use super::sli::{watched_event_series, watched_series};
-use super::{Rule, RuleGroup, SloContext};
-use crate::conventions::{
-    LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_TEAM, LABEL_TIER, rule_groups, runbook_url,
-    slo_rules,
-};
-use crate::model::{
-    AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, TierName, format_decimal,
-};
+use crate::conventions::{LABEL_LONG, LABEL_SHORT, rule_groups, runbook_url, slo_rules};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
+use crate::model::{AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, format_decimal};
 
 /// Significant digits of printed thresholds: `0.000933333333333` for 28 days, not 28 digits.
 const SIGNIFICANT_DIGITS: u32 = 12;
@@ -184,21 +180,4 @@ fn annotations(
             runbook_url(cx.model.settings.runbook_base_url.as_deref(), alert),
         ),
     ])
-}
-
-/// Labels of an alert at `tier`: severity, tier, and the team owning the service.
-pub(crate) fn tier_labels(cx: &SloContext<'_>, tier: &TierName) -> BTreeMap<String, String> {
-    let mut labels = BTreeMap::new();
-    if let Some(tier) = cx.model.tier(tier) {
-        labels.insert(LABEL_SEVERITY.to_owned(), tier.severity.as_str().to_owned());
-    }
-    labels.insert(LABEL_TIER.to_owned(), tier.to_string());
-    if let Some(team) = cx
-        .model
-        .service(&cx.slo.service)
-        .and_then(|s| s.team.as_ref())
-    {
-        labels.insert(LABEL_TEAM.to_owned(), team.to_string());
-    }
-    labels
 }

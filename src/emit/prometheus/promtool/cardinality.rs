@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use super::cardinality::{self, series_names};
+use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
-use super::ops_tests::expected;
-use super::unit_tests::{AlertTest, TestGroup};
-use super::{Rule, RuleGroup};
 use crate::conventions::LABEL_METRIC;
+use crate::emit::prometheus::ops::cardinality::{self, series_names};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Duration, Model, Service, ServiceName};
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -123,7 +122,7 @@ fn over_budget(
         }
         let count = format!("{}", budget + 1).parse().unwrap_or(0.0);
         firing.push(
-            expected(rule, &sample, count)
+            ExpectedAlert::of(rule, &sample, count)
                 .map_err(|u| format!("no test for {name}: a template uses {}.", u.0))?,
         );
     }

@@ -11,7 +11,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::go_format as go;
+mod format;
+
+use format as go;
 
 /// A template parsed into text and actions.
 #[derive(Debug, Clone, PartialEq)]

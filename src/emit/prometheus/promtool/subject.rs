@@ -1,81 +1,16 @@
-//! Generated `promtool test rules` files: per SLO, scenarios that prove each alert fires
-//! when it should and stays quiet otherwise, and that quiet periods never produce NaN.
-//!
-//! Expected alerts are derived from the same rules the file tests (labels, annotations
-//! with `$labels` expanded), and which window pairs fire from the exact thresholds.
+//! The SLO under test: what a scenario asks of it (its thresholds, the alerts a constant
+//! error ratio raises, check times), derived from the rules its file holds.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use super::file::{AlertTest, ExpectedAlert, ExpectedSample, ExprTest, STEP, TestGroup};
+use super::inputs::{Shape, Traffic, render};
+use crate::emit::prometheus::Rule;
+use crate::emit::prometheus::slo::{SloContext, alerts};
+use crate::model::{Decimal, Duration, Slo};
 
-use super::inputs::{InputSeries, Shape, Traffic, render};
-use super::scenarios;
-use super::{Rule, RuleGroup, SloContext, alerts, rules};
-use crate::conventions::prometheus_paths;
-use crate::emit::Artifact;
-use crate::emit::yaml::to_yaml;
-use crate::model::{Decimal, Duration, Model, Slo, Window};
-
-#[derive(Serialize)]
-struct TestFile {
-    rule_files: Vec<String>,
-    evaluation_interval: Duration,
-    /// Base rates, then what derives from them, then alerts: each reads this step's data.
-    group_eval_order: Vec<String>,
-    tests: Vec<TestGroup>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct TestGroup {
-    pub(crate) name: String,
-    pub(crate) interval: Duration,
-    pub(crate) input_series: Vec<InputSeries>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) alert_rule_test: Vec<AlertTest>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) promql_expr_test: Vec<ExprTest>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct AlertTest {
-    pub(crate) eval_time: Duration,
-    pub(crate) alertname: String,
-    pub(crate) exp_alerts: Vec<ExpectedAlert>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct ExpectedAlert {
-    pub(crate) exp_labels: BTreeMap<String, String>,
-    pub(crate) exp_annotations: BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct ExprTest {
-    pub(crate) expr: String,
-    pub(crate) eval_time: Duration,
-    pub(crate) exp_samples: Vec<ExpectedSample>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct ExpectedSample {
-    pub(crate) labels: String,
-    pub(crate) value: f64,
-}
-
-/// Input resolution of every scenario.
-pub(crate) const STEP: Duration = Duration::from_secs(60);
 /// Time after which every recording (including the 5-minute period group) has settled.
 const SETTLE: Duration = Duration::from_secs(30 * 60);
-
-/// The test file of `slo`, given the rule groups its rule file holds (none when no
-/// scenario applies).
-pub(crate) fn artifact(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<Artifact> {
-    let file = test_file(model, slo, groups)?;
-    Some(Artifact::new(
-        prometheus_paths::test(&slo.id()),
-        to_yaml(&file),
-    ))
-}
 
 /// Everything a scenario needs to know about the SLO under test.
 pub(crate) struct Subject<'a> {
@@ -83,51 +18,6 @@ pub(crate) struct Subject<'a> {
     pub(crate) shape: Shape,
     pub(crate) rules: Vec<Rule>,
     pub(crate) evaluation_interval: Duration,
-}
-
-fn test_file(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<TestFile> {
-    let shape = Shape::of(model, slo)?;
-    // promtool evaluates every group at every step from the epoch to the last check: a
-    // calendar scenario spans days (44,640 one-minute steps to the first month boundary),
-    // so it steps hourly. Scenarios hold their error ratio constant, so coarse steps see
-    // the same ratios.
-    let evaluation_interval = match slo.window {
-        Window::Calendar(_) => Duration::from_secs(3600),
-        Window::Rolling(_) => STEP,
-    };
-    let group_eval_order = groups.iter().map(|g| g.name.clone()).collect();
-    let rules = groups
-        .iter()
-        .flat_map(|g| &g.rules)
-        .filter(|r| r.alert.is_some())
-        .cloned()
-        .collect();
-    let subject = Subject {
-        cx: SloContext { model, slo },
-        shape,
-        rules,
-        evaluation_interval,
-    };
-    let tests: Vec<TestGroup> = [
-        scenarios::healthy(&subject),
-        scenarios::no_traffic(&subject),
-        scenarios::burn(&subject, true),
-        scenarios::outage(&subject),
-        scenarios::burn(&subject, false),
-        scenarios::budget(&subject),
-        scenarios::low_traffic(&subject),
-        scenarios::absent(&subject),
-        scenarios::calendar_reset(&subject),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    (!tests.is_empty()).then(|| TestFile {
-        rule_files: vec![prometheus_paths::rules_from_test(&slo.id())],
-        evaluation_interval,
-        group_eval_order,
-        tests,
-    })
 }
 
 impl Subject<'_> {
@@ -219,7 +109,7 @@ impl Subject<'_> {
         series_labels: Option<BTreeMap<String, String>>,
     ) -> ExpectedAlert {
         let series = series_labels.unwrap_or_else(|| {
-            let mut labels = rules::identity(&self.cx);
+            let mut labels = self.cx.identity();
             labels.extend(self.shape.group_labels.clone());
             labels
         });
@@ -258,7 +148,7 @@ impl Subject<'_> {
 
     /// Labels of a recorded series of this SLO.
     pub(crate) fn recorded(&self, name: &str) -> String {
-        let mut labels = rules::identity(&self.cx);
+        let mut labels = self.cx.identity();
         labels.extend(self.shape.group_labels.clone());
         render(name, &labels)
     }

@@ -1,31 +1,13 @@
-//! Operational rules beyond SLOs, per service: threshold alerts, anomaly bands,
-//! regressions against a baseline, capacity headroom and forecasts, and the runtime
-//! cardinality alert. Every alert is built by [`alert_rule`], so all of them carry the
-//! same labels (`severity`, `tier`, `service`, `team`, the spec's extra labels) and
-//! annotations (`summary`, `description`, `runbook_url`).
+//! What every operational item's rules are made of: one way to build an alert, its
+//! labels and the selector of its recorded series.
 
 use std::collections::BTreeMap;
 
-use super::{Rule, RuleGroup, anomaly, cardinality, thresholds, trends};
 use crate::conventions::{
     LABEL_SERVICE, LABEL_SEVERITY, LABEL_TEAM, LABEL_TIER, matcher_equal, runbook_url,
 };
+use crate::emit::prometheus::rule::Rule;
 use crate::model::{Duration, LabelName, Model, ServiceName, TierName};
-
-/// Every operational group of one service (`None`: items that name no service), in a
-/// fixed order: thresholds, anomalies, regressions, capacity, cardinality (and, with no
-/// service, the global series budget).
-pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    let mut groups = thresholds::groups(model, service);
-    groups.extend(anomaly::groups(model, service));
-    groups.extend(trends::regression_groups(model, service));
-    groups.extend(trends::capacity_groups(model, service));
-    groups.extend(cardinality::groups(model, service));
-    if service.is_none() {
-        groups.extend(cardinality::series_budget_group(model));
-    }
-    groups
-}
 
 /// What an operational alert is made of.
 pub(crate) struct AlertSpec<'a> {

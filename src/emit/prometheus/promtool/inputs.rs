@@ -11,7 +11,7 @@ use promql_parser::label::Matcher;
 use promql_parser::parser::{self, Expr};
 use serde::Serialize;
 
-use super::sli::{latency_labels, le_value, scoped};
+use crate::emit::prometheus::slo::sli::{latency_labels, le_value, scoped};
 use crate::model::{
     Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo, format_decimal,
 };

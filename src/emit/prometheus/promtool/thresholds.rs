@@ -17,12 +17,11 @@ use std::collections::BTreeMap;
 
 use promql_parser::parser::{self, Expr, value::ValueType};
 
-use super::comparison;
+use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
-use super::ops_tests::expected;
-use super::thresholds;
-use super::unit_tests::{AlertTest, TestGroup};
 use crate::conventions::alert_value_rule;
+use crate::emit::prometheus::gotemplate;
+use crate::emit::prometheus::ops::{comparison, thresholds};
 use crate::model::{Alert, Decimal, Duration, Model, format_decimal};
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -44,7 +43,7 @@ pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, Stri
     let mut names = std::collections::BTreeSet::new();
     for rule in alerts {
         for text in rule.annotations.values().chain(rule.labels.values()) {
-            let template = super::template::Template::parse(text)
+            let template = gotemplate::Template::parse(text)
                 .map_err(|u| format!("a template uses {}", u.0))?;
             names.extend(template.labels());
         }
@@ -73,7 +72,8 @@ pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, Stri
                 .zip(alerts)
                 .filter(|((b, _), _)| b.holds(value))
                 .map(|(_, rule)| {
-                    expected(rule, &labels, number).map_err(|u| format!("a template uses {}", u.0))
+                    ExpectedAlert::of(rule, &labels, number)
+                        .map_err(|u| format!("a template uses {}", u.0))
                 })
                 .collect()
         };

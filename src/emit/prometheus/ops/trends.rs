@@ -15,9 +15,9 @@
 //! headroom alert fires above `headroom` %, the forecast alert when exhaustion is nearer
 //! than `forecast`.
 
-use super::ops::{self, AlertSpec, item_labels, item_selector, record};
-use super::{Rule, RuleGroup};
+use super::item::{self, AlertSpec, item_labels, item_selector, record};
 use crate::conventions::{LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Capacity, Decimal, Model, Regression, ServiceName, format_decimal};
 
 pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
@@ -71,7 +71,7 @@ pub(crate) fn regression_rules(model: &Model, regression: &Regression) -> Vec<Ru
         &labels,
     );
     let subject = regression.subject();
-    let alert = ops::alert_rule(
+    let alert = item::alert_rule(
         model,
         AlertSpec {
             name: ops_alerts::regression(service.map(ServiceName::as_str), name),
@@ -112,7 +112,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
             format!("(1 - predict_linear({fitted}, 0)) / (deriv({fitted}) > 0) / 86400"),
             &labels,
         ),
-        ops::alert_rule(
+        item::alert_rule(
             model,
             AlertSpec {
                 name: ops_alerts::headroom(service.map(ServiceName::as_str), name),
@@ -135,7 +135,7 @@ pub(crate) fn capacity_rules(model: &Model, capacity: &Capacity) -> Vec<Rule> {
         ),
     ];
     if let (Some(horizon), Some(summary)) = (capacity.forecast, capacity.exhaustion_summary()) {
-        rules.push(ops::alert_rule(
+        rules.push(item::alert_rule(
             model,
             AlertSpec {
                 name: ops_alerts::exhaustion(service.map(ServiceName::as_str), name),

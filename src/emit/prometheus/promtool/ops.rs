@@ -15,14 +15,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
-use super::template::{self, Unsupported};
-use super::unit_tests::{AlertTest, ExpectedAlert, TestGroup};
-use super::{Rule, anomaly, cardinality_tests, ops, threshold_tests, trends};
+use super::{cardinality, thresholds};
 use crate::conventions::{
     LABEL_ANOMALY, LABEL_CAPACITY, LABEL_REGRESSION, ops_rules, prometheus_paths,
 };
 use crate::emit::Artifact;
+use crate::emit::prometheus::ops::item;
+use crate::emit::prometheus::ops::{anomaly, trends};
+use crate::emit::prometheus::rule::Rule;
 use crate::emit::yaml::to_yaml;
 use crate::model::{
     Anomaly, Capacity, Comparison, Decimal, Duration, Model, Regression, RuleDialect, ServiceName,
@@ -54,13 +56,13 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
         let mut notes = Vec::new();
         let mut minutely: Vec<TestGroup> = Vec::new();
         for alert in model.alerts.iter().filter(|a| mine(a.service.as_ref())) {
-            match threshold_tests::tests(model, alert) {
+            match thresholds::tests(model, alert) {
                 Ok(tests) => minutely.extend(tests),
                 Err(reason) => notes.push(format!("no test for {}: {reason}.", alert.name)),
             }
         }
-        let (cardinality, more) = cardinality_tests::tests(model, owner);
-        minutely.extend(cardinality);
+        let (budgets, more) = cardinality::tests(model, owner);
+        minutely.extend(budgets);
         notes.extend(more);
         minutely.extend(
             model
@@ -101,31 +103,8 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     artifacts
 }
 
-/// The alert `rule` raises on a series labelled `series`, with `$value` equal to
-/// `value`: labels and annotations rendered as Prometheus does, or why they cannot be.
-pub(crate) fn expected(
-    rule: &Rule,
-    series: &BTreeMap<String, String>,
-    value: f64,
-) -> Result<ExpectedAlert, Unsupported> {
-    let annotations = rule
-        .annotations
-        .iter()
-        .map(|(key, text)| Ok((key.clone(), template::render(text, series, value)?)))
-        .collect::<Result<_, Unsupported>>()?;
-    let mut labels: BTreeMap<String, String> = series.clone();
-    labels.remove("__name__");
-    for (key, text) in &rule.labels {
-        labels.insert(key.clone(), template::render(text, series, value)?);
-    }
-    Ok(ExpectedAlert {
-        exp_labels: labels,
-        exp_annotations: annotations,
-    })
-}
-
 fn expect(rule: &Rule, series: &BTreeMap<String, String>, value: f64) -> Option<ExpectedAlert> {
-    expected(rule, series, value).ok()
+    ExpectedAlert::of(rule, series, value).ok()
 }
 
 /// The YAML with one comment line per note after its header line.
@@ -173,7 +152,7 @@ fn anomaly_test(model: &Model, item: &Anomaly) -> Option<TestGroup> {
     }
     let rules = anomaly::rules(model, item);
     let alert = rules.iter().find(|r| r.alert.is_some())?;
-    let labels = ops::item_labels(
+    let labels = item::item_labels(
         model,
         item.service.as_ref(),
         LABEL_ANOMALY,
@@ -205,7 +184,7 @@ fn anomaly_test(model: &Model, item: &Anomaly) -> Option<TestGroup> {
 fn regression_test(model: &Model, item: &Regression) -> Option<TestGroup> {
     let rules: Vec<Rule> = trends::regression_rules(model, item);
     let alert = rules.iter().find(|r| r.alert.is_some())?;
-    let labels = ops::item_labels(
+    let labels = item::item_labels(
         model,
         item.service.as_ref(),
         LABEL_REGRESSION,
@@ -246,7 +225,7 @@ fn regression_test(model: &Model, item: &Regression) -> Option<TestGroup> {
 fn capacity_tests(model: &Model, item: &Capacity) -> Vec<TestGroup> {
     let rules = trends::capacity_rules(model, item);
     let mut alerts = rules.iter().filter(|r| r.alert.is_some());
-    let labels = ops::item_labels(
+    let labels = item::item_labels(
         model,
         item.service.as_ref(),
         LABEL_CAPACITY,

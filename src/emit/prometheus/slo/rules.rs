@@ -6,11 +6,12 @@
 //! at that resolution and derives everything that spans days from the copies, so a 30-day
 //! window reads 8,640 samples per series, not 43,200.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+use super::SloContext;
 use super::sli::{BASE_WINDOW, base_rates};
-use super::{Rule, RuleGroup, SloContext};
 use crate::conventions::{rule_groups, slo_rules};
+use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{CalendarPeriod, Decimal, Duration, Window, format_decimal};
 
 /// Windows at least this long are read from the 5-minute copies.
@@ -181,22 +182,6 @@ fn metadata(cx: &SloContext<'_>) -> Vec<Rule> {
             format!("1 - {}{sel}", slo_rules::PERIOD_BURN_RATE),
         ),
     ]
-}
-
-/// Labels every recorded series of an SLO carries, before the `group_by` labels.
-pub(crate) fn identity(cx: &SloContext<'_>) -> BTreeMap<String, String> {
-    use crate::conventions::{LABEL_SERVICE, LABEL_SLO};
-    let mut labels: BTreeMap<String, String> = cx
-        .model
-        .settings
-        .labels
-        .iter()
-        .chain(&cx.slo.labels)
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    labels.insert(LABEL_SERVICE.to_owned(), cx.slo.service.to_string());
-    labels.insert(LABEL_SLO.to_owned(), cx.slo.name.to_string());
-    labels
 }
 
 #[cfg(test)]

@@ -1,0 +1,30 @@
+//! Operational rules beyond SLOs, per service: threshold alerts, anomaly bands,
+//! regressions against a baseline, capacity headroom and forecasts, and the runtime
+//! cardinality alert. Every alert is built by [`item::alert_rule`], so all of them carry the
+//! same labels (`severity`, `tier`, `service`, `team`, the spec's extra labels) and
+//! annotations (`summary`, `description`, `runbook_url`).
+
+pub(crate) mod anomaly;
+pub(crate) mod cardinality;
+pub(crate) mod comparison;
+pub(crate) mod item;
+pub(crate) mod thresholds;
+pub(crate) mod trends;
+
+use super::rule::RuleGroup;
+use crate::model::{Model, ServiceName};
+
+/// Every operational group of one service (`None`: items that name no service), in a
+/// fixed order: thresholds, anomalies, regressions, capacity, cardinality (and, with no
+/// service, the global series budget).
+pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
+    let mut groups = thresholds::groups(model, service);
+    groups.extend(anomaly::groups(model, service));
+    groups.extend(trends::regression_groups(model, service));
+    groups.extend(trends::capacity_groups(model, service));
+    groups.extend(cardinality::groups(model, service));
+    if service.is_none() {
+        groups.extend(cardinality::series_budget_group(model));
+    }
+    groups
+}
