@@ -22,7 +22,8 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
+# Both tiers: the fast one and the tests `#[ignore]`d as the slow tier (real tools, long runs).
+cargo test --locked -- --include-ignored
 # The committed output must be what the flagship spec produces.
 cargo run --quiet --locked -- check
 echo "all tests passed"

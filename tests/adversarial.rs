@@ -5,18 +5,13 @@
 //! bounded time. Also: the writer's failure modes (output folder that is a file, a
 //! read-only folder) and SIGKILL during `generate`.
 
+use crate::support::{deadline, root};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-#[path = "support/deadline.rs"]
-mod deadline;
-
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs vigil with a deadline; a hang is a failure, not a stuck suite.
 fn vigil(dir: &Path, args: &[&str]) -> (Output, Duration) {

@@ -1,29 +1,25 @@
 //! A stable-toolchain smoke fuzzer: mutated seeds (the flagship spec and every fixture)
 //! go through load → check → emit in-process; a panic is a finding.
 //!
-//! `cargo test --test adversarial_fuzz` runs a few seconds of it. The long campaign is
-//! ignored by default:
+//! The slow tier runs a few seconds of it; a long campaign is the same test given more
+//! time:
 //!
 //! ```text
-//! VIGIL_FUZZ_SECONDS=1200 VIGIL_FUZZ_SEED=1 cargo test --test adversarial_fuzz \
-//!     -- --ignored --nocapture --test-threads=1
+//! VIGIL_FUZZ_SECONDS=1200 VIGIL_FUZZ_EXECUTIONS=18446744073709551615 VIGIL_FUZZ_SEED=1 \
+//!     cargo test --test it adversarial_fuzz::fuzz_campaign -- --ignored --nocapture
 //! ```
 //!
 //! Findings are written to `$VIGIL_FUZZ_FINDINGS` (default: a temporary folder) and
 //! should become fixtures under `tests/fixtures/adversarial/`. The coverage-guided
 //! harness for AFL++/libFuzzer lives in `fuzz/`.
 
+use crate::support::{fuzz_harness as harness, pipeline};
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use pipeline::{assert_diagnostics_sound, compile_text};
-
-/// The libFuzzer harness body (`fuzz/`), compiled and exercised here on stable.
-#[path = "../fuzz/fuzz_targets/common.rs"]
-mod harness;
-#[path = "support/pipeline.rs"]
-mod pipeline;
 
 /// xorshift64*: deterministic, so a seed and an execution count reproduce a finding.
 struct Random(u64);
@@ -296,27 +292,6 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 #[test]
-fn fuzz_smoke() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let report = campaign(Duration::from_secs(3), 20_000, 0x5EED_F022, dir.path());
-    eprintln!("fuzz smoke: {} executions", report.executions);
-    assert!(
-        report.executions > 50,
-        "only {} executions",
-        report.executions
-    );
-    assert!(
-        report.findings.is_empty(),
-        "crashes: {:?}",
-        report
-            .findings
-            .iter()
-            .map(|p| std::fs::read_to_string(p.with_extension("txt")).unwrap_or_default())
-            .collect::<Vec<_>>()
-    );
-}
-
-#[test]
 fn the_libfuzzer_harness_runs_every_seed() {
     for (name, bytes) in seeds() {
         harness::run(&name, &bytes, false);
@@ -324,12 +299,14 @@ fn the_libfuzzer_harness_runs_every_seed() {
     }
 }
 
+/// A few seconds by default (the slow tier's smoke); `VIGIL_FUZZ_SECONDS` makes it a
+/// campaign.
 #[test]
-#[ignore = "long campaign; see the module docs"]
+#[ignore = "slow tier: a time-boxed fuzz run"]
 fn fuzz_campaign() {
-    let seconds = env_number("VIGIL_FUZZ_SECONDS", 1200);
-    let max = env_number("VIGIL_FUZZ_EXECUTIONS", u64::MAX);
-    let seed = env_number("VIGIL_FUZZ_SEED", 1);
+    let seconds = env_number("VIGIL_FUZZ_SECONDS", 3);
+    let max = env_number("VIGIL_FUZZ_EXECUTIONS", 20_000);
+    let seed = env_number("VIGIL_FUZZ_SEED", 0x5EED_F022);
     let temporary = tempfile::tempdir().expect("temp dir");
     let findings_dir = std::env::var_os("VIGIL_FUZZ_FINDINGS")
         .map_or_else(|| temporary.path().to_path_buf(), PathBuf::from);
@@ -345,8 +322,17 @@ fn fuzz_campaign() {
         findings_dir.display()
     );
     assert!(
+        report.executions > 50,
+        "only {} executions",
+        report.executions
+    );
+    assert!(
         report.findings.is_empty(),
-        "findings: {:?}",
-        report.findings
+        "crashes: {:?}",
+        report
+            .findings
+            .iter()
+            .map(|p| std::fs::read_to_string(p.with_extension("txt")).unwrap_or_default())
+            .collect::<Vec<_>>()
     );
 }

@@ -1,14 +1,13 @@
 //! The writer under attack: SIGKILL at several points of a large `generate`, two
 //! concurrent runs on one folder, and output folders vigil cannot write.
 
+use crate::support::deadline;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-
-#[path = "support/deadline.rs"]
-mod deadline;
 
 use deadline::vigil;
 use vigil::conventions::TEMPORARY_MARK;
@@ -102,6 +101,7 @@ fn workspace(slos: usize) -> Workspace {
 }
 
 #[test]
+#[ignore = "slow tier: kills a large generate many times"]
 fn sigkill_during_generate_leaves_only_whole_files() {
     let w = workspace(150);
     let out = w.root.join("generated");
@@ -176,6 +176,7 @@ fn sigkill_during_generate_leaves_only_whole_files() {
 /// A fresh output stages whole folders under temporary names: a kill leaves each file
 /// absent or whole, and the next run removes the staged folders.
 #[test]
+#[ignore = "slow tier: kills a large generate many times"]
 fn sigkill_during_a_fresh_generate_leaves_only_whole_files() {
     let w = workspace(150);
     let out = w.root.join("fresh");
@@ -216,6 +217,7 @@ fn sigkill_during_a_fresh_generate_leaves_only_whole_files() {
 }
 
 #[test]
+#[ignore = "slow tier: large concurrent generates"]
 fn concurrent_runs_on_one_folder_do_not_interleave() {
     let w = workspace(100);
     let out = w.root.join("generated");
@@ -337,6 +339,7 @@ fn fill(dir: &Path, spare: u64) {
 }
 
 #[test]
+#[ignore = "slow tier: mounts a small tmpfs (root)"]
 fn a_full_disk_is_a_clear_error_and_keeps_the_previous_output() {
     let Some(disk) = SmallDisk::mount(4 << 20) else {
         eprintln!("skipped: cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)");

@@ -6,9 +6,8 @@
 //!
 //! Every wait is bounded; nothing asserts how long anything took.
 
-mod alertmanager_support;
-#[path = "support/loopback.rs"]
-mod loopback;
+use crate::support;
+use crate::support::loopback;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -225,13 +224,14 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 }
 
 #[test]
+#[ignore = "slow tier: starts Alertmanager"]
 fn real_alertmanager_routes_groups_and_inhibits() {
     let (listener_port, deliveries) = webhook_listener();
     let dir = tempfile::tempdir().expect("temp dir");
     let spec_path = dir.path().join("spec.kdl");
     std::fs::write(&spec_path, spec(listener_port)).expect("write spec");
-    let model = alertmanager_support::compile(&spec_path);
-    let config = alertmanager_support::generate_into(&model, dir.path());
+    let model = support::alertmanager::compile(&spec_path);
+    let config = support::alertmanager::generate_into(&model, dir.path());
     let alertmanager = Alertmanager::start(&config, &dir.path().join("data"));
 
     let (status, body) = http(

@@ -19,12 +19,12 @@
 
 #![allow(clippy::cast_precision_loss)]
 
-mod prometheus_support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use prometheus_support::promtool;
+use support::prometheus::promtool;
 use vigil::conventions::ops_alerts;
 use vigil::model::{Anomaly, Duration, Model, PromQl};
 
@@ -208,6 +208,7 @@ fn failed(output: &str, marker: &str) -> BTreeSet<u64> {
 }
 
 #[test]
+#[ignore = "slow tier: ten days of samples through promtool"]
 fn anomaly_rules_detect_injected_anomalies_with_few_false_positives() {
     let mut model = flagship();
     let subjects = subjects(&model);

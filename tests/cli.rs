@@ -1,11 +1,10 @@
 //! CLI behaviour: trycmd cases in `tests/cmd/` for every subcommand and exit code, plus
 //! the writer's guarantees observed through the binary.
 
+use crate::support::deadline;
+
 use std::path::Path;
 use std::process::Command;
-
-#[path = "support/deadline.rs"]
-mod deadline;
 
 use deadline::vigil;
 

@@ -1,13 +1,11 @@
 //! The JSON diagnostics have a published, versioned schema; every error fixture's JSON
 //! report validates against it, and the committed schema matches the code.
 
-use std::path::{Path, PathBuf};
+use crate::support::root;
+
+use std::path::PathBuf;
 
 use vigil::source::Sources;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn published_schema_is_current() {

@@ -2,14 +2,12 @@
 //! version of a spec; the Markdown and the JSON report of each are snapshotted, the JSON
 //! validates against the published schema, and the schema is current.
 
+use crate::support::root;
+
 use std::path::{Path, PathBuf};
 
 use vigil::model::Model;
 use vigil::source::Sources;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn model(path: &Path) -> Model {
     let relative = path.strip_prefix(root()).unwrap_or(path).to_path_buf();

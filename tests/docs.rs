@@ -1,8 +1,7 @@
 //! The Markdown pages: snapshots of the flagship's, every link resolves (files and
 //! anchors), every metric is in the reference, and a template folder changes the output.
 
-#[path = "support/anchors.rs"]
-mod anchors;
+use crate::support::anchors;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

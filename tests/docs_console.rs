@@ -3,12 +3,10 @@
 //! lines below it, so a documented output cannot drift from the real one. Blocks that only
 //! show how to invoke a command are `sh` blocks, not `console` blocks.
 
+use crate::support::root;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// One `$ command` and the output shown under it.
 struct Transcript {

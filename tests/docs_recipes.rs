@@ -2,14 +2,12 @@
 //! proving steps are read from the page and run as written (with the `vigil` under test
 //! first on `PATH`), so a recipe cannot drift from what passes.
 
-use std::path::{Path, PathBuf};
+use crate::support::root;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The fenced `yaml` blocks under the heading `heading` of `docs/ci.md`.
 fn yaml_blocks(heading: &str) -> Vec<String> {
@@ -55,6 +53,7 @@ fn runnable(line: &str) -> bool {
 }
 
 #[test]
+#[ignore = "slow tier: runs the recipe, promtool and amtool included"]
 fn the_github_actions_recipe_passes_on_the_flagship() {
     let blocks = yaml_blocks("GitHub Actions");
     let workflow: Value = serde_saphyr::from_str(&blocks[0]).expect("the workflow is YAML");
@@ -82,6 +81,7 @@ fn the_github_actions_recipe_passes_on_the_flagship() {
 }
 
 #[test]
+#[ignore = "slow tier: runs the recipe"]
 fn the_gitlab_recipe_validates_and_checks_the_flagship() {
     let blocks = yaml_blocks("GitLab CI");
     let pipeline: Value = serde_saphyr::from_str(&blocks[0]).expect("the pipeline is YAML");

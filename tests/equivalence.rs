@@ -1,18 +1,13 @@
 //! KDL ≡ YAML: the flagship spec in `specs/` (KDL) and its translation in
 //! `examples/erlmcp-yaml/` (YAML) must compile to the same model and the same output.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use crate::support::{deadline, root};
 
-#[path = "support/deadline.rs"]
-mod deadline;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use vigil::model::Model;
 use vigil::source::Sources;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Compiles one spec folder; any diagnostic but the flagship's one expected warning (its
 /// daily tier has no Thanos resolution) fails the test.
@@ -103,7 +98,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn generate(spec: &str, out: &Path) -> BTreeMap<String, Vec<u8>> {
     let out_arg = out.to_str().expect("a UTF-8 temporary path");
     let output = deadline::vigil(
-        &root(),
+        root(),
         &["--color", "never", "generate", spec, "--out", out_arg],
     );
     assert!(

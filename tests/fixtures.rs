@@ -3,8 +3,7 @@
 //! without colour at a fixed width so the snapshot shows <file:line:col>, the source line,
 //! the label and the help). A fixture is a spec file or a folder of spec files.
 
-#[path = "support/canned.rs"]
-mod canned;
+use crate::support::canned;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -240,7 +239,7 @@ fn unplaced_example(code: Code) -> Option<&'static str> {
 fn errors_markdown() -> String {
     let examples = examples();
     let mut text = String::from(
-        "# Diagnostics\n\nEvery problem vigil reports has a stable code. `vigil explain CODE` prints the explanation in the terminal.\nErrors stop generation (nothing is written); warnings do not, unless `--deny-warnings` is given.\nThis page is generated from `src/codes.rs` and the error fixtures in `tests/fixtures/err/` (`vigil verify`'s from `tests/fixtures/verify/` against canned server answers; run `VIGIL_BLESS=1 cargo test --test fixtures` to refresh it).\n\n",
+        "# Diagnostics\n\nEvery problem vigil reports has a stable code. `vigil explain CODE` prints the explanation in the terminal.\nErrors stop generation (nothing is written); warnings do not, unless `--deny-warnings` is given.\nThis page is generated from `src/codes.rs` and the error fixtures in `tests/fixtures/err/` (`vigil verify`'s from `tests/fixtures/verify/` against canned server answers; run `VIGIL_BLESS=1 cargo test --test it fixtures::` to refresh it).\n\n",
     );
     for code in Code::ALL {
         let severity = match code.severity() {
@@ -273,6 +272,6 @@ fn errors_doc_is_current() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/errors.md is stale: run `VIGIL_BLESS=1 cargo test --test fixtures`"
+        "docs/errors.md is stale: run `VIGIL_BLESS=1 cargo test --test it fixtures::`"
     );
 }

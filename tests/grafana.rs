@@ -5,8 +5,7 @@
 //! `slo:*` recording rules or `ALERTS`; the layout stays on the grid without overlaps;
 //! and the dashboard-linter rules hold. The flagship's dashboards are snapshotted.
 
-#[path = "support/anchors.rs"]
-mod anchors;
+use crate::support::anchors;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

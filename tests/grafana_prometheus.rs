@@ -2,8 +2,7 @@
 //! `/api/v1/query` must answer `success` (an unknown function, a bad matcher or a type
 //! error comes back as `bad_data`). Prometheus missing is a failure, not a skip.
 
-#[path = "support/loopback.rs"]
-mod loopback;
+use crate::support::loopback;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,6 +58,7 @@ fn flagship_queries() -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow tier: starts Prometheus"]
 fn real_prometheus_accepts_every_dashboard_query() {
     let dir = tempfile::tempdir().expect("temp dir");
     let prometheus = Prometheus::start(dir.path());

@@ -2,13 +2,13 @@
 //! Pyrra corpora either imports into a spec that compiles or yields coded diagnostics (the
 //! outcome table is snapshotted, so a change in what imports is reviewed).
 
-mod import_support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use import_support::{Kind, compile, corpus, import, render};
+use support::import::{Kind, compile, corpus, import, render};
 use vigil::import::Format;
 
 fn fixture(name: &str) -> PathBuf {

@@ -6,15 +6,14 @@
 //! minutes at which each starts are a snapshot (a vigil tier has one `for`, its fastest
 //! window's, so vigil can start before Pyrra, which waits longer on its slower windows).
 
-mod import_support;
-mod prometheus_support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use import_support::{Kind, compile, got_samples, import, render, sample_label};
-use prometheus_support::{promtool, write_artifacts};
+use support::import::{Kind, compile, got_samples, import, render, sample_label};
+use support::prometheus::{promtool, write_artifacts};
 use vigil::import::Format;
 
 /// Minutes between the checks of what fires.
@@ -118,6 +117,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn pyrras_expected_rules_and_vigils_fire_in_the_same_scenarios() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -2,13 +2,12 @@
 //! its Prometheus rules and runs them with `promtool test rules` on series where the
 //! source's SLO burns, reading `ALERTS` for the page tier.
 
-mod import_support;
-mod prometheus_support;
+use crate::support;
 
 use std::path::PathBuf;
 
-use import_support::{Kind, compile, import, render};
-use prometheus_support::{promtool, write_artifacts};
+use support::import::{Kind, compile, import, render};
+use support::prometheus::{promtool, write_artifacts};
 use vigil::import::Format;
 
 struct Case {
@@ -89,6 +88,7 @@ fn test_file(rule_files: &[String], case: &Case) -> String {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn imported_slos_page_where_their_source_pages() {
     for case in CASES {
         let path = fixture(case.fixture);

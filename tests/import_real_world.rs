@@ -4,14 +4,13 @@
 //! generated unit tests `promtool test rules`. Each file's outcome and diagnostics are a
 //! snapshot, so every refusal is a coded diagnostic someone reviewed.
 
-mod import_support;
-mod prometheus_support;
+use crate::support;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use import_support::{Kind, compile, import, render};
-use prometheus_support::{promtool, write_artifacts};
+use support::import::{Kind, compile, import, render};
+use support::prometheus::{promtool, write_artifacts};
 use vigil::import::Format;
 
 /// The importer of a corpus file, from its folder.
@@ -104,6 +103,7 @@ fn outcome(path: &Path) -> String {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn real_world_specs() {
     insta::glob!("corpus/real-world/*/*.y*ml", |path| {
         insta::assert_snapshot!(outcome(path));

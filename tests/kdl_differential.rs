@@ -3,6 +3,8 @@
 //! ones must give the same tree with the same spans (converted from kdl-rs as vigil did
 //! before it had its own parser).
 
+use crate::support::kdl_oracle;
+
 use std::path::{Path, PathBuf};
 
 use kdl_oracle::oracle;
@@ -10,8 +12,6 @@ use proptest::prelude::*;
 use vigil::diagnostic::Diagnostics;
 use vigil::source::{FileId, Sources};
 use vigil::spec::Node;
-
-mod kdl_oracle;
 
 /// vigil's tree, or `None` if it rejects the text.
 fn vigil_parse(text: &str) -> (FileId, Option<Vec<Node>>) {

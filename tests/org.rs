@@ -3,11 +3,8 @@
 //! names, runbooks), passes `promtool check rules`, `promtool test rules`, `amtool
 //! check-config` and the generated route tests, and is snapshot-tested.
 
-mod alertmanager_support;
-mod prometheus_support;
-
-#[path = "../benches/support/org.rs"]
-mod org;
+use crate::support;
+use crate::support::org;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -100,7 +97,7 @@ fn services_share_slo_names_and_the_output_tells_them_apart() {
 }
 
 fn write(root: &Path, artifacts: &[Artifact]) {
-    prometheus_support::write_artifacts(root, artifacts);
+    support::prometheus::write_artifacts(root, artifacts);
 }
 
 fn files_under(root: &Path, folder: &str) -> Vec<std::path::PathBuf> {
@@ -114,12 +111,13 @@ fn files_under(root: &Path, folder: &str) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool and amtool"]
 fn the_organisation_passes_promtool_and_amtool() {
     let artifacts = generate();
     let dir = tempfile::tempdir().expect("temp dir");
     write(dir.path(), &artifacts);
     let rules = files_under(dir.path(), "prometheus/rules");
-    let check = prometheus_support::promtool()
+    let check = support::prometheus::promtool()
         .args(["check", "rules", "--lint-fatal"])
         .args(&rules)
         .output()
@@ -131,7 +129,7 @@ fn the_organisation_passes_promtool_and_amtool() {
     );
     let tests = files_under(dir.path(), "prometheus/tests");
     assert!(tests.len() >= 2 * SERVICES, "{} test files", tests.len());
-    let test = prometheus_support::promtool()
+    let test = support::prometheus::promtool()
         .args(["test", "rules"])
         .args(&tests)
         .current_dir(dir.path().join("prometheus/tests"))
@@ -143,7 +141,7 @@ fn the_organisation_passes_promtool_and_amtool() {
         String::from_utf8_lossy(&test.stdout),
         String::from_utf8_lossy(&test.stderr)
     );
-    let amtool = alertmanager_support::amtool();
+    let amtool = support::alertmanager::amtool();
     let config = dir.path().join("alertmanager/alertmanager.yml");
     let checked = Command::new(&amtool)
         .arg("check-config")

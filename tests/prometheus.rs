@@ -4,12 +4,12 @@
 //!
 //! promtool must be installed (Debian package `prometheus`): without it these tests fail.
 
-mod prometheus_support;
+use crate::support;
 
 use std::fmt::Write as _;
 
-use prometheus_support::{BACKEND_DIRS, compile, promtool, write_artifacts};
 use serde_json::Value;
+use support::prometheus::{BACKEND_DIRS, compile, promtool, write_artifacts};
 
 /// Every spec whose output these tests prove: the flagship and one fixture per SLI family.
 const CASES: &[&str] = &[
@@ -55,6 +55,7 @@ fn as_plain_rules(path: &str, contents: &str) -> Option<Value> {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn every_dialect_passes_promtool_check() {
     for case in CASES {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -127,6 +128,7 @@ fn check_group_limits(path: &str, plain: &Value) {
 }
 
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn generated_promtool_tests_pass() {
     for case in CASES {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -208,6 +210,7 @@ fn burn_thresholds_are_exact() {
 /// operator's own, pass `promtool check config`; the flagship's allow-list keeps exactly
 /// the declared metrics.
 #[test]
+#[ignore = "slow tier: needs promtool"]
 fn scrape_snippets_pass_promtool_check_config() {
     let artifacts = compile("specs");
     let snippets: Vec<_> = artifacts

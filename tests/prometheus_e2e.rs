@@ -5,9 +5,8 @@
 //! The only change made to the rules is dropping the 5-minute group interval, so every
 //! group evaluates within seconds instead of at its first 5-minute slot.
 
-#[path = "support/loopback.rs"]
-mod loopback;
-mod prometheus_support;
+use crate::support;
+use crate::support::loopback;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -16,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use loopback::{Server, answer, encode, get_json};
-use prometheus_support::compile;
 use serde_json::Value;
+use support::prometheus::compile;
 
 /// Longest wait for Prometheus to start and evaluate every rule.
 const DEADLINE: Duration = Duration::from_secs(90);
@@ -155,6 +154,7 @@ fn evaluated_rules(port: u16) -> Option<Vec<Value>> {
 }
 
 #[test]
+#[ignore = "slow tier: starts Prometheus"]
 fn prometheus_evaluates_every_generated_rule() {
     let dir = tempfile::tempdir().expect("temp dir");
     let files = write_rules(dir.path());

@@ -3,15 +3,15 @@
 //! and that no window longer than the base rate's reads raw series. Evaluation time in a
 //! real Prometheus is measured by `cargo bench --bench rule_cost`, never asserted.
 
-mod prometheus_support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use prometheus_support::compile;
 use promql_parser::parser::{self, Expr};
 use promql_parser::util::{ExprVisitor, walk_expr};
 use serde_json::Value;
+use support::prometheus::compile;
 
 /// The longest range any rule may read a raw (not recorded) series over.
 const BASE_RATE: Duration = Duration::from_secs(5 * 60);

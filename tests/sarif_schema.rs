@@ -3,13 +3,11 @@
 //! for every error fixture, a spec with warnings only and a clean spec; and the validator
 //! really checks (a broken log is refused).
 
+use crate::support::root;
+
 use std::path::{Path, PathBuf};
 
 use vigil::source::Sources;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn validator() -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))

@@ -2,13 +2,11 @@
 //! fails when the checked-in file is stale (regenerate with `VIGIL_BLESS=1 cargo test
 //! --test schema`), and validates the YAML examples against it.
 
+use crate::support::root;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn schema_path() -> PathBuf {
     root().join("schemas/vigil.schema.json")

@@ -2,13 +2,11 @@
 //! example is scanned for secret patterns; every literal-secret form in
 //! `tests/fixtures/adversarial/secret_*` is refused with `vigil::receiver::literal_secret`.
 
+use crate::support::root;
+
 use std::path::{Path, PathBuf};
 
 use vigil::source::Sources;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Substrings that only a leaked credential produces.
 const PATTERNS: &[&str] = &[

@@ -2,8 +2,7 @@
 //! that runs exactly what the spec declares yields nothing; a drifted one yields every
 //! `vigil::verify::…` code, placed in the spec, in every message format.
 
-#[path = "support/canned.rs"]
-mod canned;
+use crate::support::canned;
 
 use std::collections::BTreeSet;
 

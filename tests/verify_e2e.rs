@@ -3,8 +3,7 @@
 //! then one change at a time (the exporter's text, then the loaded rule files), each
 //! reported with its code; last, Prometheus stopped: exit 2 with a clear message.
 
-#[path = "support/loopback.rs"]
-mod loopback;
+use crate::support::loopback;
 
 use std::ffi::OsString;
 use std::net::TcpListener;
@@ -307,6 +306,7 @@ impl Lab {
 }
 
 #[test]
+#[ignore = "slow tier: starts Prometheus and Alertmanager"]
 fn verify_reports_each_drift_with_its_code() {
     let started = Instant::now();
     let lab = Lab::start();

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::catalog::{label_name, service_ref, tier_ref, user_labels};
+use super::gate::{Tool, supported};
 use super::names::check_alert_name;
 use super::promql;
 use super::reader::{Cx, Reader};
@@ -41,18 +42,14 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
     let for_duration = r.duration("for");
     let keep_firing_for = r.value("keep-firing-for").and_then(|v| {
         let d = r.as_duration(v)?;
-        if scope.targets.prometheus < KEEP_FIRING_FOR {
-            cx.report(
-                Diagnostic::new(
-                    Code::TargetVersion,
-                    v.span,
-                    format!(
-                        "`keep-firing-for` needs Prometheus {KEEP_FIRING_FOR}; the target is {}",
-                        scope.targets.prometheus
-                    ),
-                )
-                .label("not supported by the target"),
-            );
+        if let Err(diagnostic) = supported(
+            scope.targets,
+            Tool::Prometheus,
+            KEEP_FIRING_FOR,
+            "keep-firing-for",
+            v.span,
+        ) {
+            cx.report(*diagnostic);
             return None;
         }
         Some(d)

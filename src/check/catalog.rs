@@ -14,9 +14,7 @@ use crate::model::{
 use crate::source::Span;
 use crate::spec::{Node, Scalar};
 
-/// Labels vigil sets itself; users may not set or override them.
-pub(crate) const RESERVED_LABELS: &[&str] =
-    &["service", "slo", "slo_window", "severity", "tier", "team"];
+use crate::conventions::RESERVED_LABELS;
 
 pub(crate) fn targets(node: &Node, cx: &Cx) -> Targets {
     let r = Reader::new(node, cx);

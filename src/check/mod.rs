@@ -3,6 +3,7 @@
 
 mod alerts;
 mod catalog;
+mod gate;
 mod metric;
 mod names;
 mod notify;
@@ -16,7 +17,6 @@ mod selectors;
 mod slo;
 mod spec_lint;
 
-pub(crate) use catalog::RESERVED_LABELS;
 pub(crate) use names::{valid_alert_name, valid_label_name};
 pub(crate) use selectors::{Read, metrics_read};
 

@@ -2,6 +2,7 @@
 
 use super::Scope;
 
+use super::gate::{Tool, supported};
 use super::names::check_identifier;
 use super::reader::Reader;
 use crate::codes::Code;
@@ -85,22 +86,9 @@ fn secret_file(
 }
 
 fn gate(scope: &Scope<'_>, span: Span, keyword: &str, since: Version, r: &Reader<'_, '_>) {
-    let target = scope.targets.alertmanager;
-    if target < since {
-        r.cx().report(
-            Diagnostic::new(
-                Code::TargetVersion,
-                span,
-                format!(
-                    "`{}` needs Alertmanager {since}; the target is {target}",
-                    r.node.dialect.spell(keyword)
-                ),
-            )
-            .label("not supported by the target")
-            .help(format!(
-                "raise `targets {{ alertmanager \"{since}\" }}` once your Alertmanager runs it"
-            )),
-        );
+    let feature = r.node.dialect.spell(keyword);
+    if let Err(diagnostic) = supported(scope.targets, Tool::Alertmanager, since, &feature, span) {
+        r.cx().report(*diagnostic);
     }
 }
 

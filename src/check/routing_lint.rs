@@ -3,6 +3,7 @@
 //! integrations Alertmanager would refuse. Spans come from the raw nodes, which are in
 //! the same order as the model's routes.
 
+use super::gate::{Tool, supported};
 use super::reader::Cx;
 use super::{Decls, Scope};
 use crate::codes::Code;
@@ -236,26 +237,22 @@ fn incomplete_emails(receivers: &[Receiver], receiver_nodes: &[&Node], cx: &Cx) 
 /// whole file.
 fn active_intervals(routes: &[Route], nodes: &[&Node], scope: &Scope<'_>) {
     let since = Version::new(0, 24);
-    let target = scope.targets.alertmanager;
-    if target >= since {
-        return;
-    }
     for (_, node) in routes
         .iter()
         .zip(nodes)
         .filter(|(r, _)| !r.active.is_empty())
     {
-        scope.cx.report(
-            Diagnostic::new(
-                Code::TargetVersion,
-                node.name_span,
-                format!("`active` needs Alertmanager {since}; the target is {target}"),
-            )
-            .label("not supported by the target")
-            .help(format!(
+        if let Err(diagnostic) = supported(
+            scope.targets,
+            Tool::Alertmanager,
+            since,
+            "active",
+            node.name_span,
+        ) {
+            scope.cx.report(diagnostic.help(format!(
                 "raise `targets {{ alertmanager \"{since}\" }}`, or use `mute` with the complementary interval"
-            )),
-        );
+            )));
+        }
     }
 }
 

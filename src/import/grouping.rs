@@ -166,7 +166,7 @@ pub(crate) fn reserved(labels: &[String]) -> Option<&str> {
     labels
         .iter()
         .map(String::as_str)
-        .find(|label| crate::check::RESERVED_LABELS.contains(label))
+        .find(|label| crate::conventions::RESERVED_LABELS.contains(label))
 }
 
 /// The help for a grouping by a label vigil reserves.

@@ -37,7 +37,7 @@ pub(super) fn labels(
                 continue;
             }
         };
-        if crate::check::RESERVED_LABELS.contains(&name.as_str()) {
+        if crate::conventions::RESERVED_LABELS.contains(&name.as_str()) {
             dropped.push(format!(
                 "label {name}={value:?} dropped: vigil sets `{name}` itself"
             ));

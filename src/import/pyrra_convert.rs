@@ -272,7 +272,7 @@ fn labels(labels: &BTreeMap<String, String>, notes: &mut Vec<String>) -> BTreeMa
     let mut kept = BTreeMap::new();
     for (key, value) in labels {
         match key.strip_prefix(RULE_LABEL_PREFIX) {
-            Some(name) if crate::check::valid_label_name(name) && !crate::check::RESERVED_LABELS.contains(&name) => {
+            Some(name) if crate::check::valid_label_name(name) && !crate::conventions::RESERVED_LABELS.contains(&name) => {
                 kept.insert(name.to_owned(), value.clone());
             }
             Some(name) => notes.push(format!("resource label {key}={value:?} not carried over: vigil sets `{name}` itself")),

@@ -151,7 +151,7 @@ fn kept_labels(
     dropped: &mut Vec<String>,
 ) -> BTreeMap<String, String> {
     labels.retain(|key, value| {
-        let reserved = crate::check::RESERVED_LABELS.contains(&key.as_str())
+        let reserved = crate::conventions::RESERVED_LABELS.contains(&key.as_str())
             || WINDOW_LABELS.contains(&key.as_str())
             || key == SLOTH_SEVERITY;
         if reserved {

@@ -10,8 +10,8 @@ use super::sloth::{
     AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic, report_plugins,
 };
 use super::{SliDraft, SloDraft, origin, promql_template};
-use crate::check::RESERVED_LABELS;
 use crate::codes::Code;
+use crate::conventions::RESERVED_LABELS;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{BurnWindow, Decimal, Duration, Window};
 use crate::source::{Sources, Span};

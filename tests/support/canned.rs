@@ -3,8 +3,6 @@
 //! `vigil::verify::…` code is reported once or more. Shared by `tests/verify.rs` and, for
 //! the examples in `docs/errors.md`, by `tests/fixtures.rs`.
 
-#![allow(dead_code)] // each test crate uses its own subset
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -1,8 +1,6 @@
 //! Running a process with a deadline: a hang fails its test within minutes instead of
 //! holding the whole suite until CI gives up on it.
 
-#![allow(dead_code)] // each test crate uses its own subset
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

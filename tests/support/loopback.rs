@@ -2,7 +2,7 @@
 //! port, a minimal HTTP client and server reply, and form encoding. Shared with
 //! `benches/rule_cost.rs` through `#[path]`, so it depends on nothing but std and `serde_json`.
 
-#![allow(dead_code)] // each test crate uses its own subset
+#![allow(dead_code)] // the rule-cost benchmark includes this file too and uses a part of it
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};

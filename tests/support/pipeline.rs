@@ -1,8 +1,6 @@
 //! The pipeline on one in-memory file, and the soundness every outcome must have:
 //! shared by the hostile-input tests and the smoke fuzzer.
 
-#![allow(dead_code)] // each test crate uses its own subset
-
 use vigil::diagnostic::Diagnostics;
 use vigil::model::Model;
 use vigil::report::{self, Style};

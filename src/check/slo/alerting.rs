@@ -3,6 +3,7 @@
 
 use super::SloScope;
 use crate::check::catalog::{tier_ref, user_labels};
+use crate::check::gate::{Tool, supported};
 use crate::check::names::check_alert_name;
 use crate::check::reader::Reader;
 use crate::codes::Code;
@@ -256,18 +257,14 @@ fn burn_alert(node: &Node, s: &SloScope<'_>, defaults: Vec<BurnWindow>) -> Read<
 fn keep_firing_for(r: &Reader<'_, '_>, s: &SloScope<'_>) -> Option<Duration> {
     let value = r.value("keep-firing-for")?;
     let duration = r.as_duration(value)?;
-    if s.scope.targets.prometheus < KEEP_FIRING_FOR {
-        r.cx().report(
-            Diagnostic::new(
-                Code::TargetVersion,
-                value.span,
-                format!(
-                    "`keep-firing-for` needs Prometheus {KEEP_FIRING_FOR}; the target is {}",
-                    s.scope.targets.prometheus
-                ),
-            )
-            .label("not supported by the target"),
-        );
+    if let Err(diagnostic) = supported(
+        s.scope.targets,
+        Tool::Prometheus,
+        KEEP_FIRING_FOR,
+        "keep-firing-for",
+        value.span,
+    ) {
+        r.cx().report(*diagnostic);
         return None;
     }
     Some(duration)

@@ -111,7 +111,7 @@ pub(crate) fn slo(node: &Node, s: &SloScope<'_>) -> Option<Checked> {
             .into_iter()
             .filter(|(label, _)| {
                 crate::check::names::valid_label_name(label)
-                    && !crate::check::RESERVED_LABELS.contains(&label.as_str())
+                    && !crate::conventions::RESERVED_LABELS.contains(&label.as_str())
             })
             .collect();
         catalog.check_grouping(cx, &sli_series(&slo.sli), &valid);

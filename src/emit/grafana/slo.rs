@@ -8,7 +8,7 @@ use super::Context;
 use super::dashboard::{Annotation, DataSource, Grid, Item, Link};
 use super::panels::{PanelSpec, number, severity_color};
 use crate::conventions::{
-    self, LABEL_LONG_WINDOW, LABEL_SERVICE, LABEL_SLO, SLO_ERROR_BUDGET_RULE,
+    self, LABEL_LONG, LABEL_SERVICE, LABEL_SLO, SLO_ERROR_BUDGET_RULE,
     SLO_PERIOD_BUDGET_REMAINING_RULE, matcher_equal, sli_error_ratio_rule,
 };
 use crate::model::{CalendarPeriod, Decimal, Duration, Service, Slo, TierSeverity, Window};
@@ -223,7 +223,7 @@ pub(super) fn burn_annotation(context: &Context, service: &Service) -> Annotatio
         enable: true,
         icon_color: "red",
         expr: format!(
-            "ALERTS{{{}, alertstate=\"firing\", {LABEL_LONG_WINDOW}!=\"\"}}",
+            "ALERTS{{{}, alertstate=\"firing\", {LABEL_LONG}!=\"\"}}",
             matcher_equal(LABEL_SERVICE, service.name.as_str())
         ),
         title_format: grafana12.then(|| String::from("{{alertname}}")),

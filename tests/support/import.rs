@@ -1,7 +1,5 @@
 //! Shared by the import tests: where the peer corpora are, and importing + compiling.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::path::{Path, PathBuf};
 
 use vigil::diagnostic::Diagnostics;
@@ -10,7 +8,7 @@ use vigil::model::{Duration, Model};
 use vigil::source::Sources;
 
 /// `tests/corpus/` (override with `VIGIL_CORPUS`).
-pub fn corpus() -> PathBuf {
+pub(crate) fn corpus() -> PathBuf {
     // The peers' corpora are vendored (Apache-2.0, their NOTICE and LICENSE files kept)
     // so that these tests run, never skip, on a fresh clone; VIGIL_CORPUS points elsewhere.
     let path = std::env::var_os("VIGIL_CORPUS").map_or_else(
@@ -25,14 +23,14 @@ pub fn corpus() -> PathBuf {
     path
 }
 
-pub enum Kind {
+pub(crate) enum Kind {
     Sloth { period: Option<&'static str> },
     OpenSlo,
     Pyrra,
 }
 
 /// Imports `paths` and returns the result with the sources its diagnostics point into.
-pub fn import(paths: &[PathBuf], kind: &Kind, format: Format) -> (Imported, Sources) {
+pub(crate) fn import(paths: &[PathBuf], kind: &Kind, format: Format) -> (Imported, Sources) {
     let mut sources = Sources::default();
     let (files, load) = vigil::spec::load_import_inputs(paths, &mut sources);
     assert!(load.is_empty(), "cannot read {paths:?}");
@@ -50,7 +48,7 @@ pub fn import(paths: &[PathBuf], kind: &Kind, format: Format) -> (Imported, Sour
 }
 
 /// Compiles a spec text as the file `name` would be.
-pub fn compile(name: &str, text: &str) -> (Option<Model>, Diagnostics, Sources) {
+pub(crate) fn compile(name: &str, text: &str) -> (Option<Model>, Diagnostics, Sources) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(name);
     std::fs::write(&path, text).expect("write spec");
@@ -59,7 +57,7 @@ pub fn compile(name: &str, text: &str) -> (Option<Model>, Diagnostics, Sources) 
     (model, diagnostics, sources)
 }
 
-pub fn render(diagnostics: &Diagnostics, sources: &Sources) -> String {
+pub(crate) fn render(diagnostics: &Diagnostics, sources: &Sources) -> String {
     vigil::report::human(
         diagnostics,
         sources,
@@ -72,7 +70,7 @@ pub fn render(diagnostics: &Diagnostics, sources: &Sources) -> String {
 
 /// Every sample promtool printed as `got` for a failed `promql_expr_test`, with the minute
 /// of its evaluation: tests that expect nothing read what fires this way.
-pub fn got_samples(text: &str) -> Vec<(u64, String)> {
+pub(crate) fn got_samples(text: &str) -> Vec<(u64, String)> {
     let mut samples = Vec::new();
     let mut minute = 0;
     for line in text.lines().map(str::trim) {
@@ -94,7 +92,7 @@ pub fn got_samples(text: &str) -> Vec<(u64, String)> {
 }
 
 /// A label's value in a sample as promtool prints it (`{a="b", c="d"}`).
-pub fn sample_label(sample: &str, name: &str) -> Option<String> {
+pub(crate) fn sample_label(sample: &str, name: &str) -> Option<String> {
     let start = sample.find(&format!("{name}=\""))? + name.len() + 2;
     let end = sample[start..].find('"')? + start;
     Some(sample[start..end].to_owned())

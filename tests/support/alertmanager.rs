@@ -1,8 +1,6 @@
 //! Shared by the Alertmanager tests: compiling a spec, finding the real tools, and
 //! writing a generated config whose secret files exist in a temp folder.
 
-#![allow(dead_code)] // each test crate uses a different part
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

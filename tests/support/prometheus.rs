@@ -1,6 +1,5 @@
 //! Shared helpers of the Prometheus backend's integration tests (each test crate uses
 //! some of them).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
