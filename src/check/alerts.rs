@@ -65,50 +65,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
     if !check_alert_name(cx, &name, name_span, "alert name") {
         return None;
     }
-    let condition = match (tier_given, thresholds.is_empty()) {
-        (true, true) => Condition::Expr { tier: tier? },
-        (false, false) => {
-            let mut thresholds: Vec<Threshold> = thresholds.into_iter().collect::<Option<_>>()?;
-            thresholds.sort_by(|a, b| match a.comparison {
-                Comparison::Above => a.value.cmp(&b.value),
-                Comparison::Below => b.value.cmp(&a.value),
-            });
-            if thresholds
-                .iter()
-                .any(|t| t.comparison != thresholds[0].comparison)
-            {
-                cx.report(
-                    Diagnostic::new(
-                        Code::Threshold,
-                        name_span,
-                        "thresholds of one alert must all be `above` or all `below`",
-                    )
-                    .label("mixed directions")
-                    .help("declare two alerts, one per direction"),
-                );
-                return None;
-            }
-            Condition::Thresholds(thresholds)
-        }
-        (true, false) => {
-            cx.report(
-                Diagnostic::new(
-                    Code::Threshold,
-                    name_span,
-                    "an alert has either `tier=` or `threshold` children, not both",
-                )
-                .label("both given"),
-            );
-            return None;
-        }
-        (false, true) => {
-            cx.report(
-                Diagnostic::new(Code::Threshold, name_span, "this alert has no tier")
-                    .label("no `tier=` and no `threshold`"),
-            );
-            return None;
-        }
-    };
+    let condition = condition(tier_given, tier, thresholds, name_span, cx)?;
     let (summary, summary_span) = summary?;
     if !summary.trim_end().ends_with('.') || summary.contains("{{") {
         cx.report(
@@ -139,6 +96,61 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
         annotations,
         runbook,
     })
+}
+
+/// What an alert fires on: its tier's condition (`tier_given`: `tier=` is there, and
+/// `tier` is what it resolved to), or its thresholds, all in one direction.
+fn condition(
+    tier_given: bool,
+    tier: Option<crate::model::TierName>,
+    thresholds: Vec<Option<Threshold>>,
+    name_span: Span,
+    cx: &Cx,
+) -> Option<Condition> {
+    match (tier_given, thresholds.is_empty()) {
+        (true, true) => Some(Condition::Expr { tier: tier? }),
+        (false, false) => {
+            let mut thresholds: Vec<Threshold> = thresholds.into_iter().collect::<Option<_>>()?;
+            thresholds.sort_by(|a, b| match a.comparison {
+                Comparison::Above => a.value.cmp(&b.value),
+                Comparison::Below => b.value.cmp(&a.value),
+            });
+            if thresholds
+                .iter()
+                .any(|t| t.comparison != thresholds[0].comparison)
+            {
+                cx.report(
+                    Diagnostic::new(
+                        Code::Threshold,
+                        name_span,
+                        "thresholds of one alert must all be `above` or all `below`",
+                    )
+                    .label("mixed directions")
+                    .help("declare two alerts, one per direction"),
+                );
+                return None;
+            }
+            Some(Condition::Thresholds(thresholds))
+        }
+        (true, false) => {
+            cx.report(
+                Diagnostic::new(
+                    Code::Threshold,
+                    name_span,
+                    "an alert has either `tier=` or `threshold` children, not both",
+                )
+                .label("both given"),
+            );
+            None
+        }
+        (false, true) => {
+            cx.report(
+                Diagnostic::new(Code::Threshold, name_span, "this alert has no tier")
+                    .label("no `tier=` and no `threshold`"),
+            );
+            None
+        }
+    }
 }
 
 fn threshold(node: &Node, scope: &Scope<'_>) -> Option<Threshold> {

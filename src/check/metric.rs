@@ -71,33 +71,7 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
             return None;
         }
     };
-    if let (Some(_), false) = (&buckets, matches!(kind, MetricKind::Histogram { .. })) {
-        cx.report(
-            Diagnostic::new(
-                Code::InvalidValue,
-                name_span,
-                "only histograms have buckets",
-            )
-            .label(format!("a {kind_text}"))
-            .help("remove `buckets`, or declare `type=histogram`"),
-        );
-    }
-    if let MetricKind::Histogram {
-        buckets,
-        native: false,
-    } = &kind
-        && buckets.is_empty()
-    {
-        cx.report(
-            Diagnostic::new(
-                Code::Missing,
-                name_span,
-                "a classic histogram needs its bucket boundaries",
-            )
-            .label("no `buckets`")
-            .help("add `buckets 0.005 0.01 0.025 …`, or `native=#true` for a native histogram"),
-        );
-    }
+    buckets_fit(cx, &kind, &kind_text, buckets.is_some(), name_span);
     // An external metric's name is its owner's to choose.
     if !external {
         naming_lint(cx, &name, name_span, &kind, unit.as_ref());
@@ -114,6 +88,37 @@ pub(crate) fn metric(node: &Node, scope: &Scope<'_>) -> Option<Metric> {
     };
     cardinality(cx, &metric, name_span);
     Some(metric)
+}
+
+/// Buckets belong to histograms, and a classic histogram needs them.
+fn buckets_fit(cx: &Cx, kind: &MetricKind, kind_text: &str, given: bool, name_span: Span) {
+    if given && !matches!(kind, MetricKind::Histogram { .. }) {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidValue,
+                name_span,
+                "only histograms have buckets",
+            )
+            .label(format!("a {kind_text}"))
+            .help("remove `buckets`, or declare `type=histogram`"),
+        );
+    }
+    if let MetricKind::Histogram {
+        buckets,
+        native: false,
+    } = kind
+        && buckets.is_empty()
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::Missing,
+                name_span,
+                "a classic histogram needs its bucket boundaries",
+            )
+            .label("no `buckets`")
+            .help("add `buckets 0.005 0.01 0.025 …`, or `native=#true` for a native histogram"),
+        );
+    }
 }
 
 fn metric_labels(r: &Reader<'_, '_>, cx: &Cx) -> Vec<MetricLabel> {

@@ -33,22 +33,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let cx = Cx::default();
     let decls = gather(spec, &cx);
     spec_lint::empty(spec, &decls, &cx);
-    let mut names = Names::default();
-    names.declare(&cx, Kind::Tier, &decls.tiers);
-    names.declare(&cx, Kind::Service, &decls.services);
-    names.declare(&cx, Kind::Metric, &decls.metrics);
-    names.declare_slos(&cx, &decls.slos);
-    names.declare(&cx, Kind::Alert, &decls.alerts);
-    let rules: Vec<&Node> = decls
-        .anomalies
-        .iter()
-        .chain(&decls.regressions)
-        .chain(&decls.capacities)
-        .copied()
-        .collect();
-    names.declare(&cx, Kind::Rule, &rules);
-    names.declare(&cx, Kind::Receiver, &decls.receivers);
-    names.declare(&cx, Kind::Interval, &decls.intervals);
+    let names = declare(&decls, &cx);
 
     let targets = decls
         .targets
@@ -109,63 +94,19 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let slos = sorted(checked.into_iter().map(|c| c.slo), |s| {
         (s.name.clone(), s.service.clone())
     });
-    let alerts = sorted(
-        decls.alerts.iter().filter_map(|n| alerts::alert(n, &scope)),
-        |a| a.name.clone(),
-    );
-    let anomalies = sorted(
-        decls
-            .anomalies
-            .iter()
-            .filter_map(|n| alerts::anomaly(n, &scope)),
-        |a| a.name.clone(),
-    );
-    let regressions = sorted(
-        decls
-            .regressions
-            .iter()
-            .filter_map(|n| alerts::regression(n, &scope)),
-        |a| a.name.clone(),
-    );
-    let capacities = sorted(
-        decls
-            .capacities
-            .iter()
-            .filter_map(|n| alerts::capacity(n, &scope)),
-        |a| a.name.clone(),
-    );
-    ops_lint::Generated {
-        settings: &settings,
-        services: services
-            .iter()
-            .map(|s| Some(&s.name))
-            .chain([None])
-            .collect(),
-        slos: &slos,
-        anomalies: &anomalies,
-        regressions: &regressions,
-        capacities: &capacities,
-    }
-    .check(&cx, &decls.alerts);
-    let receivers = sorted(
-        decls
-            .receivers
-            .iter()
-            .filter_map(|n| receivers::receiver(n, &scope)),
-        |r| r.name.clone(),
-    );
-    let time_intervals = sorted(
-        decls
-            .intervals
-            .iter()
-            .filter_map(|n| notify::time_interval(n, &scope)),
-        |t| t.name.clone(),
-    );
-    let routing = decls.routing.and_then(|n| notify::routing(n, &scope));
-    spec_lint::relative_runbooks(&settings, decls.routing, &cx);
-    notify::unused_receivers(&decls.receivers, routing.as_ref(), &cx);
-    routing_lint::lint(&decls, routing.as_ref(), &tiers, &receivers, &scope);
-    routing_lint::ambiguous_slo_inhibitions(decls.routing, &slos, &cx);
+    let operations = operations(&decls, &scope);
+    operations.lint(&settings, &services, &slos, &decls.alerts, &cx);
+    let Notification {
+        receivers,
+        time_intervals,
+        routing,
+    } = notification(&decls, &scope, &settings, &tiers, &slos);
+    let Operations {
+        alerts,
+        anomalies,
+        regressions,
+        capacities,
+    } = operations;
 
     let model = Model {
         targets,
@@ -187,6 +128,131 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let mut diagnostics = cx.into_diagnostics();
     diagnostics.sort();
     (if failed { None } else { Some(model) }, diagnostics)
+}
+
+/// Every declared name, each kind in its own namespace (SLOs per service).
+fn declare(decls: &Decls<'_>, cx: &Cx) -> Names {
+    let mut names = Names::default();
+    names.declare(cx, Kind::Tier, &decls.tiers);
+    names.declare(cx, Kind::Service, &decls.services);
+    names.declare(cx, Kind::Metric, &decls.metrics);
+    names.declare_slos(cx, &decls.slos);
+    names.declare(cx, Kind::Alert, &decls.alerts);
+    let rules: Vec<&Node> = decls
+        .anomalies
+        .iter()
+        .chain(&decls.regressions)
+        .chain(&decls.capacities)
+        .copied()
+        .collect();
+    names.declare(cx, Kind::Rule, &rules);
+    names.declare(cx, Kind::Receiver, &decls.receivers);
+    names.declare(cx, Kind::Interval, &decls.intervals);
+    names
+}
+
+/// The operational items beyond SLOs, each kind sorted by name.
+struct Operations {
+    alerts: Vec<crate::model::Alert>,
+    anomalies: Vec<crate::model::Anomaly>,
+    regressions: Vec<crate::model::Regression>,
+    capacities: Vec<crate::model::Capacity>,
+}
+
+impl Operations {
+    /// Holds the spec's own alerts against the names and series the others generate.
+    fn lint(
+        &self,
+        settings: &crate::model::Settings,
+        services: &[crate::model::Service],
+        slos: &[crate::model::Slo],
+        alerts: &[&Node],
+        cx: &Cx,
+    ) {
+        ops_lint::Generated {
+            settings,
+            services: services
+                .iter()
+                .map(|s| Some(&s.name))
+                .chain([None])
+                .collect(),
+            slos,
+            anomalies: &self.anomalies,
+            regressions: &self.regressions,
+            capacities: &self.capacities,
+        }
+        .check(cx, alerts);
+    }
+}
+
+fn operations(decls: &Decls<'_>, scope: &Scope<'_>) -> Operations {
+    Operations {
+        alerts: sorted(
+            decls.alerts.iter().filter_map(|n| alerts::alert(n, scope)),
+            |a| a.name.clone(),
+        ),
+        anomalies: sorted(
+            decls
+                .anomalies
+                .iter()
+                .filter_map(|n| alerts::anomaly(n, scope)),
+            |a| a.name.clone(),
+        ),
+        regressions: sorted(
+            decls
+                .regressions
+                .iter()
+                .filter_map(|n| alerts::regression(n, scope)),
+            |a| a.name.clone(),
+        ),
+        capacities: sorted(
+            decls
+                .capacities
+                .iter()
+                .filter_map(|n| alerts::capacity(n, scope)),
+            |a| a.name.clone(),
+        ),
+    }
+}
+
+/// Who is notified, and how.
+struct Notification {
+    receivers: Vec<crate::model::Receiver>,
+    time_intervals: Vec<crate::model::TimeInterval>,
+    routing: Option<crate::model::Routing>,
+}
+
+fn notification(
+    decls: &Decls<'_>,
+    scope: &Scope<'_>,
+    settings: &crate::model::Settings,
+    tiers: &[crate::model::Tier],
+    slos: &[crate::model::Slo],
+) -> Notification {
+    let receivers = sorted(
+        decls
+            .receivers
+            .iter()
+            .filter_map(|n| receivers::receiver(n, scope)),
+        |r| r.name.clone(),
+    );
+    let time_intervals = sorted(
+        decls
+            .intervals
+            .iter()
+            .filter_map(|n| notify::time_interval(n, scope)),
+        |t| t.name.clone(),
+    );
+    let routing = decls.routing.and_then(|n| notify::routing(n, scope));
+    spec_lint::relative_runbooks(settings, decls.routing, scope.cx);
+    notify::unused_receivers(&decls.receivers, routing.as_ref(), scope.cx);
+    routing_lint::lint(decls, routing.as_ref(), tiers, &receivers, scope);
+    routing_lint::ambiguous_slo_inhibitions(decls.routing, slos, scope.cx);
+    Notification {
+        receivers,
+        time_intervals,
+        routing,
+    }
 }
 
 fn sorted<T, K: Ord>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> K) -> Vec<T> {

@@ -45,27 +45,7 @@ pub(super) fn convert(
         ));
         return None;
     };
-    let window = spec
-        .window
-        .as_ref()
-        .and_then(|w| Duration::parse(&w.value).ok());
-    let Some(window) = window else {
-        let at = spec.window.as_ref().map_or(span, |w| doc.span_of(w));
-        diagnostics.push(invalid(
-            at,
-            String::from("`window` is missing or not a duration"),
-            "Pyrra's window is a Prometheus duration such as `4w` or `28d`",
-        ));
-        return None;
-    };
-    if window < Duration::from_days(1) {
-        diagnostics.push(
-            Diagnostic::new(Code::ImportUnsupported, doc.span_of(spec.window.as_ref()?), format!("SLO `{name}`: a window of {window} is shorter than a day"))
-                .label("this window")
-                .help("vigil's SLO windows are at least a day; Pyrra's burn windows for it would be shorter than vigil's 5-minute rates"),
-        );
-        return None;
-    }
+    let window = window(spec, doc, span, &name, diagnostics)?;
     let (sli, group_by) = match spec.indicator.as_ref().map(|i| indicator(i, doc)) {
         Some(Ok(sli)) => sli,
         Some(Err(diagnostic)) => {
@@ -144,26 +124,44 @@ fn objective(target: &Target) -> Option<Decimal> {
 
 type Boxed = Box<Diagnostic>;
 
+/// The SLO's window: a duration of at least a day.
+fn window(
+    spec: &super::pyrra::SloSpec,
+    doc: &Document<'_>,
+    span: Span,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Duration> {
+    let window = spec
+        .window
+        .as_ref()
+        .and_then(|w| Duration::parse(&w.value).ok());
+    let Some(window) = window else {
+        let at = spec.window.as_ref().map_or(span, |w| doc.span_of(w));
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                at,
+                format!("SLO `{name}`: `window` is missing or not a duration"),
+            )
+            .label("here")
+            .help("Pyrra's window is a Prometheus duration such as `4w` or `28d`"),
+        );
+        return None;
+    };
+    if window < Duration::from_days(1) {
+        diagnostics.push(
+            Diagnostic::new(Code::ImportUnsupported, doc.span_of(spec.window.as_ref()?), format!("SLO `{name}`: a window of {window} is shorter than a day"))
+                .label("this window")
+                .help("vigil's SLO windows are at least a day; Pyrra's burn windows for it would be shorter than vigil's 5-minute rates"),
+        );
+        return None;
+    }
+    Some(window)
+}
+
 /// The indicator as templates over `{{ window }}`, the same sums Pyrra's rules take.
 fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec<String>), Boxed> {
-    let selector = |metric: &Spanned<String>| -> Result<String, Boxed> {
-        let text = metric.value.trim();
-        match promql_parser::parser::parse(text) {
-            Ok(promql_parser::parser::Expr::VectorSelector(_)) => Ok(text.to_owned()),
-            _ => Err(Box::new(
-                Diagnostic::new(Code::ImportInvalid, doc.span_of(metric), format!("`{text}` is not a metric selector"))
-                    .label("here")
-                    .help("Pyrra's `metric` is a series selector such as `http_requests_total{job=\"api\"}`"),
-            )),
-        }
-    };
-    let by = |grouping: &[String]| {
-        if grouping.is_empty() {
-            String::from("sum")
-        } else {
-            format!("sum by ({}) ", grouping.join(", "))
-        }
-    };
     let window = "[{{ window }}]";
     let (sli, grouping) = match (
         &indicator.ratio,
@@ -174,17 +172,20 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
         // Two counters: vigil's own ratio SLI, which rates and groups them as Pyrra does.
         (Some(ratio), None, None, None) => (
             SliDraft::ratio(
-                selector(&ratio.errors.metric)?,
-                selector(&ratio.total.metric)?,
+                selector(doc, &ratio.errors.metric)?,
+                selector(doc, &ratio.total.metric)?,
             ),
             &ratio.grouping,
         ),
         (None, Some(latency), None, None) => {
             let sum = by(&latency.grouping);
-            let total = format!("{sum}(rate({}{window}))", selector(&latency.total.metric)?);
+            let total = format!(
+                "{sum}(rate({}{window}))",
+                selector(doc, &latency.total.metric)?
+            );
             let success = format!(
                 "{sum}(rate({}{window}))",
-                selector(&latency.success.metric)?
+                selector(doc, &latency.success.metric)?
             );
             (
                 SliDraft::query(format!("{total} - {success}"), total),
@@ -207,7 +208,10 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
             let seconds = crate::model::format_decimal(
                 Decimal::from(seconds.as_millis()) / Decimal::from(1000),
             );
-            let rate = format!("{sum}(rate({}{window}))", selector(&native.total.metric)?);
+            let rate = format!(
+                "{sum}(rate({}{window}))",
+                selector(doc, &native.total.metric)?
+            );
             (
                 SliDraft::query(
                     format!(
@@ -220,7 +224,7 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
         }
         (None, None, None, Some(gauge)) => {
             let sum = by(&gauge.grouping);
-            let metric = selector(&gauge.metric)?;
+            let metric = selector(doc, &gauge.metric)?;
             let count = format!("{sum}(count_over_time({metric}{window}))");
             (
                 SliDraft::query(
@@ -238,6 +242,39 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
             ));
         }
     };
+    Ok((sli, validated(grouping, doc)?))
+}
+
+/// A Pyrra `metric`: a series selector, as written.
+fn selector(doc: &Document<'_>, metric: &Spanned<String>) -> Result<String, Boxed> {
+    let text = metric.value.trim();
+    match promql_parser::parser::parse(text) {
+        Ok(promql_parser::parser::Expr::VectorSelector(_)) => Ok(text.to_owned()),
+        _ => Err(Box::new(
+            Diagnostic::new(
+                Code::ImportInvalid,
+                doc.span_of(metric),
+                format!("`{text}` is not a metric selector"),
+            )
+            .label("here")
+            .help(
+                "Pyrra's `metric` is a series selector such as `http_requests_total{job=\"api\"}`",
+            ),
+        )),
+    }
+}
+
+/// `sum`, or `sum by (…) ` over the grouping labels.
+fn by(grouping: &[String]) -> String {
+    if grouping.is_empty() {
+        String::from("sum")
+    } else {
+        format!("sum by ({}) ", grouping.join(", "))
+    }
+}
+
+/// The grouping as the SLO's sorted `group-by`: label names, none of them vigil's own.
+fn validated(grouping: &[String], doc: &Document<'_>) -> Result<Vec<String>, Boxed> {
     if let Some(label) = grouping.iter().find(|l| !crate::check::valid_label_name(l)) {
         return Err(Box::new(
             Diagnostic::new(
@@ -260,10 +297,10 @@ fn indicator(indicator: &Indicator, doc: &Document<'_>) -> Result<(SliDraft, Vec
             .help(super::grouping::RESERVED_HELP),
         ));
     }
-    let mut group_by = grouping.clone();
+    let mut group_by = grouping.to_vec();
     group_by.sort();
     group_by.dedup();
-    Ok((sli, group_by))
+    Ok(group_by)
 }
 
 /// Resource labels under `pyrra.dev/` become the SLO's labels, as Pyrra copies them onto

@@ -9,142 +9,170 @@ use super::shared::Shared;
 use super::steps::Steps;
 use crate::conventions::{ops_alerts, ops_rules};
 use crate::model::{
-    Anomaly, Comparison, Runbook, SERIES_BUDGET_SUMMARY, ServiceName, TierName,
-    cardinality_summary, format_decimal,
+    Anomaly, Capacity, Comparison, Regression, Runbook, SERIES_BUDGET_SUMMARY, ServiceName,
+    TierName, cardinality_summary, format_decimal,
 };
 
 pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
     let model = shared.model;
-    let page = |name: String,
-                summary: String,
-                service: Option<&ServiceName>,
-                tier: &TierName,
-                kind,
-                runbook| {
-        let service = service.map_or("—", ServiceName::as_str);
-        let mut page = or_default_steps(
-            with_runbook(
-                blank(shared, name, tier, service, kind),
-                runbook,
-                summary.clone(),
-            ),
-            Steps::Operational,
-        );
-        page.summary = summary;
-        page
-    };
     let mut pages = Vec::new();
     for item in &model.anomalies {
-        let service = item.service.as_ref();
-        let name = ops_alerts::anomaly(service.map(ServiceName::as_str), item.name.as_str());
-        let mut p = page(
-            name,
-            item.summary(),
-            service,
-            &item.tier,
-            "anomaly",
-            &item.runbook,
-        );
-        let seasons: Vec<String> = item.seasonality.iter().map(ToString::to_string).collect();
-        p.what = vec![
-            format!(
-                "The level (mean of the last {}) left the band `{}` ± max({} × `{}`{}) for {}.",
-                item.level_window(),
-                ops_rules::ANOMALY_BASELINE,
-                format_decimal(item.sensitivity),
-                ops_rules::ANOMALY_DEVIATION,
-                item.min_band
-                    .map(|m| format!(", {}", format_decimal(m)))
-                    .unwrap_or_default(),
-                item.for_duration
-            ),
-            if seasons.is_empty() {
-                format!("The baseline is the median of the last {}.", item.window)
-            } else {
-                format!(
-                    "The baseline is the median of the last {}, shifted by how this time of day compared with its own median {} ago.",
-                    item.window,
-                    seasons.join(" and ")
-                )
-            },
-            format!(
-                "The deviation is the spread of level minus baseline over the last {} (interquartile range / 1.349). Compare `{}`, `{}` and `{}` on the service metrics dashboard.",
-                Anomaly::DEVIATION_WINDOW,
-                ops_rules::ANOMALY_LEVEL,
-                ops_rules::ANOMALY_UPPER,
-                ops_rules::ANOMALY_LOWER
-            ),
-        ];
-        p.expr = Some(item.expr.to_string());
-        pages.push(p);
+        pages.push(anomaly_page(shared, item));
     }
     for item in &model.regressions {
-        let service = item.service.as_ref();
-        let name = ops_alerts::regression(service.map(ServiceName::as_str), item.name.as_str());
-        let mut p = page(
-            name,
-            item.summary(),
-            service,
-            &item.tier,
-            "regression",
-            &item.runbook,
-        );
-        let (direction, operator) = match item.worse {
-            Comparison::Above => ("higher", "above"),
-            Comparison::Below => ("lower", "below"),
-        };
-        p.what = vec![
-            format!(
-                "The value is more than {} % {direction} than the same time {} earlier: `{}` stayed {operator} {} for {}.",
-                format_decimal(item.tolerance_percent),
-                item.baseline,
-                ops_rules::REGRESSION_RATIO,
-                format_decimal(item.threshold()),
-                item.for_duration
-            ),
-            String::from("Check what changed since then: deployments, configuration, traffic mix."),
-        ];
-        p.expr = Some(item.expr.to_string());
-        pages.push(p);
+        pages.push(regression_page(shared, item));
     }
     for item in &model.capacities {
-        let service = item.service.as_ref();
-        let owner = service.map(ServiceName::as_str);
+        capacity_pages(shared, item, &mut pages);
+    }
+    cardinality_pages(shared, &mut pages);
+    pages
+}
+
+/// A page with the alert's tier, service, summary and the spec's runbook (or the default
+/// steps), for the caller to say what fired.
+fn page(
+    shared: &Shared<'_>,
+    name: String,
+    summary: String,
+    service: Option<&ServiceName>,
+    tier: &TierName,
+    kind: &'static str,
+    runbook: &Runbook,
+) -> RunbookPage {
+    let service = service.map_or("—", ServiceName::as_str);
+    let mut page = or_default_steps(
+        with_runbook(
+            blank(shared, name, tier, service, kind),
+            runbook,
+            summary.clone(),
+        ),
+        Steps::Operational,
+    );
+    page.summary = summary;
+    page
+}
+
+fn anomaly_page(shared: &Shared<'_>, item: &Anomaly) -> RunbookPage {
+    let service = item.service.as_ref();
+    let name = ops_alerts::anomaly(service.map(ServiceName::as_str), item.name.as_str());
+    let mut p = page(
+        shared,
+        name,
+        item.summary(),
+        service,
+        &item.tier,
+        "anomaly",
+        &item.runbook,
+    );
+    let seasons: Vec<String> = item.seasonality.iter().map(ToString::to_string).collect();
+    p.what = vec![
+        format!(
+            "The level (mean of the last {}) left the band `{}` ± max({} × `{}`{}) for {}.",
+            item.level_window(),
+            ops_rules::ANOMALY_BASELINE,
+            format_decimal(item.sensitivity),
+            ops_rules::ANOMALY_DEVIATION,
+            item.min_band
+                .map(|m| format!(", {}", format_decimal(m)))
+                .unwrap_or_default(),
+            item.for_duration
+        ),
+        if seasons.is_empty() {
+            format!("The baseline is the median of the last {}.", item.window)
+        } else {
+            format!(
+                "The baseline is the median of the last {}, shifted by how this time of day compared with its own median {} ago.",
+                item.window,
+                seasons.join(" and ")
+            )
+        },
+        format!(
+            "The deviation is the spread of level minus baseline over the last {} (interquartile range / 1.349). Compare `{}`, `{}` and `{}` on the service metrics dashboard.",
+            Anomaly::DEVIATION_WINDOW,
+            ops_rules::ANOMALY_LEVEL,
+            ops_rules::ANOMALY_UPPER,
+            ops_rules::ANOMALY_LOWER
+        ),
+    ];
+    p.expr = Some(item.expr.to_string());
+    p
+}
+
+fn regression_page(shared: &Shared<'_>, item: &Regression) -> RunbookPage {
+    let service = item.service.as_ref();
+    let name = ops_alerts::regression(service.map(ServiceName::as_str), item.name.as_str());
+    let mut p = page(
+        shared,
+        name,
+        item.summary(),
+        service,
+        &item.tier,
+        "regression",
+        &item.runbook,
+    );
+    let (direction, operator) = match item.worse {
+        Comparison::Above => ("higher", "above"),
+        Comparison::Below => ("lower", "below"),
+    };
+    p.what = vec![
+        format!(
+            "The value is more than {} % {direction} than the same time {} earlier: `{}` stayed {operator} {} for {}.",
+            format_decimal(item.tolerance_percent),
+            item.baseline,
+            ops_rules::REGRESSION_RATIO,
+            format_decimal(item.threshold()),
+            item.for_duration
+        ),
+        String::from("Check what changed since then: deployments, configuration, traffic mix."),
+    ];
+    p.expr = Some(item.expr.to_string());
+    p
+}
+
+fn capacity_pages(shared: &Shared<'_>, item: &Capacity, pages: &mut Vec<RunbookPage>) {
+    let service = item.service.as_ref();
+    let owner = service.map(ServiceName::as_str);
+    let mut p = page(
+        shared,
+        ops_alerts::headroom(owner, item.name.as_str()),
+        item.headroom_summary(),
+        service,
+        &item.tier,
+        "capacity",
+        &item.runbook,
+    );
+    p.what = vec![format!(
+        "Usage `{}` stayed above {} % of the limit `{}` for {}. `{}` on the service metrics dashboard shows the share; `{}` how soon the trend reaches the limit.",
+        item.usage,
+        format_decimal(item.headroom_percent),
+        item.limit,
+        item.for_duration,
+        ops_rules::CAPACITY_USAGE,
+        ops_rules::CAPACITY_EXHAUSTION
+    )];
+    pages.push(p);
+    if let (Some(horizon), Some(summary)) = (item.forecast, item.exhaustion_summary()) {
         let mut p = page(
-            ops_alerts::headroom(owner, item.name.as_str()),
-            item.headroom_summary(),
+            shared,
+            ops_alerts::exhaustion(owner, item.name.as_str()),
+            summary,
             service,
             &item.tier,
-            "capacity",
+            "capacity forecast",
             &item.runbook,
         );
         p.what = vec![format!(
-            "Usage `{}` stayed above {} % of the limit `{}` for {}. `{}` on the service metrics dashboard shows the share; `{}` how soon the trend reaches the limit.",
-            item.usage,
-            format_decimal(item.headroom_percent),
-            item.limit,
-            item.for_duration,
-            ops_rules::CAPACITY_USAGE,
+            "A straight line fitted to the usage share over the last {} reaches 100 % within {horizon} (`{}`). Add capacity or find what grows before the headroom alert fires.",
+            item.lookback,
             ops_rules::CAPACITY_EXHAUSTION
         )];
         pages.push(p);
-        if let (Some(horizon), Some(summary)) = (item.forecast, item.exhaustion_summary()) {
-            let mut p = page(
-                ops_alerts::exhaustion(owner, item.name.as_str()),
-                summary,
-                service,
-                &item.tier,
-                "capacity forecast",
-                &item.runbook,
-            );
-            p.what = vec![format!(
-                "A straight line fitted to the usage share over the last {} reaches 100 % within {horizon} (`{}`). Add capacity or find what grows before the headroom alert fires.",
-                item.lookback,
-                ops_rules::CAPACITY_EXHAUSTION
-            )];
-            pages.push(p);
-        }
     }
+}
+
+fn cardinality_pages(shared: &Shared<'_>, pages: &mut Vec<RunbookPage>) {
+    let model = shared.model;
     if let Some(alert) = &model.settings.cardinality_alert {
         let no_runbook = Runbook::default();
         let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
@@ -159,6 +187,7 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
             let name = ops_alerts::cardinality(owner.map(ServiceName::as_str));
             let summary = cardinality_summary(owner);
             let mut p = page(
+                shared,
                 name,
                 summary,
                 owner,
@@ -180,7 +209,15 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
         if let Some(budget) = model.settings.series_budget {
             let name = ops_alerts::SERIES_BUDGET.to_owned();
             let summary = SERIES_BUDGET_SUMMARY.to_owned();
-            let mut p = page(name, summary, None, &alert.tier, "cardinality", &no_runbook);
+            let mut p = page(
+                shared,
+                name,
+                summary,
+                None,
+                &alert.tier,
+                "cardinality",
+                &no_runbook,
+            );
             p.what = vec![
                 format!(
                     "One target exposed more than {budget} series of the declared metrics together (`settings {{ series-budget }}`) for {}. Unlike the compile-time check, this counts metrics with unbounded labels too.",
@@ -193,5 +230,4 @@ pub(super) fn pages(shared: &Shared<'_>) -> Vec<RunbookPage> {
             pages.push(p);
         }
     }
-    pages
 }

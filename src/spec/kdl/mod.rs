@@ -119,6 +119,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::too_many_lines, reason = "a table of cases, one per error")]
     fn every_error_points_at_its_cause() {
         let cases: &[(&str, usize, usize, &str)] = &[
             (
