@@ -2,7 +2,15 @@
 //! Each entry carries its severity, a default help line and the explanation shown by
 //! `vigil explain CODE` and documented in `docs/errors.md`.
 
-use crate::diagnostic::Severity;
+/// Whether a diagnostic stops generation (an error) or is reported beside it (a warning).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $severity:ident, $help:literal, $explain:literal; )*) => {

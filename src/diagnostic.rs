@@ -3,14 +3,7 @@
 use crate::codes::Code;
 use crate::source::Span;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use crate::codes::Severity;
 
 /// A secondary location that explains the primary one ("first declared here").
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@
 //!   seasonality in use) during which the alert fired.
 //!
 //! Run it and print the figures with
-//! `cargo test --release --test anomaly_detection -- --nocapture`
+//! `cargo test --release --test it anomaly_detection -- --ignored --nocapture`
 //! (figures in `docs/anomaly.md`). promtool must be installed.
 
 #![allow(clippy::cast_precision_loss)]

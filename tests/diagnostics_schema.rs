@@ -18,7 +18,7 @@ fn published_schema_is_current() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "schemas/diagnostics.schema.json is stale: run `VIGIL_BLESS=1 cargo test --test diagnostics_schema`"
+        "schemas/diagnostics.schema.json is stale: run `VIGIL_BLESS=1 cargo test --test it diagnostics_schema`"
     );
 }
 

@@ -70,7 +70,7 @@ fn published_schema_is_current() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "schemas/diff.schema.json is stale: run `VIGIL_BLESS=1 cargo test --test diff`"
+        "schemas/diff.schema.json is stale: run `VIGIL_BLESS=1 cargo test --test it diff::`"
     );
 }
 

@@ -1,8 +1,8 @@
 //! Property tests over a small spec grammar (services, counters and histograms, SLOs with
 //! random names, objectives, windows and SLI kinds): every generated spec compiles, its
 //! output is deterministic, and its KDL and YAML renderings produce identical artefacts.
-//! The real `promtool check rules` and `amtool check-config` accept the output (when
-//! installed). A mutated rendering never panics. `PROPTEST_CASES=1000 cargo test --test properties`
+//! The real `promtool check rules` and `amtool check-config` accept the output (the slow
+//! tier). A mutated rendering never panics. `PROPTEST_CASES=1000 cargo test --test it properties:: -- --include-ignored`
 //! runs a longer search. SLO names that meet across services are either refused as duplicates
 //! or given files and alert names of their own.
 

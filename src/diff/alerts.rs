@@ -1,7 +1,7 @@
 //! Alert rules: added, removed, or changed in expression, threshold, delays, severity,
 //! tier or delivery.
 
-use super::compare::{Context, change, detail, pairs, sentence};
+use super::change::{Context, change, detail, pairs, sentence};
 use super::operations;
 use super::view::AlertView;
 use super::{Action, Change, Detail, Field, Kind};
@@ -63,7 +63,7 @@ pub(super) fn alerts(cx: &Context<'_>) -> Vec<Change> {
                 change.follows_slo = new
                     .slo
                     .clone()
-                    .filter(|slo| only_expression && slo_changed(cx, slo));
+                    .filter(|slo| only_expression && cx.slo_changed(slo));
                 change.details = details;
                 change
             }
@@ -96,7 +96,7 @@ fn alert_details(cx: &Context<'_>, old: &AlertView, new: &AlertView) -> Vec<Deta
         let follows = new
             .slo
             .as_ref()
-            .filter(|slo| slo_changed(cx, slo))
+            .filter(|slo| cx.slo_changed(slo))
             .map(|_| " (follows the SLO change)")
             .unwrap_or_default();
         let says = match numbers_changed(&old.expr, &new.expr) {
@@ -172,13 +172,6 @@ fn alert_details(cx: &Context<'_>, old: &AlertView, new: &AlertView) -> Vec<Deta
         ));
     }
     details
-}
-
-pub(super) fn slo_changed(cx: &Context<'_>, slo: &str) -> bool {
-    match (cx.before.slos.get(slo), cx.after.slos.get(slo)) {
-        (Some(old), Some(new)) => old.objective != new.objective || old.window != new.window,
-        _ => false,
-    }
 }
 
 /// When two expressions differ only in number literals, the distinct `(before, after)`

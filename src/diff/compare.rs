@@ -2,12 +2,11 @@
 //! SLOs live here, alert rules in `alerts.rs`; routing, receivers, recording rules and
 //! dashboards in `operations.rs`.
 
-use std::collections::BTreeMap;
-
 use super::budget::{Budget, budget, percent, window_words};
+use super::change::{Context, change, detail, pairs, sentence};
 use super::operations;
 use super::view::{SloView, View};
-use super::{Action, BudgetChange, Change, Detail, Field, Kind};
+use super::{Action, BudgetChange, Change, Field, Kind};
 
 pub(super) fn compare(before: &View, after: &View) -> Vec<Change> {
     let renames = operations::renamed_receivers(before, after);
@@ -23,66 +22,6 @@ pub(super) fn compare(before: &View, after: &View) -> Vec<Change> {
     changes.extend(operations::recording(&context));
     changes.extend(operations::dashboards(before, after));
     changes
-}
-
-/// Both views, and the receivers renamed between them (old name → new name).
-pub(super) struct Context<'a> {
-    pub(super) before: &'a View,
-    pub(super) after: &'a View,
-    pub(super) renames: &'a BTreeMap<String, String>,
-}
-
-/// Every key of either map with its value on each side, in key order.
-pub(super) fn pairs<'a, K: Ord + Clone, V>(
-    before: &'a BTreeMap<K, V>,
-    after: &'a BTreeMap<K, V>,
-) -> Vec<(K, Option<&'a V>, Option<&'a V>)> {
-    let mut keys: Vec<&K> = before.keys().chain(after.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .map(|k| (k.clone(), before.get(k), after.get(k)))
-        .collect()
-}
-
-pub(super) fn change(kind: Kind, action: Action, subject: &str, summary: String) -> Change {
-    Change {
-        kind,
-        action,
-        subject: subject.to_owned(),
-        variant: None,
-        summary,
-        details: Vec::new(),
-        follows_slo: None,
-        budget: None,
-    }
-}
-
-pub(super) fn detail(
-    field: Field,
-    before: Option<String>,
-    after: Option<String>,
-    says: String,
-) -> Detail {
-    Detail {
-        field,
-        before,
-        after,
-        says,
-    }
-}
-
-/// The details' sentences joined into one, capitalised, ending with a period.
-pub(super) fn sentence(prefix: &str, details: &[Detail]) -> String {
-    let parts: Vec<&str> = details.iter().map(|d| d.says.as_str()).collect();
-    format!("{prefix}{}.", parts.join("; "))
-}
-
-pub(super) fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 fn slos(before: &View, after: &View) -> Vec<Change> {

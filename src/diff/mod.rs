@@ -9,6 +9,7 @@
 
 mod alerts;
 mod budget;
+mod change;
 mod compare;
 mod json;
 mod markdown;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::compare::{Context, capitalise, change, detail, pairs, sentence};
+use super::change::{Context, capitalise, change, detail, pairs, sentence};
 use super::view::{Delivery, View};
 use super::{Action, Change, Detail, Field, Kind};
 
@@ -257,7 +257,7 @@ pub(super) fn recording(cx: &Context<'_>) -> Vec<Change> {
         };
         let mut change = change(Kind::RecordingRule, action, &rule, summary);
         if action == Action::Changed {
-            change.follows_slo = slo_label(&rule).filter(|slo| super::alerts::slo_changed(cx, slo));
+            change.follows_slo = slo_label(&rule).filter(|slo| cx.slo_changed(slo));
         }
         change.details.push(detail(
             Field::Expression,

@@ -15,18 +15,23 @@ mod openslo_alerts;
 mod openslo_keys;
 mod openslo_labels;
 mod openslo_map;
+mod openslo_schema;
 mod openslo_sli;
+mod openslo_support;
 mod openslo_window;
 mod pyrra;
 mod pyrra_alerts;
 mod pyrra_convert;
 mod pyrra_keys;
+mod pyrra_schema;
 mod render;
 mod sloth;
 mod sloth_alerts;
 mod sloth_convert;
 mod sloth_keys;
+mod sloth_schema;
 mod unknown_keys;
+mod unknown_report;
 
 use std::collections::{BTreeMap, BTreeSet};
 

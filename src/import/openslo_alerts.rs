@@ -2,8 +2,8 @@
 //! page or ticket tier.
 
 use super::BurnDraft;
-use super::openslo::{Item, Spec};
-use super::openslo_map::{INVALID_HELP, Pool, Result, decimal, problem};
+use super::openslo_schema::{Item, Spec};
+use super::openslo_support::{INVALID_HELP, Pool, Result, decimal, problem};
 use crate::codes::Code;
 use crate::model::{BurnWindow, Decimal, Duration, Window};
 

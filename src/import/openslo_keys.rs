@@ -4,11 +4,12 @@
 //! kind written in another passes; a misspelt one never does.
 
 use super::documents::Document;
-use super::openslo::{
+use super::openslo_schema::{
     Calendar, Condition, Indicator, Item, Metadata, MetricHolder, MetricSource, Object, Objective,
     RatioMetric, Spec, TimeWindow,
 };
-use super::unknown_keys::{Format, UnknownKey, fields};
+use super::unknown_keys::{UnknownKey, fields};
+use super::unknown_report::{self, Format};
 use crate::diagnostic::Diagnostics;
 
 /// Where a misspelt key decides alerting.
@@ -42,7 +43,7 @@ pub(super) fn report(
         parent.iter().any(|p| ALERTING.contains(p))
             || matches!(kind(key).as_deref(), Some("AlertPolicy" | "AlertCondition"))
     };
-    super::unknown_keys::report(doc, &judged, &format, expected, alerting, diagnostics);
+    unknown_report::report(doc, &judged, &format, expected, alerting, diagnostics);
 }
 
 /// The keys OpenSLO defines below `parent`; `None` where any key is allowed.

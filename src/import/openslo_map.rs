@@ -2,49 +2,14 @@
 //! vigil drafts: one per objective.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use super::SloDraft;
-use super::openslo::{Located, Objective, Spec};
+use super::openslo_schema::{Located, Objective, Spec};
 use super::openslo_sli::{Assumption, Reading};
+use super::openslo_support::{INVALID_HELP, Pool, Result, decimal, problem};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Decimal;
-
-/// Every accepted object, by kind and name.
-#[derive(Default)]
-pub(super) struct Pool {
-    pub(super) by_kind: BTreeMap<String, BTreeMap<String, Located>>,
-    /// The period of an SLO that names no time window: Sloth's `--default-slo-period` when
-    /// Sloth reads the documents; `vigil import openslo` requires a window.
-    pub(super) default_period: Option<crate::model::Duration>,
-}
-
-impl Pool {
-    pub(super) fn get(&self, kind: &str, name: &str) -> Option<&Located> {
-        self.by_kind.get(kind)?.get(name)
-    }
-}
-
-/// The problem that stops one SLO from importing.
-pub(super) struct Problem {
-    pub(super) code: Code,
-    pub(super) message: String,
-    pub(super) help: &'static str,
-}
-
-pub(super) fn problem(code: Code, message: impl Into<String>, help: &'static str) -> Problem {
-    Problem {
-        code,
-        message: message.into(),
-        help,
-    }
-}
-
-pub(super) type Result<T> = std::result::Result<T, Problem>;
-
-pub(super) const INVALID_HELP: &str =
-    "the document does not follow the OpenSLO specification; fix it upstream";
 
 pub(super) fn slo(pool: &Pool, located: &Located, diagnostics: &mut Diagnostics) -> Vec<SloDraft> {
     let name = located.object.metadata.name.clone().unwrap_or_default();
@@ -188,10 +153,6 @@ fn target(objective: &Objective) -> Result<Decimal> {
                 INVALID_HELP,
             )
         })
-}
-
-pub(super) fn decimal(value: f64) -> Option<Decimal> {
-    Decimal::from_str(&value.to_string()).ok()
 }
 
 /// The SLI spec an SLO names: inline (v1 `indicator.spec`, v1alpha `indicator`) or

@@ -2,8 +2,8 @@
 //! their bad samples, ratio metrics become rates by what their queries already compute.
 
 use super::grouping::{RESERVED_HELP, SliGrouping, reserved, sli_grouping};
-use super::openslo::{MetricHolder, Objective, RatioMetric, Spec};
-use super::openslo_map::{INVALID_HELP, Pool, Result, decimal, problem};
+use super::openslo_schema::{MetricHolder, Objective, RatioMetric, Spec};
+use super::openslo_support::{INVALID_HELP, Pool, Result, decimal, problem};
 use super::{SliDraft, promql_template};
 use crate::codes::Code;
 

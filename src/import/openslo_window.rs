@@ -1,8 +1,8 @@
 //! OpenSLO time windows: rolling durations of at least a day, and calendar weeks and
 //! months aligned as vigil aligns them (UTC, Mondays and the 1st).
 
-use super::openslo::{Spec, TimeWindow};
-use super::openslo_map::{INVALID_HELP, Result, problem};
+use super::openslo_schema::{Spec, TimeWindow};
+use super::openslo_support::{INVALID_HELP, Result, problem};
 use crate::codes::Code;
 use crate::model::{CalendarPeriod, Duration, Window};
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::BurnDraft;
-use super::pyrra::Alerting;
+use super::pyrra_schema::Alerting;
 use crate::model::{BurnWindow, Decimal, Duration};
 
 /// Pyrra's burn-rate windows for an SLO window, as it scales them from those of 28 days:

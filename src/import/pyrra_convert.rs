@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde_saphyr::Spanned;
 
 use super::documents::Document;
-use super::pyrra::{Indicator, Resource, Target};
+use super::pyrra_schema::{Indicator, Resource, Target};
 use super::{SliDraft, SloDraft, origin};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -126,7 +126,7 @@ type Boxed = Box<Diagnostic>;
 
 /// The SLO's window: a duration of at least a day.
 fn window(
-    spec: &super::pyrra::SloSpec,
+    spec: &super::pyrra_schema::SloSpec,
     doc: &Document<'_>,
     span: Span,
     name: &str,

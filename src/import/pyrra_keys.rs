@@ -2,11 +2,12 @@
 //! an error inside `alerting`, where a misspelt `disabled` leaves alerts paging.
 
 use super::documents::Document;
-use super::pyrra::{
+use super::pyrra_schema::{
     Alerting, BoolGauge, Indicator, Latency, NativeLatency, Query, Ratio, Resource, Severities,
     SloSpec,
 };
-use super::unknown_keys::{Format, UnknownKey, fields};
+use super::unknown_keys::{UnknownKey, fields};
+use super::unknown_report::{self, Format};
 use crate::diagnostic::Diagnostics;
 
 pub(super) fn report(doc: &Document<'_>, unknown: &[UnknownKey], diagnostics: &mut Diagnostics) {
@@ -15,7 +16,7 @@ pub(super) fn report(doc: &Document<'_>, unknown: &[UnknownKey], diagnostics: &m
         ignoring: "Pyrra ignores",
     };
     let alerting = |_: &UnknownKey, parent: &[&str]| parent.contains(&"alerting");
-    super::unknown_keys::report(doc, unknown, &format, expected, alerting, diagnostics);
+    unknown_report::report(doc, unknown, &format, expected, alerting, diagnostics);
 }
 
 /// The keys Pyrra defines below `parent`; `None` where any key is allowed.

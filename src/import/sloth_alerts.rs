@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::BurnDraft;
-use super::sloth::{AlertSpec, Catalog, PromSlo};
+use super::sloth_schema::{AlertSpec, Catalog, PromSlo};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::BurnWindow;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use super::documents::Document;
 use super::grouping::{RESERVED_HELP, SliGrouping, reserved, sli_grouping};
-use super::sloth::{
+use super::sloth_schema::{
     AlertWindows, Catalog, PromSlo, PromSpec, WindowSpec, plugin_diagnostic, report_plugins,
 };
 use super::{SliDraft, SloDraft, origin, promql_template};

@@ -3,11 +3,12 @@
 //! author switched off.
 
 use super::documents::Document;
-use super::sloth::{
+use super::sloth_schema::{
     AlertSpec, AlertWindows, EventsSli, K8sResource, PluginRef, Plugins, PromAlerting, PromSli,
     PromSlo, PromSpec, RawSli, WindowPair, WindowSpec, WindowsSpec,
 };
-use super::unknown_keys::{Format, UnknownKey, fields};
+use super::unknown_keys::{UnknownKey, fields};
+use super::unknown_report::{self, Format};
 use crate::diagnostic::Diagnostics;
 
 /// The shape of the document the keys were found in.
@@ -30,7 +31,7 @@ pub(super) fn report(
     };
     let expected = |parent: &[&str]| Some(expected(shape, parent));
     let alerting = |_: &UnknownKey, parent: &[&str]| parent.contains(&"alerting");
-    super::unknown_keys::report(doc, unknown, &format, expected, alerting, diagnostics);
+    unknown_report::report(doc, unknown, &format, expected, alerting, diagnostics);
 }
 
 /// The keys Sloth defines at `parent` (the keys leading there).

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::Timing;
-use super::values::{Decimal, LabelName, MetricName, ServiceName, TeamName, TierName};
+use super::values::{
+    Decimal, LabelName, MetricName, ServiceName, TeamName, TierName, format_decimal,
+};
 
 /// An alert tier: urgency, severity label, and whether it pages or notifies at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,4 +180,54 @@ pub enum LabelValues {
     Enumerated(Vec<String>),
     /// Values not known in advance (IDs, paths): a cardinality risk the checker flags.
     Unbounded,
+}
+
+/// A value as an operator reads it, in its unit: `1.5 GB`, `250 ms`, `85 %`, `2 h`.
+/// Bytes use SI prefixes, as Prometheus' `humanize` does; without a unit the number is
+/// printed exactly.
+pub fn format_value(value: Decimal, unit: Option<&Unit>) -> String {
+    let scaled = |steps: &[(i64, &str)], base: &str| {
+        let magnitude = value.abs();
+        let (factor, suffix) = steps
+            .iter()
+            .copied()
+            .filter(|(exponent, _)| magnitude >= power_of_ten(*exponent))
+            .max_by_key(|(exponent, _)| *exponent)
+            .unwrap_or((0, base));
+        format!(
+            "{} {suffix}",
+            format_decimal((value / power_of_ten(factor)).normalize())
+        )
+    };
+    match unit {
+        None => format_decimal(value),
+        Some(Unit::Ratio) => format!(
+            "{} %",
+            format_decimal((value * Decimal::from(100)).normalize())
+        ),
+        Some(Unit::Bytes) => scaled(
+            &[
+                (0, "B"),
+                (3, "kB"),
+                (6, "MB"),
+                (9, "GB"),
+                (12, "TB"),
+                (15, "PB"),
+            ],
+            "B",
+        ),
+        Some(Unit::Seconds) if value.abs() < Decimal::ONE && !value.is_zero() => {
+            scaled(&[(-9, "ns"), (-6, "µs"), (-3, "ms")], "s")
+        }
+        Some(Unit::Seconds) => format!("{} s", format_decimal(value)),
+        Some(Unit::Other(unit)) => format!("{} {unit}", format_decimal(value)),
+    }
+}
+
+fn power_of_ten(exponent: i64) -> Decimal {
+    if exponent >= 0 {
+        Decimal::from(10_i64.pow(u32::try_from(exponent).unwrap_or(0)))
+    } else {
+        Decimal::ONE / Decimal::from(10_i64.pow(u32::try_from(-exponent).unwrap_or(0)))
+    }
 }

@@ -12,7 +12,7 @@ mod words;
 
 pub use alerting::{Alert, Anomaly, Capacity, Comparison, Condition, Regression, Threshold};
 pub use catalog::{
-    LabelValues, Metric, MetricKind, MetricLabel, Service, Tier, TierSeverity, Unit,
+    LabelValues, Metric, MetricKind, MetricLabel, Service, Tier, TierSeverity, Unit, format_value,
 };
 pub use derived::{SERIES_BUDGET_SUMMARY, cardinality_summary};
 pub use notify::{
@@ -26,7 +26,7 @@ pub use slo::{
 pub use values::{
     AlertName, Decimal, Duration, IntervalName, LabelName, MetricName, Objective, PromQl,
     ReceiverName, RuleName, Selector, ServiceName, SloName, TeamName, TierName, Version,
-    WindowTemplate, format_decimal, format_value,
+    WindowTemplate, format_decimal,
 };
 pub(crate) use values::{substitute_window, substitute_window_in_place};
 

@@ -319,57 +319,6 @@ impl WindowTemplate {
 }
 
 /// Replaces `{{ window }}` (any spacing) and Sloth's `{{.window}}` with `window`.
-/// A value as an operator reads it, in its unit: `1.5 GB`, `250 ms`, `85 %`, `2 h`.
-/// Bytes use SI prefixes, as Prometheus' `humanize` does; without a unit the number is
-/// printed exactly.
-pub fn format_value(value: Decimal, unit: Option<&super::catalog::Unit>) -> String {
-    use super::catalog::Unit;
-    let scaled = |steps: &[(i64, &str)], base: &str| {
-        let magnitude = value.abs();
-        let (factor, suffix) = steps
-            .iter()
-            .copied()
-            .filter(|(exponent, _)| magnitude >= power_of_ten(*exponent))
-            .max_by_key(|(exponent, _)| *exponent)
-            .unwrap_or((0, base));
-        format!(
-            "{} {suffix}",
-            format_decimal((value / power_of_ten(factor)).normalize())
-        )
-    };
-    match unit {
-        None => format_decimal(value),
-        Some(Unit::Ratio) => format!(
-            "{} %",
-            format_decimal((value * Decimal::from(100)).normalize())
-        ),
-        Some(Unit::Bytes) => scaled(
-            &[
-                (0, "B"),
-                (3, "kB"),
-                (6, "MB"),
-                (9, "GB"),
-                (12, "TB"),
-                (15, "PB"),
-            ],
-            "B",
-        ),
-        Some(Unit::Seconds) if value.abs() < Decimal::ONE && !value.is_zero() => {
-            scaled(&[(-9, "ns"), (-6, "µs"), (-3, "ms")], "s")
-        }
-        Some(Unit::Seconds) => format!("{} s", format_decimal(value)),
-        Some(Unit::Other(unit)) => format!("{} {unit}", format_decimal(value)),
-    }
-}
-
-fn power_of_ten(exponent: i64) -> Decimal {
-    if exponent >= 0 {
-        Decimal::from(10_i64.pow(u32::try_from(exponent).unwrap_or(0)))
-    } else {
-        Decimal::ONE / Decimal::from(10_i64.pow(u32::try_from(-exponent).unwrap_or(0)))
-    }
-}
-
 pub(crate) fn substitute_window(template: &str, window: &str) -> String {
     substitute_each(template, |_| window.to_owned())
 }
@@ -407,6 +356,7 @@ fn substitute_each(template: &str, window: impl Fn(&str) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::format_value;
 
     #[test]
     fn durations_parse_and_print() {

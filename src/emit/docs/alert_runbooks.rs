@@ -2,7 +2,7 @@
 //! thresholds at several tiers, each shown with its threshold in the value's unit and
 //! its escalation.
 
-use super::runbooks::{RunbookPage, TierRow, blank, or_default_steps, with_runbook};
+use super::runbook_page::{RunbookPage, TierRow, blank, or_default_steps, with_runbook};
 use super::shared::Shared;
 use super::steps::Steps;
 use crate::model::{Alert, Condition, Threshold, Unit, format_value};

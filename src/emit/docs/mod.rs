@@ -7,6 +7,7 @@ mod alert_runbooks;
 mod catalog;
 mod oncall;
 mod ops_runbooks;
+mod runbook_page;
 mod runbooks;
 mod shared;
 mod steps;
@@ -166,7 +167,7 @@ pub fn emit(
             render(&environment, "runbook.md.j2", page)?,
         ));
     }
-    let index = runbooks::index(pages, header);
+    let index = runbook_page::index(pages, header);
     sink(Artifact::new(
         conventions::DOC_ALERTS,
         render(&environment, "alerts.md.j2", &index)?,

@@ -4,7 +4,7 @@
 //! budgets come from the model, where the rules backend reads them too, so page and alert
 //! say the same thing.
 
-use super::runbooks::{RunbookPage, blank, or_default_steps, with_runbook};
+use super::runbook_page::{RunbookPage, blank, or_default_steps, with_runbook};
 use super::shared::Shared;
 use super::steps::Steps;
 use crate::conventions::{ops_alerts, ops_rules};

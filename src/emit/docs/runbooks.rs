@@ -2,87 +2,14 @@
 //! model with the same naming conventions the rules backend uses; a test checks that
 //! every alert in every generated rule file has its page.
 
-use serde::Serialize;
-
 use super::anchor;
+use super::runbook_page::{
+    RunbookPage, WindowRow, blank, or_default_steps, own_steps, with_runbook,
+};
 use super::shared::Shared;
-use super::steps::{Steps, default_steps};
+use super::steps::Steps;
 use crate::conventions;
-use crate::model::{BurnAlert, Decimal, Duration, Model, Runbook, Slo, TierName, format_decimal};
-
-#[derive(Serialize, Clone)]
-pub(super) struct RunbookPage {
-    header: &'static str,
-    pub(super) name: String,
-    pub(super) summary: String,
-    /// Every tier the alert fires at (a multi-threshold alert has several), joined for
-    /// the index.
-    pub(super) tier: String,
-    pub(super) severity: String,
-    pub(super) tiers: Vec<TierRow>,
-    pub(super) service: String,
-    pub(super) kind: &'static str,
-    slo: Option<String>,
-    slo_anchor: String,
-    pub(super) what: Vec<String>,
-    windows: Vec<WindowRow>,
-    pub(super) expr: Option<String>,
-    impact: String,
-    steps: Vec<String>,
-    /// The steps are vigil's defaults because the spec gave none (the page says so in a
-    /// comment for the spec's author, not to the on-call).
-    default_steps: bool,
-    decisions: Vec<DecisionRow>,
-    links: Vec<LinkRow>,
-    pub(super) escalation: Vec<String>,
-    pub(super) related: Vec<String>,
-}
-
-/// One tier an alert fires at, and when.
-#[derive(Serialize, Clone)]
-pub(super) struct TierRow {
-    pub(super) tier: String,
-    pub(super) severity: String,
-    /// `above 1.5 GB` for a threshold; empty when the tier has one condition.
-    pub(super) when: String,
-}
-
-#[derive(Serialize, Clone)]
-struct WindowRow {
-    long: String,
-    short: String,
-    factor: String,
-    threshold: String,
-    share: String,
-    exhaustion: String,
-}
-
-#[derive(Serialize, Clone)]
-struct DecisionRow {
-    when: String,
-    then: String,
-}
-
-#[derive(Serialize, Clone)]
-pub(super) struct LinkRow {
-    pub(super) title: String,
-    pub(super) url: String,
-}
-
-#[derive(Serialize)]
-pub(super) struct AlertIndex {
-    header: &'static str,
-    alerts: Vec<RunbookPage>,
-}
-
-pub(super) fn index(pages: Vec<RunbookPage>, header: &'static str) -> AlertIndex {
-    // `pages` come sorted by name; taken by value, not cloned, since they are many.
-    debug_assert!(pages.is_sorted_by(|a, b| a.name <= b.name));
-    AlertIndex {
-        header,
-        alerts: pages,
-    }
-}
+use crate::model::{BurnAlert, Decimal, Duration, Model, Slo, TierName, format_decimal};
 
 /// One page per alert name (a multi-threshold alert has one page for all its tiers).
 pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
@@ -97,86 +24,6 @@ pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
     pages.extend(super::ops_runbooks::pages(&shared));
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     pages
-}
-
-/// A page with only what its tier and service decide, for the caller to fill in.
-pub(super) fn blank(
-    shared: &Shared<'_>,
-    name: String,
-    tier: &TierName,
-    service: &str,
-    kind: &'static str,
-) -> RunbookPage {
-    let declared = shared.model.tier(tier);
-    let severity = declared.map_or("none", |t| t.severity.as_str()).to_owned();
-    RunbookPage {
-        header: shared.header,
-        name,
-        summary: String::new(),
-        tier: tier.to_string(),
-        severity: severity.clone(),
-        tiers: vec![TierRow {
-            tier: tier.to_string(),
-            severity,
-            when: String::new(),
-        }],
-        service: service.to_owned(),
-        kind,
-        slo: None,
-        slo_anchor: String::new(),
-        what: Vec::new(),
-        windows: Vec::new(),
-        expr: None,
-        impact: String::new(),
-        steps: Vec::new(),
-        default_steps: false,
-        decisions: Vec::new(),
-        links: shared.links(service),
-        escalation: shared.escalation(tier, service),
-        related: Vec::new(),
-    }
-}
-
-pub(super) fn with_runbook(
-    mut page: RunbookPage,
-    runbook: &Runbook,
-    default_impact: String,
-) -> RunbookPage {
-    page.impact = runbook.impact.clone().unwrap_or(default_impact);
-    page.steps.clone_from(&runbook.steps);
-    page.decisions = runbook
-        .decisions
-        .iter()
-        .map(|d| DecisionRow {
-            when: d.when.clone(),
-            then: d.then.clone(),
-        })
-        .collect();
-    page.links.extend(runbook.links.iter().map(|l| LinkRow {
-        title: l.title.clone(),
-        url: l.url.clone(),
-    }));
-    if let Some(escalation) = &runbook.escalation {
-        page.escalation.push(escalation.clone());
-    }
-    page
-}
-
-/// The spec's steps, or vigil's for this kind of alert when it gave none.
-pub(super) fn or_default_steps(mut page: RunbookPage, kind: Steps) -> RunbookPage {
-    if page.steps.is_empty() {
-        page.steps = default_steps(kind, &page.service);
-        page.default_steps = true;
-    }
-    page
-}
-
-/// Steps of their own for alerts the SLO's `runbook` (written for failures) does not fit.
-fn own_steps(mut page: RunbookPage, kind: Steps) -> RunbookPage {
-    page.steps = default_steps(kind, &page.service);
-    page.decisions.clear();
-    page.default_steps = false;
-    page
 }
 
 fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {

@@ -1,11 +1,19 @@
 //! What the runbook pages of one service or tier share (dashboard links, escalation),
 //! worked out once per service and tier rather than once per page.
 
+use serde::Serialize;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+/// A link on a runbook page.
+#[derive(Serialize, Clone)]
+pub(super) struct LinkRow {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
 use super::oncall::receivers_for;
-use super::runbooks::LinkRow;
 use crate::model::{Model, Service, ServiceName, TierName};
 
 /// What the pages of one service or tier have in common, worked out once per service and
