@@ -7,7 +7,7 @@ use super::reader::{Cx, wrong_type};
 pub(crate) use super::selectors::Usage;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{MetricName, PromQl, Selector, WindowTemplate, substitute_window_in_place};
+use crate::model::{PromQl, Selector, WindowTemplate, substitute_window_in_place};
 use crate::spec::{Scalar, Value};
 
 /// Expressions nested deeper than this are refused before parsing: real rules never come
@@ -105,10 +105,7 @@ pub(crate) fn selector(scope: &Scope<'_>, value: &Value, usage: Usage) -> Option
             if let Some(catalog) = scope.catalog {
                 catalog.check_selector(scope.cx, value, text, &selector, usage);
             }
-            Some(Selector::checked(
-                text.trim(),
-                selector.name.map(MetricName::new),
-            ))
+            Some(Selector::checked(text.trim(), selector))
         }
         _ => {
             cx.report(

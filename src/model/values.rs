@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use promql_parser::parser::VectorSelector;
+
 pub use rust_decimal::Decimal;
 
 macro_rules! name_type {
@@ -268,18 +270,21 @@ impl fmt::Display for PromQl {
     }
 }
 
-/// A plain series selector (`metric{label="v"}`), which vigil may wrap in `rate()`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A plain series selector (`metric{label="v"}`), which vigil may wrap in `rate()`, with
+/// the form the checker parsed, so that no backend parses it again.
+#[derive(Clone)]
 pub struct Selector {
     text: String,
     metric: Option<MetricName>,
+    parsed: VectorSelector,
 }
 
 impl Selector {
-    pub(crate) fn checked(text: impl Into<String>, metric: Option<MetricName>) -> Self {
+    pub(crate) fn checked(text: impl Into<String>, parsed: VectorSelector) -> Self {
         Self {
             text: text.into(),
-            metric,
+            metric: parsed.name.clone().map(MetricName::new),
+            parsed,
         }
     }
 
@@ -290,6 +295,39 @@ impl Selector {
     /// The metric name, when the selector names one (it may match on `__name__` instead).
     pub fn metric(&self) -> Option<&MetricName> {
         self.metric.as_ref()
+    }
+
+    pub fn parsed(&self) -> &VectorSelector {
+        &self.parsed
+    }
+}
+
+// The name and the parsed form follow from the text, so the text alone is compared,
+// hashed and shown.
+#[expect(
+    clippy::missing_fields_in_debug,
+    reason = "the parsed form is the text again"
+)]
+impl fmt::Debug for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Selector")
+            .field("text", &self.text)
+            .field("metric", &self.metric)
+            .finish()
+    }
+}
+
+impl PartialEq for Selector {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Selector {}
+
+impl std::hash::Hash for Selector {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 

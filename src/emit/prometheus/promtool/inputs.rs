@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 
 use promql_parser::label::Matcher;
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::VectorSelector;
 use serde::Serialize;
 
-use crate::emit::prometheus::slo::sli::{latency_labels, le_value, scoped};
+use crate::emit::prometheus::slo::sli::{latency_labels, le_value, scoped_selector};
 use crate::model::{
     Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo, format_decimal,
 };
@@ -90,8 +90,8 @@ impl Shape {
                 };
                 ratio_shape(
                     model,
-                    &parse(&scoped(special, service))?,
-                    &parse(&scoped(total, service))?,
+                    &parts(scoped_selector(special, service))?,
+                    &parts(scoped_selector(total, service))?,
                     &group,
                     is_errors,
                 )?
@@ -110,7 +110,7 @@ impl Shape {
                 ShapeKind::Histogram { bucket, count }
             }
             Sli::Availability { metric } => {
-                let (name, matchers) = parse(&scoped(metric, service))?;
+                let (name, matchers) = parts(scoped_selector(metric, service))?;
                 let labels = satisfy(Declared::of(model, &name), &group, &matchers)?;
                 ShapeKind::Gauge {
                     series: render(&name, &labels),
@@ -199,11 +199,9 @@ fn counter_values(phases: &[(Traffic, u64)], inc: &dyn Fn(Traffic) -> Decimal) -
     parts.join(" ")
 }
 
-fn parse(selector: &str) -> Option<(String, Vec<Matcher>)> {
-    let Ok(Expr::VectorSelector(parsed)) = parser::parse(selector) else {
-        return None;
-    };
-    let mut matchers = parsed.matchers.matchers.clone();
+/// A selector's metric name (from `__name__` when it has no name) and its other matchers.
+fn parts(parsed: VectorSelector) -> Option<(String, Vec<Matcher>)> {
+    let mut matchers = parsed.matchers.matchers;
     let name = if let Some(name) = parsed.name {
         name
     } else {

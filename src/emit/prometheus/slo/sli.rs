@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use promql_parser::label::{MatchOp, Matcher};
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::{self, Expr, VectorSelector};
 
 use crate::model::{
     Decimal, Duration, Events, HistogramMode, LabelName, Model, Selector, Service, Sli, Slo,
@@ -148,13 +148,22 @@ pub(crate) fn sum_by(group_by: &[LabelName]) -> String {
 /// The user's selector restricted to the service's series (`job="erlmcp"`), unless it
 /// already matches on that label.
 pub(crate) fn scoped(selector: &Selector, service: Option<&Service>) -> String {
-    let text = selector.as_str();
-    let Some(service) = service.filter(|s| !s.selector.is_empty()) else {
-        return text.to_owned();
-    };
-    let Ok(Expr::VectorSelector(mut parsed)) = parser::parse(text) else {
-        return text.to_owned();
-    };
+    match service.filter(|s| !s.selector.is_empty()) {
+        Some(service) => scoped_parsed(selector, service).to_string(),
+        None => selector.as_str().to_owned(),
+    }
+}
+
+/// [`scoped`] as the parsed selector.
+pub(crate) fn scoped_selector(selector: &Selector, service: Option<&Service>) -> VectorSelector {
+    match service {
+        Some(service) => scoped_parsed(selector, service),
+        None => selector.parsed().clone(),
+    }
+}
+
+fn scoped_parsed(selector: &Selector, service: &Service) -> VectorSelector {
+    let mut parsed = selector.parsed().clone();
     for (label, value) in &service.selector {
         if parsed.matchers.find_matchers(label.as_str()).is_empty() {
             parsed
@@ -163,7 +172,7 @@ pub(crate) fn scoped(selector: &Selector, service: Option<&Service>) -> String {
                 .push(Matcher::new(MatchOp::Equal, label.as_str(), value));
         }
     }
-    parsed.to_string()
+    parsed
 }
 
 /// Label matchers of a latency SLI: its own, then the service's.
