@@ -124,20 +124,11 @@ fn kdl_value(value: &Value) -> String {
         Value::Number(number) => number.clone(),
         Value::Bool(true) => String::from("#true"),
         Value::Bool(false) => String::from("#false"),
-        Value::Text(text) if is_bare_kdl(text) => text.clone(),
-        Value::Text(text) => quote(text),
+        Value::Text(text) => crate::spec::kdl::string_literal(text).into_owned(),
     }
 }
 
-/// Identifiers that KDL 2 reads as strings without quotes.
-fn is_bare_kdl(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !matches!(text, "true" | "false" | "null" | "inf" | "nan")
-}
-
-/// A double-quoted string with JSON-compatible escapes (valid in KDL 2 and YAML).
+/// A double-quoted string with JSON-compatible escapes.
 fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');

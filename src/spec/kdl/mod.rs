@@ -17,7 +17,10 @@ mod error;
 mod multiline;
 mod numbers;
 mod parser;
+mod quote;
 mod strings;
+
+pub(crate) use quote::string_literal;
 
 use super::tree::{Dialect, Document, Node};
 use crate::diagnostic::Diagnostics;
