@@ -1,6 +1,6 @@
 //! Renders an imported spec, held as a small node tree, as KDL or YAML text. The tree
 //! mirrors vigil's own spec tree (name, arguments, properties, children), so the YAML form
-//! follows the same fixed mapping `spec/yaml.rs` reads back: scalars become properties,
+//! follows the same fixed mapping `spec/yaml/` reads back: scalars become properties,
 //! lists arguments, blocks mappings, and named declarations plural collections.
 
 use std::fmt::Write as _;
@@ -152,28 +152,13 @@ fn quote(text: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // YAML
 
-/// Declarations and repeated children that YAML writes as plural collections: named
-/// ones as a mapping name → body, unnamed ones as a list of bodies.
-const NAMED: &[(&str, &str)] = &[
-    ("tier", "tiers"),
-    ("service", "services"),
-    ("metric", "metrics"),
-    ("slo", "slos"),
-    ("label", "labels"),
-];
-/// (parent, child, plural): `window` children of a burn alert are a list.
-const UNNAMED: &[(&str, &str, &str)] = &[
-    ("page", "window", "windows"),
-    ("ticket", "window", "windows"),
-];
-
 pub(crate) fn yaml(header: &[String], nodes: &[Node]) -> String {
     let mut out = String::new();
     for line in header {
         push_comment(&mut out, "#", line, 0);
     }
     out.push_str("vigil: 1\n");
-    yaml_children(&mut out, "", nodes, 0);
+    yaml_children(&mut out, nodes, 0);
     out
 }
 
@@ -181,7 +166,7 @@ fn yaml_key(name: &str) -> String {
     name.replace('-', "_")
 }
 
-fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
+fn yaml_children(out: &mut String, nodes: &[Node], depth: usize) {
     let indent = "  ".repeat(depth);
     let mut index = 0;
     while index < nodes.len() {
@@ -192,44 +177,43 @@ fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
             .count();
         let group = &nodes[index..index + same];
         index += same;
-        if let Some((_, plural)) = NAMED.iter().find(|(n, _)| *n == node.name) {
-            let _ = writeln!(out, "{indent}{plural}:");
-            if names_repeat(group) {
-                yaml_list(out, group, depth + 1);
-                continue;
-            }
+        let Some(plural) = collection_key(group, depth) else {
             for item in group {
                 for line in &item.comments {
-                    push_comment(out, "#", line, depth + 1);
+                    push_comment(out, "#", line, depth);
                 }
-                let mut args = item.args.iter();
-                let name = args.next().map_or_else(String::new, yaml_scalar);
-                let rest = Node {
-                    args: args.cloned().collect(),
-                    comments: Vec::new(),
-                    ..item.clone()
-                };
-                yaml_entry(out, &name, &rest, depth + 1);
+                yaml_entry(out, &yaml_key(&item.name), item, depth);
             }
             continue;
-        }
-        let unnamed = UNNAMED
-            .iter()
-            .find(|(p, n, _)| *p == parent && *n == node.name);
-        if let Some((_, _, plural)) = unnamed {
-            let _ = writeln!(out, "{indent}{plural}:");
-            for item in group {
-                let _ = writeln!(out, "{indent}  - {}", yaml_flow(item));
-            }
+        };
+        let _ = writeln!(out, "{indent}{plural}:");
+        if group.iter().any(|n| n.args.is_empty()) || names_repeat(group) {
+            yaml_list(out, group, depth + 1);
             continue;
         }
         for item in group {
             for line in &item.comments {
-                push_comment(out, "#", line, depth);
+                push_comment(out, "#", line, depth + 1);
             }
-            yaml_entry(out, &yaml_key(&item.name), item, depth);
+            let mut args = item.args.iter();
+            let name = args.next().map_or_else(String::new, yaml_scalar);
+            let rest = Node {
+                args: args.cloned().collect(),
+                comments: Vec::new(),
+                ..item.clone()
+            };
+            yaml_entry(out, &name, &rest, depth + 1);
         }
     }
+}
+
+/// The plural key a group of same-named nodes is written under, from the reader's
+/// grammar (`spec::yaml::plural`). Declarations at the top level, nodes that repeat and
+/// name–value pairs (`label owner team`) are collections; a node its block holds once
+/// with one value (an SLO's `window "30d"`) keeps its own key.
+fn collection_key(group: &[Node], depth: usize) -> Option<&'static str> {
+    let plural = crate::spec::yaml::plural(&group[0].name)?;
+    (depth == 0 || group.len() > 1 || group[0].args.len() > 1).then_some(plural)
 }
 
 /// `key: …` for one node: a scalar, a list, or a block mapping of its properties and
@@ -263,7 +247,7 @@ fn yaml_body(out: &mut String, node: &Node, depth: usize) {
     for (prop, value) in &node.props {
         let _ = writeln!(out, "{indent}{}: {}", yaml_key(prop), yaml_scalar(value));
     }
-    yaml_children(out, &node.name, &node.children, depth);
+    yaml_children(out, &node.children, depth);
 }
 
 /// Whether two declarations of a group share a name (SLOs of different services): a
@@ -274,16 +258,32 @@ fn names_repeat(group: &[Node]) -> bool {
     names.windows(2).any(|pair| pair[0] == pair[1])
 }
 
-/// Declarations as a list, each item naming itself: `- name: availability`.
+/// A group as a list: nodes of properties alone as flow mappings (`- {long: "1h", …}`),
+/// others as blocks, each named by a `name:` key (`- name: availability`) when it has one.
 fn yaml_list(out: &mut String, group: &[Node], depth: usize) {
     let indent = "  ".repeat(depth);
     for item in group {
+        if item.args.is_empty() && item.children.is_empty() && !item.props.is_empty() {
+            let _ = writeln!(out, "{indent}- {}", yaml_flow(item));
+            continue;
+        }
         for line in &item.comments {
             push_comment(out, "#", line, depth);
         }
-        let name = item.args.first().map_or_else(String::new, yaml_scalar);
-        let _ = writeln!(out, "{indent}- name: {name}");
-        yaml_body(out, item, depth + 1);
+        let mut body = String::new();
+        if let Some(name) = item.args.first() {
+            let _ = writeln!(body, "{indent}  name: {}", yaml_scalar(name));
+        }
+        yaml_body(&mut body, item, depth + 1);
+        match body.get(indent.len() + 2..) {
+            // The item's first key goes on the dash's line.
+            Some(rest) if !rest.is_empty() => {
+                let _ = write!(out, "{indent}- {rest}");
+            }
+            _ => {
+                let _ = writeln!(out, "{indent}- {{}}");
+            }
+        }
     }
 }
 

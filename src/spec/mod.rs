@@ -3,7 +3,7 @@
 pub(crate) mod kdl;
 pub mod literal;
 pub mod tree;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 
