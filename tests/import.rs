@@ -72,6 +72,33 @@ fn sloth_specs_import_as_idiomatic_kdl_and_yaml_that_compile_to_the_same_model()
     }
 }
 
+/// A description holding characters each syntax must escape (a bell, an escape, a line
+/// separator, a bidi mark) and an alert with two annotations import into a KDL and a YAML
+/// spec that vigil compiles, with the description as the source wrote it.
+#[test]
+fn awkward_strings_import_into_specs_that_compile() {
+    let name = "sloth/control-characters.yml";
+    let path = relative(fixture(name));
+    let source = "Bell \u{7}, escape \u{1b}, tab \t, line separator \u{2028}, bidi mark \u{200e}, \"quotes\" and a backslash \\.";
+    let mut models = Vec::new();
+    for format in [Format::Kdl, Format::Yaml] {
+        let spec = imports_and_compiles(
+            std::slice::from_ref(&path),
+            &Kind::Sloth { period: None },
+            format,
+        );
+        let file = match format {
+            Format::Kdl => "imported.kdl",
+            Format::Yaml => "imported.yaml",
+        };
+        let model = compile(file, &spec).0.expect("a model");
+        assert_eq!(model.slos[0].description.as_deref(), Some(source), "{spec}");
+        models.push(model);
+        insta::assert_snapshot!(format!("{name}.{}", &file[9..]), spec);
+    }
+    assert_eq!(models[0], models[1], "KDL and YAML imports differ");
+}
+
 #[test]
 fn a_custom_window_catalog_sets_the_burn_windows() {
     let inputs = [

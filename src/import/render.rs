@@ -128,27 +128,6 @@ fn kdl_value(value: &Value) -> String {
     }
 }
 
-/// A double-quoted string with JSON-compatible escapes.
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 // ---------------------------------------------------------------------------------------
 // YAML
 
@@ -300,29 +279,35 @@ fn yaml_scalar(value: &Value) -> String {
     match value {
         Value::Number(number) => number.clone(),
         Value::Bool(flag) => flag.to_string(),
-        Value::Text(text) if is_plain_yaml(text) => text.clone(),
-        Value::Text(text) => quote(text),
+        Value::Text(text) => yaml_string(text),
     }
 }
 
-/// Strings YAML 1.2 reads back as the same string when written without quotes.
-fn is_plain_yaml(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
-        return false;
-    };
-    first.is_ascii_alphabetic()
+/// A string as serde-saphyr writes it: words (`checkout`, `myorg/api`) bare where it
+/// writes them bare, anything else double-quoted with YAML's escapes. Only words are left
+/// bare, so that every scalar, in block or flow position, reads as the string it is.
+fn yaml_string(text: &str) -> String {
+    let word = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
-        )
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
+    if word
+        && serde_saphyr::to_string(&text).is_ok_and(|plain| plain.strip_suffix('\n') == Some(text))
+    {
+        return text.to_owned();
+    }
+    // A string always serializes; the double-quoted style is one line.
+    let quoted = serde_saphyr::to_string(&serde_saphyr::DoubleQuoted(text))
+        .expect("a string serializes to YAML");
+    quoted.trim_end_matches('\n').to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Node, Value, kdl, yaml};
+    use super::{Node, Value, kdl, yaml, yaml_string};
+    use crate::diagnostic::Diagnostics;
+    use crate::source::Sources;
+    use crate::spec::Scalar;
 
     fn sample() -> Vec<Node> {
         vec![
@@ -363,5 +348,71 @@ mod tests {
     #[test]
     fn yaml_text() {
         insta::assert_snapshot!(yaml(&["header".into()], &sample()));
+    }
+
+    /// Strings every YAML reader must get back unchanged: keywords of YAML 1.1 and 1.2,
+    /// number-like words, indicators, comment and key separators, escapes, controls.
+    #[test]
+    fn yaml_strings_read_back_as_themselves_in_block_and_flow_position() {
+        let awkward = [
+            "plain",
+            "myorg/api",
+            "a.b-c_d",
+            "yes",
+            "No",
+            "on",
+            "y",
+            "null",
+            "True",
+            "inf",
+            "nan",
+            "30d",
+            "0x1f",
+            "1e3",
+            "-",
+            "- a",
+            "#x",
+            "a #b",
+            "a: b",
+            "a:b",
+            "[a]",
+            "{a}",
+            "a, b",
+            "*a",
+            "&a",
+            "!a",
+            "|",
+            ">",
+            "%a",
+            "@a",
+            "`a",
+            "'a'",
+            "\"a\"",
+            "back\\slash",
+            "",
+            " lead",
+            "trail ",
+            "line\nbreak",
+            "tab\t",
+            "bell \u{7}",
+            "nul \0",
+            "esc \u{1b}",
+            "\u{85}\u{2028}\u{2029}",
+            "\u{feff}",
+            "ünï 日本 🚨",
+        ];
+        for value in awkward {
+            let scalar = yaml_string(value);
+            let text = format!("vigil: 1\nk: {scalar}\nl: [{scalar}, {scalar}]\n");
+            let mut diagnostics = Diagnostics::default();
+            let document =
+                crate::spec::parse_text("t.yaml", &text, &mut Sources::default(), &mut diagnostics)
+                    .unwrap_or_else(|| panic!("{text:?}: {diagnostics:?}"));
+            let expected = Scalar::String(value.to_owned());
+            let root = &document.root;
+            assert_eq!(root.props[1].value.scalar, expected, "{text:?}");
+            let list = &root.children[0].args;
+            assert!(list.iter().all(|v| v.scalar == expected), "{text:?}");
+        }
     }
 }
