@@ -164,6 +164,39 @@ fn openslo_objects_import_with_references_and_alert_policies() {
     insta::assert_snapshot!(spec);
 }
 
+/// The importer writes `vigil fmt`'s layout directly: formatting an imported spec leaves
+/// it byte for byte.
+#[test]
+fn imported_specs_are_fixed_points_of_fmt() {
+    let mut checked = 0;
+    let kinds = [
+        (
+            "sloth",
+            Kind::Sloth {
+                period: Some("30d"),
+            },
+        ),
+        ("pyrra", Kind::Pyrra),
+        ("openslo", Kind::OpenSlo),
+    ];
+    for (folder, kind) in kinds {
+        for path in files(&fixture(folder)) {
+            let (imported, _) = import(&[relative(path.clone())], &kind, Format::Kdl);
+            let Some(spec) = imported.spec else {
+                continue;
+            };
+            let formatted = vigil::format::format_kdl(&spec);
+            assert!(
+                formatted.as_deref() == Some(spec.as_str()),
+                "`vigil fmt` changes the import of {}:\n{formatted:?}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} imported specs");
+}
+
 #[test]
 fn import_is_deterministic_and_generation_is_too() {
     let path = relative(fixture("sloth/k8s-multifile.yml"));
