@@ -72,6 +72,33 @@ fn sloth_specs_import_as_idiomatic_kdl_and_yaml_that_compile_to_the_same_model()
     }
 }
 
+/// A description holding characters each syntax must escape (a bell, an escape, a line
+/// separator, a bidi mark) and an alert with two annotations import into a KDL and a YAML
+/// spec that vigil compiles, with the description as the source wrote it.
+#[test]
+fn awkward_strings_import_into_specs_that_compile() {
+    let name = "sloth/control-characters.yml";
+    let path = relative(fixture(name));
+    let source = "Bell \u{7}, escape \u{1b}, tab \t, line separator \u{2028}, bidi mark \u{200e}, \"quotes\" and a backslash \\.";
+    let mut models = Vec::new();
+    for format in [Format::Kdl, Format::Yaml] {
+        let spec = imports_and_compiles(
+            std::slice::from_ref(&path),
+            &Kind::Sloth { period: None },
+            format,
+        );
+        let file = match format {
+            Format::Kdl => "imported.kdl",
+            Format::Yaml => "imported.yaml",
+        };
+        let model = compile(file, &spec).0.expect("a model");
+        assert_eq!(model.slos[0].description.as_deref(), Some(source), "{spec}");
+        models.push(model);
+        insta::assert_snapshot!(format!("{name}.{}", &file[9..]), spec);
+    }
+    assert_eq!(models[0], models[1], "KDL and YAML imports differ");
+}
+
 #[test]
 fn a_custom_window_catalog_sets_the_burn_windows() {
     let inputs = [
@@ -135,6 +162,39 @@ fn openslo_objects_import_with_references_and_alert_policies() {
         Format::Kdl,
     );
     insta::assert_snapshot!(spec);
+}
+
+/// The importer writes `vigil fmt`'s layout directly: formatting an imported spec leaves
+/// it byte for byte.
+#[test]
+fn imported_specs_are_fixed_points_of_fmt() {
+    let mut checked = 0;
+    let kinds = [
+        (
+            "sloth",
+            Kind::Sloth {
+                period: Some("30d"),
+            },
+        ),
+        ("pyrra", Kind::Pyrra),
+        ("openslo", Kind::OpenSlo),
+    ];
+    for (folder, kind) in kinds {
+        for path in files(&fixture(folder)) {
+            let (imported, _) = import(&[relative(path.clone())], &kind, Format::Kdl);
+            let Some(spec) = imported.spec else {
+                continue;
+            };
+            let formatted = vigil::format::format_kdl(&spec);
+            assert!(
+                formatted.as_deref() == Some(spec.as_str()),
+                "`vigil fmt` changes the import of {}:\n{formatted:?}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} imported specs");
 }
 
 #[test]

@@ -22,7 +22,9 @@ fn vigil_parse(text: &str) -> (FileId, Option<Vec<Node>>) {
     (file, document.map(|d| d.root.children))
 }
 
-/// Panics with both results when the parsers disagree; true if both accepted.
+/// Panics with both results when the parsers disagree; true if both accepted. An accepted
+/// text is also formatted: `vigil fmt` must keep its tree (it checks that itself, and
+/// panics in debug builds when it cannot) and give a text it leaves as it is.
 fn compare(text: &str) -> bool {
     let (file, ours) = vigil_parse(text);
     let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -34,6 +36,16 @@ fn compare(text: &str) -> bool {
     );
     let accepted = ours.is_some();
     assert_eq!(ours, theirs, "trees differ for {text:?}");
+    if accepted {
+        let once =
+            vigil::format::format_kdl(text).unwrap_or_else(|| panic!("{text:?} does not format"));
+        let twice = vigil::format::format_kdl(&once);
+        assert_eq!(
+            twice.as_deref(),
+            Some(once.as_str()),
+            "formatting {text:?} twice"
+        );
+    }
     accepted
 }
 

@@ -230,10 +230,11 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
         outcome.code = EXIT_FAILURE;
     }
     let mut unformatted = 0;
-    for path in files
+    let kdl: Vec<&PathBuf> = files
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
-    {
+        .collect();
+    for path in &kdl {
         let shown = path.display();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -269,7 +270,11 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> Outcome {
         }
     }
     if unformatted == 0 && outcome.code == EXIT_OK {
-        outcome.stderr.push_str("all KDL specs are formatted\n");
+        outcome.stderr.push_str(if kdl.is_empty() {
+            "no KDL specs to format (YAML specs are left as they are)\n"
+        } else {
+            "all KDL specs are formatted\n"
+        });
     }
     outcome
 }

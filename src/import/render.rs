@@ -1,6 +1,6 @@
 //! Renders an imported spec, held as a small node tree, as KDL or YAML text. The tree
 //! mirrors vigil's own spec tree (name, arguments, properties, children), so the YAML form
-//! follows the same fixed mapping `spec/yaml.rs` reads back: scalars become properties,
+//! follows the same fixed mapping `spec/yaml/` reads back: scalars become properties,
 //! lists arguments, blocks mappings, and named declarations plural collections.
 
 use std::fmt::Write as _;
@@ -124,57 +124,12 @@ fn kdl_value(value: &Value) -> String {
         Value::Number(number) => number.clone(),
         Value::Bool(true) => String::from("#true"),
         Value::Bool(false) => String::from("#false"),
-        Value::Text(text) if is_bare_kdl(text) => text.clone(),
-        Value::Text(text) => quote(text),
+        Value::Text(text) => crate::spec::kdl::string_literal(text).into_owned(),
     }
-}
-
-/// Identifiers that KDL 2 reads as strings without quotes.
-fn is_bare_kdl(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !matches!(text, "true" | "false" | "null" | "inf" | "nan")
-}
-
-/// A double-quoted string with JSON-compatible escapes (valid in KDL 2 and YAML).
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 // ---------------------------------------------------------------------------------------
 // YAML
-
-/// Declarations and repeated children that YAML writes as plural collections: named
-/// ones as a mapping name → body, unnamed ones as a list of bodies.
-const NAMED: &[(&str, &str)] = &[
-    ("tier", "tiers"),
-    ("service", "services"),
-    ("metric", "metrics"),
-    ("slo", "slos"),
-    ("label", "labels"),
-];
-/// (parent, child, plural): `window` children of a burn alert are a list.
-const UNNAMED: &[(&str, &str, &str)] = &[
-    ("page", "window", "windows"),
-    ("ticket", "window", "windows"),
-];
 
 pub(crate) fn yaml(header: &[String], nodes: &[Node]) -> String {
     let mut out = String::new();
@@ -182,7 +137,7 @@ pub(crate) fn yaml(header: &[String], nodes: &[Node]) -> String {
         push_comment(&mut out, "#", line, 0);
     }
     out.push_str("vigil: 1\n");
-    yaml_children(&mut out, "", nodes, 0);
+    yaml_children(&mut out, nodes, 0);
     out
 }
 
@@ -190,7 +145,7 @@ fn yaml_key(name: &str) -> String {
     name.replace('-', "_")
 }
 
-fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
+fn yaml_children(out: &mut String, nodes: &[Node], depth: usize) {
     let indent = "  ".repeat(depth);
     let mut index = 0;
     while index < nodes.len() {
@@ -201,44 +156,43 @@ fn yaml_children(out: &mut String, parent: &str, nodes: &[Node], depth: usize) {
             .count();
         let group = &nodes[index..index + same];
         index += same;
-        if let Some((_, plural)) = NAMED.iter().find(|(n, _)| *n == node.name) {
-            let _ = writeln!(out, "{indent}{plural}:");
-            if names_repeat(group) {
-                yaml_list(out, group, depth + 1);
-                continue;
-            }
+        let Some(plural) = collection_key(group, depth) else {
             for item in group {
                 for line in &item.comments {
-                    push_comment(out, "#", line, depth + 1);
+                    push_comment(out, "#", line, depth);
                 }
-                let mut args = item.args.iter();
-                let name = args.next().map_or_else(String::new, yaml_scalar);
-                let rest = Node {
-                    args: args.cloned().collect(),
-                    comments: Vec::new(),
-                    ..item.clone()
-                };
-                yaml_entry(out, &name, &rest, depth + 1);
+                yaml_entry(out, &yaml_key(&item.name), item, depth);
             }
             continue;
-        }
-        let unnamed = UNNAMED
-            .iter()
-            .find(|(p, n, _)| *p == parent && *n == node.name);
-        if let Some((_, _, plural)) = unnamed {
-            let _ = writeln!(out, "{indent}{plural}:");
-            for item in group {
-                let _ = writeln!(out, "{indent}  - {}", yaml_flow(item));
-            }
+        };
+        let _ = writeln!(out, "{indent}{plural}:");
+        if group.iter().any(|n| n.args.is_empty()) || names_repeat(group) {
+            yaml_list(out, group, depth + 1);
             continue;
         }
         for item in group {
             for line in &item.comments {
-                push_comment(out, "#", line, depth);
+                push_comment(out, "#", line, depth + 1);
             }
-            yaml_entry(out, &yaml_key(&item.name), item, depth);
+            let mut args = item.args.iter();
+            let name = args.next().map_or_else(String::new, yaml_scalar);
+            let rest = Node {
+                args: args.cloned().collect(),
+                comments: Vec::new(),
+                ..item.clone()
+            };
+            yaml_entry(out, &name, &rest, depth + 1);
         }
     }
+}
+
+/// The plural key a group of same-named nodes is written under, from the reader's
+/// grammar (`spec::yaml::plural`). Declarations at the top level, nodes that repeat and
+/// name–value pairs (`label owner team`) are collections; a node its block holds once
+/// with one value (an SLO's `window "30d"`) keeps its own key.
+fn collection_key(group: &[Node], depth: usize) -> Option<&'static str> {
+    let plural = crate::spec::yaml::plural(&group[0].name)?;
+    (depth == 0 || group.len() > 1 || group[0].args.len() > 1).then_some(plural)
 }
 
 /// `key: …` for one node: a scalar, a list, or a block mapping of its properties and
@@ -272,7 +226,7 @@ fn yaml_body(out: &mut String, node: &Node, depth: usize) {
     for (prop, value) in &node.props {
         let _ = writeln!(out, "{indent}{}: {}", yaml_key(prop), yaml_scalar(value));
     }
-    yaml_children(out, &node.name, &node.children, depth);
+    yaml_children(out, &node.children, depth);
 }
 
 /// Whether two declarations of a group share a name (SLOs of different services): a
@@ -283,16 +237,32 @@ fn names_repeat(group: &[Node]) -> bool {
     names.windows(2).any(|pair| pair[0] == pair[1])
 }
 
-/// Declarations as a list, each item naming itself: `- name: availability`.
+/// A group as a list: nodes of properties alone as flow mappings (`- {long: "1h", …}`),
+/// others as blocks, each named by a `name:` key (`- name: availability`) when it has one.
 fn yaml_list(out: &mut String, group: &[Node], depth: usize) {
     let indent = "  ".repeat(depth);
     for item in group {
+        if item.args.is_empty() && item.children.is_empty() && !item.props.is_empty() {
+            let _ = writeln!(out, "{indent}- {}", yaml_flow(item));
+            continue;
+        }
         for line in &item.comments {
             push_comment(out, "#", line, depth);
         }
-        let name = item.args.first().map_or_else(String::new, yaml_scalar);
-        let _ = writeln!(out, "{indent}- name: {name}");
-        yaml_body(out, item, depth + 1);
+        let mut body = String::new();
+        if let Some(name) = item.args.first() {
+            let _ = writeln!(body, "{indent}  name: {}", yaml_scalar(name));
+        }
+        yaml_body(&mut body, item, depth + 1);
+        match body.get(indent.len() + 2..) {
+            // The item's first key goes on the dash's line.
+            Some(rest) if !rest.is_empty() => {
+                let _ = write!(out, "{indent}- {rest}");
+            }
+            _ => {
+                let _ = writeln!(out, "{indent}- {{}}");
+            }
+        }
     }
 }
 
@@ -309,29 +279,35 @@ fn yaml_scalar(value: &Value) -> String {
     match value {
         Value::Number(number) => number.clone(),
         Value::Bool(flag) => flag.to_string(),
-        Value::Text(text) if is_plain_yaml(text) => text.clone(),
-        Value::Text(text) => quote(text),
+        Value::Text(text) => yaml_string(text),
     }
 }
 
-/// Strings YAML 1.2 reads back as the same string when written without quotes.
-fn is_plain_yaml(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
-        return false;
-    };
-    first.is_ascii_alphabetic()
+/// A string as serde-saphyr writes it: words (`checkout`, `myorg/api`) bare where it
+/// writes them bare, anything else double-quoted with YAML's escapes. Only words are left
+/// bare, so that every scalar, in block or flow position, reads as the string it is.
+fn yaml_string(text: &str) -> String {
+    let word = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
-        )
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
+    if word
+        && serde_saphyr::to_string(&text).is_ok_and(|plain| plain.strip_suffix('\n') == Some(text))
+    {
+        return text.to_owned();
+    }
+    // A string always serializes; the double-quoted style is one line.
+    let quoted = serde_saphyr::to_string(&serde_saphyr::DoubleQuoted(text))
+        .expect("a string serializes to YAML");
+    quoted.trim_end_matches('\n').to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Node, Value, kdl, yaml};
+    use super::{Node, Value, kdl, yaml, yaml_string};
+    use crate::diagnostic::Diagnostics;
+    use crate::source::Sources;
+    use crate::spec::Scalar;
 
     fn sample() -> Vec<Node> {
         vec![
@@ -372,5 +348,71 @@ mod tests {
     #[test]
     fn yaml_text() {
         insta::assert_snapshot!(yaml(&["header".into()], &sample()));
+    }
+
+    /// Strings every YAML reader must get back unchanged: keywords of YAML 1.1 and 1.2,
+    /// number-like words, indicators, comment and key separators, escapes, controls.
+    #[test]
+    fn yaml_strings_read_back_as_themselves_in_block_and_flow_position() {
+        let awkward = [
+            "plain",
+            "myorg/api",
+            "a.b-c_d",
+            "yes",
+            "No",
+            "on",
+            "y",
+            "null",
+            "True",
+            "inf",
+            "nan",
+            "30d",
+            "0x1f",
+            "1e3",
+            "-",
+            "- a",
+            "#x",
+            "a #b",
+            "a: b",
+            "a:b",
+            "[a]",
+            "{a}",
+            "a, b",
+            "*a",
+            "&a",
+            "!a",
+            "|",
+            ">",
+            "%a",
+            "@a",
+            "`a",
+            "'a'",
+            "\"a\"",
+            "back\\slash",
+            "",
+            " lead",
+            "trail ",
+            "line\nbreak",
+            "tab\t",
+            "bell \u{7}",
+            "nul \0",
+            "esc \u{1b}",
+            "\u{85}\u{2028}\u{2029}",
+            "\u{feff}",
+            "ünï 日本 🚨",
+        ];
+        for value in awkward {
+            let scalar = yaml_string(value);
+            let text = format!("vigil: 1\nk: {scalar}\nl: [{scalar}, {scalar}]\n");
+            let mut diagnostics = Diagnostics::default();
+            let document =
+                crate::spec::parse_text("t.yaml", &text, &mut Sources::default(), &mut diagnostics)
+                    .unwrap_or_else(|| panic!("{text:?}: {diagnostics:?}"));
+            let expected = Scalar::String(value.to_owned());
+            let root = &document.root;
+            assert_eq!(root.props[1].value.scalar, expected, "{text:?}");
+            let list = &root.children[0].args;
+            assert!(list.iter().all(|v| v.scalar == expected), "{text:?}");
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Stage 1: read spec files (KDL or YAML, one file, several, or folders) into raw trees.
 
-mod kdl;
+pub(crate) mod kdl;
 pub mod literal;
 pub mod tree;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 

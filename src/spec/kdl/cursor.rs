@@ -139,7 +139,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `/* … */`, nested. An unterminated comment is an error wherever it starts.
-    fn eat_block_comment(&mut self) -> Result<bool> {
+    pub(super) fn eat_block_comment(&mut self) -> Result<bool> {
         if !self.at("/*") {
             return Ok(false);
         }

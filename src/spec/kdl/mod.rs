@@ -17,7 +17,12 @@ mod error;
 mod multiline;
 mod numbers;
 mod parser;
+mod quote;
 mod strings;
+mod trivia;
+
+pub(crate) use quote::string_literal;
+pub(crate) use trivia::{Place, Trivia, gap, has_line_break};
 
 use super::tree::{Dialect, Document, Node};
 use crate::diagnostic::Diagnostics;
@@ -54,6 +59,33 @@ pub(crate) fn parse(
 /// Whether `text` is a valid KDL document (`vigil fmt` checks before kdl-rs sees it).
 pub(crate) fn is_valid(text: &str) -> bool {
     cursor::Cursor::new(FileId(0), text).document().is_ok()
+}
+
+/// Whether two valid texts hold the same document: the same nodes, values and blocks,
+/// wherever their spans and comments fall (`vigil fmt` holds its output to its input).
+pub(crate) fn same_document(a: &str, b: &str) -> bool {
+    let parse = |text| cursor::Cursor::new(FileId(0), text).document().ok();
+    parse(a)
+        .zip(parse(b))
+        .is_some_and(|(a, b)| same_nodes(&a, &b))
+}
+
+fn same_nodes(a: &[Node], b: &[Node]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.name == b.name
+                && a.args.len() == b.args.len()
+                && a.args
+                    .iter()
+                    .zip(&b.args)
+                    .all(|(a, b)| a.scalar == b.scalar)
+                && a.props.len() == b.props.len()
+                && a.props
+                    .iter()
+                    .zip(&b.props)
+                    .all(|(a, b)| a.key == b.key && a.value.scalar == b.value.scalar)
+                && same_nodes(&a.children, &b.children)
+        })
 }
 #[cfg(test)]
 mod tests {

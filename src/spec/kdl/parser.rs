@@ -75,7 +75,7 @@ impl Cursor<'_> {
 
     /// `base-node`: `(type)? name entries* children?`, up to (not including) its
     /// terminator. The span runs to the end of the whitespace before the terminator.
-    fn node(&mut self) -> Result<Node> {
+    pub(super) fn node(&mut self) -> Result<Node> {
         let start = self.pos;
         if self.at("{") {
             return Err(self
@@ -161,7 +161,7 @@ impl Cursor<'_> {
         Ok(matched)
     }
 
-    fn slashdashed_entry(&mut self) -> Result<bool> {
+    pub(super) fn slashdashed_entry(&mut self) -> Result<bool> {
         if !self.at("/-") {
             return Ok(false);
         }
@@ -317,7 +317,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn slashdashed_block(&mut self) -> Result<bool> {
+    pub(super) fn slashdashed_block(&mut self) -> Result<bool> {
         let before = self.pos;
         if !self.at("/-") {
             return Ok(false);
