@@ -1,4 +1,4 @@
-//! Measures the generated anomaly rules on synthetic data (issue 7, "Prove it").
+//! Measures the generated anomaly rules on synthetic data.
 //!
 //! Ten and a half days of per-minute samples for each of the flagship's anomaly items,
 //! with a daily cycle (±50 % for the request rate, ±20 % for the latency), a weekend dip

@@ -267,7 +267,7 @@ fn dashboard_links_to_docs_resolve() {
 }
 
 /// Every burn-rate alert's runbook is one click from a dashboard (the SLO detail's
-/// burn-rate panel), as DESIGN.md's "links to runbooks" asks.
+/// burn-rate panel).
 #[test]
 fn every_burn_rate_runbook_is_linked_from_a_dashboard() {
     let (model, artifacts) = flagship(&Options::default());

@@ -226,8 +226,8 @@ pub const RETENTION_MIMIR: &str = "retention/mimir-limits.yaml";
 pub const RETENTION_VICTORIAMETRICS: &str = "retention/victoriametrics.flags";
 
 /// Recording rules of the SLO rules emitter, read by the dashboards. The names follow
-/// DESIGN.md ("Conventions the outputs follow"); every series carries `service` and `slo`
-/// (plus the SLO's group-by labels).
+/// Prometheus' `level:metric:operations` convention (listed in `docs/slo-rules.md`); every series
+/// carries `service` and `slo` (plus the SLO's group-by labels).
 pub fn sli_error_ratio_rule(window: Duration) -> String {
     format!("slo:sli_error:ratio_rate{window}")
 }

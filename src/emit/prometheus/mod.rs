@@ -112,8 +112,8 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
 /// rules and tests are never all held at once.
 pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
     let dialects = &model.targets.rules;
-    // Each SLO's groups are built once, and kept only when a per-service file needs them
-    // (holding every SLO's rules at once dominated peak memory).
+    // Each SLO's groups are built once, and kept only when a per-service file needs them:
+    // every SLO's rules held at once would dominate peak memory.
     let per_service = dialects.iter().any(|d| dialects::per_service(*d));
     let mut kept = Vec::new();
     for slo in &model.slos {

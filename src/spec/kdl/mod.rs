@@ -1,10 +1,9 @@
 //! KDL 2 → raw tree, with vigil's own parser.
 //!
-//! vigil parsed KDL with kdl-rs (the `kdl` crate, which STYLE prefers) until two measured
-//! problems: it parses about 0.5 MB/s (3.5–5 s for a 10,000-SLO spec, against a 1 s
-//! budget for the whole run), and its error recovery is exponential on some invalid
-//! inputs (a 4 KB file took minutes), so an untrusted spec in a pull request could stall
-//! CI. This parser is single-pass and linear, with nesting bounded by [`MAX_DEPTH`], and
+//! Not kdl-rs (the `kdl` crate) for two measured reasons: it parses about 0.5 MB/s
+//! (3.5–5 s for a 10,000-SLO spec, against a 1 s budget for the whole run), and its error
+//! recovery is exponential on some invalid inputs (a 4 KB file takes minutes), so an
+//! untrusted spec in a pull request could stall CI. This parser is single-pass and linear, with nesting bounded by [`MAX_DEPTH`], and
 //! accepts exactly what kdl-rs 6 accepts with the same tree and spans
 //! (`tests/kdl_differential.rs` holds the two together). kdl-rs remains for `vigil fmt`,
 //! which runs it only on text this parser accepted.

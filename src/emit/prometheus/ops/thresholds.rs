@@ -1,4 +1,4 @@
-//! Alert rules from the spec's `alert` nodes (issue 7's threshold alerts): a complete
+//! Alert rules from the spec's `alert` nodes (threshold alerts): a complete
 //! condition at one tier, or one value compared with several thresholds — one rule per
 //! threshold, all under the alert's name, so that the more urgent one can inhibit the
 //! less urgent one in Alertmanager (`equal: [alertname, service, instance]`). The value
