@@ -2,7 +2,7 @@
 //! fails when the checked-in file is stale (regenerate with `VIGIL_BLESS=1 cargo test
 //! --test it schema::`), and validates the YAML examples against it.
 
-use crate::support::root;
+use crate::support::{self, root};
 
 use std::path::{Path, PathBuf};
 
@@ -145,4 +145,130 @@ fn schema_rejects_what_the_checker_rejects() {
     }
     let minimal = "vigil: 1\ntiers:\n  page: {level: 1, severity: critical, page: true}\n";
     assert_eq!(errors(&validator, &yaml(minimal)), Vec::<String>::new());
+}
+
+/// Every ok fixture and the flagship in KDL, written in their YAML form: that form
+/// compiles to the same model, and the schema accepts it. The schema is written apart from
+/// the checker, so this is what keeps the two from drifting.
+#[test]
+fn schema_accepts_every_ok_spec_in_its_yaml_form() {
+    let validator = validator();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/ok"))
+        .expect("ok fixtures")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_dir() || path.extension().is_some_and(|e| e == "kdl"))
+        .collect();
+    inputs.sort();
+    inputs.push(root().join("specs"));
+    let mut problems = Vec::new();
+    for input in &inputs {
+        if let Err(problem) = yaml_form_agrees(&validator, input) {
+            problems.push(format!("{}: {problem}", input.display()));
+        }
+    }
+    assert!(inputs.len() > 10, "too few specs: {inputs:?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+fn compiled(path: &Path) -> vigil::model::Model {
+    let mut sources = vigil::source::Sources::default();
+    let (model, diagnostics) = vigil::app::compile(&[path.to_path_buf()], &mut sources);
+    model.unwrap_or_else(|| panic!("{} does not compile: {diagnostics:?}", path.display()))
+}
+
+fn yaml_form_agrees(validator: &jsonschema::Validator, input: &Path) -> Result<(), String> {
+    let mut sources = vigil::source::Sources::default();
+    let (spec, diagnostics) = vigil::spec::load(&[input.to_path_buf()], &mut sources);
+    if diagnostics.has_errors() {
+        return Err(format!("does not load: {diagnostics:?}"));
+    }
+    let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut found = Vec::new();
+    for (index, document) in spec.documents.iter().enumerate() {
+        let form = support::yaml_form::document(&document.root)?;
+        found.extend(errors(validator, &form));
+        let text = serde_saphyr::to_string(&form).map_err(|e| e.to_string())?;
+        let name = format!("{index:02}.yaml");
+        std::fs::write(folder.path().join(name), text).map_err(|e| e.to_string())?;
+    }
+    if !found.is_empty() {
+        return Err(format!(
+            "the schema refuses its YAML form:\n{}",
+            found.join("\n")
+        ));
+    }
+    if compiled(input) != compiled(folder.path()) {
+        return Err(String::from("its YAML form compiles to another model"));
+    }
+    Ok(())
+}
+
+/// Every error fixture in KDL that has a YAML form reports the same codes in that form,
+/// and the schema refuses the form wherever the problem is one of shape (an unknown key,
+/// a missing one, a value of the wrong type).
+#[test]
+fn every_error_fixture_fails_alike_in_its_yaml_form() {
+    const SHAPE: &[&str] = &[
+        "vigil::spec::unknown_property",
+        "vigil::spec::wrong_type",
+        "vigil::spec::missing",
+    ];
+    let validator = validator();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/err"))
+        .expect("err fixtures")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "kdl"))
+        .collect();
+    fixtures.sort();
+    let (mut compared, mut shaped, mut problems) = (0, 0, Vec::new());
+    for fixture in &fixtures {
+        let mut sources = vigil::source::Sources::default();
+        let (spec, loaded) = vigil::spec::load(std::slice::from_ref(fixture), &mut sources);
+        let Some(document) = spec.documents.first().filter(|_| !loaded.has_errors()) else {
+            continue; // A syntax error has no YAML form.
+        };
+        let Ok(form) = support::yaml_form::document(&document.root) else {
+            continue; // Two values for one key, which a YAML mapping cannot hold.
+        };
+        let folder = tempfile::tempdir().expect("temp dir");
+        let text = serde_saphyr::to_string(&form).expect("YAML");
+        std::fs::write(folder.path().join("spec.yaml"), text).expect("write");
+        let (kdl, yaml) = (codes(fixture), codes(folder.path()));
+        compared += 1;
+        if kdl != yaml {
+            problems.push(format!(
+                "{}: KDL reports {kdl:?}, its YAML form {yaml:?}",
+                fixture.display()
+            ));
+        }
+        if kdl.iter().any(|code| SHAPE.contains(&code.as_str())) {
+            shaped += 1;
+            if errors(&validator, &form).is_empty() {
+                problems.push(format!(
+                    "{}: the schema accepts its YAML form ({kdl:?})",
+                    fixture.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        compared > 40 && shaped > 3,
+        "{compared} compared, {shaped} of shape"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn codes(path: &Path) -> Vec<String> {
+    let mut sources = vigil::source::Sources::default();
+    let (_, diagnostics) = vigil::app::compile(&[path.to_path_buf()], &mut sources);
+    let mut codes: Vec<String> = diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        // YAML has keys where KDL has nodes and properties: an unknown node written as
+        // `key: value` is an unknown property there.
+        .map(|code| code.replace("unknown_node", "unknown_property"))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
 }

@@ -11,6 +11,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Sources};
 pub use tree::{Dialect, Document, Node, Property, Scalar, Value};
+pub use yaml::plural as yaml_plural;
 
 /// Files larger than this are refused before parsing, so a runaway input cannot exhaust memory.
 const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;

@@ -18,6 +18,7 @@ pub(crate) mod loopback;
 pub(crate) mod org;
 pub(crate) mod pipeline;
 pub(crate) mod prometheus;
+pub(crate) mod yaml_form;
 
 /// The crate's folder: specs, fixtures and corpora are found from it.
 pub(crate) fn root() -> &'static Path {

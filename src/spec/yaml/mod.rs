@@ -22,7 +22,7 @@ use crate::source::{FileId, Span};
 mod shape;
 
 use shape::fill_body;
-pub(crate) use shape::plural;
+pub use shape::plural;
 
 const MAX_DEPTH: usize = 64;
 

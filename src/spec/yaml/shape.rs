@@ -51,7 +51,7 @@ fn name_from_key(node: &mut Node) {
 
 /// The plural key a collection of `singular` nodes is written under (`label` →
 /// `labels`), for writers of YAML specs.
-pub(crate) fn plural(singular: &str) -> Option<&'static str> {
+pub fn plural(singular: &str) -> Option<&'static str> {
     COLLECTIONS
         .iter()
         .find(|(_, one)| *one == singular)
