@@ -91,7 +91,7 @@ pub(crate) fn expr(scope: &Scope<'_>, value: &Value) -> Option<PromQl> {
     let text = text_of(scope.cx, value)?;
     let expr = parse(scope.cx, value, text)?;
     resolve(scope, value, text, &expr);
-    Some(PromQl::checked(text.trim()))
+    Some(PromQl::checked(text.trim(), expr))
 }
 
 /// A plain instant-vector selector (`metric{label="v"}`), which vigil wraps in `rate()`

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use promql_parser::parser::VectorSelector;
+use std::sync::Arc;
+
+use promql_parser::parser::{Expr, VectorSelector};
 
 pub use rust_decimal::Decimal;
 
@@ -243,30 +245,66 @@ impl fmt::Display for Version {
     }
 }
 
-/// A `PromQL` expression that `promql-parser` accepted at check time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PromQl(String);
+/// A `PromQL` expression: one the checker parsed (with that parse, so that no backend
+/// parses it again), or one vigil composed from checked parts.
+#[derive(Clone)]
+pub struct PromQl {
+    text: String,
+    parsed: Option<Arc<Expr>>,
+}
 
 impl PromQl {
-    /// Only the checker builds these after parsing; emitters compose new ones with
+    /// Only the checker builds these, from what it parsed; emitters compose new ones with
     /// [`PromQl::composed`].
-    pub(crate) fn checked(text: impl Into<String>) -> Self {
-        Self(text.into())
+    pub(crate) fn checked(text: impl Into<String>, parsed: Expr) -> Self {
+        Self {
+            text: text.into(),
+            parsed: Some(Arc::new(parsed)),
+        }
     }
 
     /// An expression built by vigil itself from checked parts.
     pub fn composed(text: impl Into<String>) -> Self {
-        Self(text.into())
+        Self {
+            text: text.into(),
+            parsed: None,
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The checker's parse of an expression from the spec (`None` for a composed one).
+    pub fn parsed(&self) -> Option<&Expr> {
+        self.parsed.as_deref()
+    }
+}
+
+// The parse follows from the text, so the text alone is compared, hashed and shown.
+impl fmt::Debug for PromQl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PromQl").field(&self.text).finish()
+    }
+}
+
+impl PartialEq for PromQl {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for PromQl {}
+
+impl std::hash::Hash for PromQl {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 
 impl fmt::Display for PromQl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 

@@ -9,8 +9,8 @@ use crate::conventions::{
     ops_rules,
 };
 use crate::model::{
-    Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, Service,
-    ServiceName, TierName, TierSeverity, Unit, format_decimal, format_value,
+    Alert, Anomaly, Capacity, Comparison, Condition, LabelName, Metric, MetricKind, PromQl,
+    Service, ServiceName, TierName, TierSeverity, Unit, format_decimal, format_value,
 };
 use promql_parser::label::Matcher;
 use promql_parser::parser::token::T_EQL_REGEX;
@@ -189,11 +189,11 @@ fn alert_unit(unit: Option<&Unit>) -> &'static str {
 /// The alert's expression with every raw selector filtered by the dashboard's variables,
 /// so the panel follows the chosen jobs and instances; series vigil records are left
 /// as they are.
-fn filtered(expression: &str, service: Option<&Service>) -> String {
-    let (Some(service), Ok(mut parsed)) = (service, promql_parser::parser::parse(expression))
-    else {
-        return expression.to_owned();
+fn filtered(expression: &PromQl, service: Option<&Service>) -> String {
+    let (Some(service), Some(parsed)) = (service, expression.parsed()) else {
+        return expression.to_string();
     };
+    let mut parsed = parsed.clone();
     let added: Vec<(&str, &str)> = variable_matchers(service).collect();
     filter_selectors(&mut parsed, &added);
     parsed.to_string()
@@ -278,7 +278,7 @@ pub(super) fn alerts(context: &Context, grid: &mut Grid, alerts: &[&Alert]) -> V
                 format!("{} Fires at {}.", alert.summary, described.join(", ")),
                 alert_unit(alert.unit.as_ref()),
             )
-            .query(filtered(alert.expr.as_str(), service), alert.name.as_str())
+            .query(filtered(&alert.expr, service), alert.name.as_str())
             .thresholds(if below { "red" } else { "green" }, steps)
             .link(super::dashboard::Link::document(
                 format!("Runbook: {}", alert.name),

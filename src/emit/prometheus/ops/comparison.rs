@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use promql_parser::parser::{self, Expr, value::ValueType};
 
-use crate::model::{Alert, Comparison, Condition, Decimal, TierName};
+use crate::model::{Alert, Comparison, Condition, Decimal, PromQl, TierName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Operator {
@@ -96,7 +96,7 @@ pub(crate) fn compared(alert: &Alert) -> Option<(String, Vec<(Bound, TierName)>)
                 .collect(),
         )),
         Condition::Expr { tier } => {
-            let (value, bound) = split(alert.expr.as_str())?;
+            let (value, bound) = split(&alert.expr)?;
             Some((value, vec![(bound, tier.clone())]))
         }
     }
@@ -104,10 +104,11 @@ pub(crate) fn compared(alert: &Alert) -> Option<(String, Vec<(Bound, TierName)>)
 
 /// `<value> <op> <number>` split where the parser splits it (the top-level node is a
 /// comparison without `bool` of an instant vector with a number literal).
-fn split(expr: &str) -> Option<(String, Bound)> {
-    let Ok(Expr::Binary(binary)) = parser::parse(expr) else {
+fn split(expr: &PromQl) -> Option<(String, Bound)> {
+    let Some(Expr::Binary(binary)) = expr.parsed() else {
         return None;
     };
+    let expr = expr.as_str();
     if !binary.op.is_comparison_operator()
         || binary.modifier.as_ref().is_some_and(|m| m.return_bool)
         || !matches!(*binary.rhs, Expr::NumberLiteral(_))
@@ -169,10 +170,17 @@ fn last_top_level_comparison(expr: &str) -> Option<(usize, Operator)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Operator, split};
+    use super::{Bound, Operator, split};
+    use crate::model::PromQl;
+
+    /// The checker's form of `expr`.
+    fn checked(expr: &str) -> Option<(String, Bound)> {
+        let parsed = promql_parser::parser::parse(expr).expect("PromQL");
+        split(&PromQl::checked(expr, parsed))
+    }
 
     fn parts(expr: &str) -> Option<(String, &'static str, String)> {
-        split(expr).map(|(v, b)| (v, b.operator.symbol(), b.value.to_string()))
+        checked(expr).map(|(v, b)| (v, b.operator.symbol(), b.value.to_string()))
     }
 
     #[test]
@@ -208,7 +216,7 @@ mod tests {
             "3 < a",
             "absent(up)",
         ] {
-            assert_eq!(split(expr), None, "{expr}");
+            assert_eq!(checked(expr), None, "{expr}");
         }
     }
 }
