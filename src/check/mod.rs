@@ -55,20 +55,10 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         .filter_map(|n| catalog::tier(n, &scope))
         .collect();
     tiers.sort_by(|a, b| (a.level, &a.name).cmp(&(b.level, &b.name)));
-    let services = sorted(
-        decls
-            .services
-            .iter()
-            .filter_map(|n| catalog::service(n, &scope)),
-        |s| s.name.clone(),
-    );
-    let metrics = sorted(
-        decls
-            .metrics
-            .iter()
-            .filter_map(|n| metric::metric(n, &scope)),
-        |m| m.name.clone(),
-    );
+    let services = built(&decls.services, &scope, catalog::service, |s| {
+        s.name.clone()
+    });
+    let metrics = built(&decls.metrics, &scope, metric::metric, |m| m.name.clone());
     spec_lint::series_budget(&settings, &metrics, decls.settings, &cx);
     // From here on every expression is held against the catalog.
     let catalog = selectors::Catalog::new(spec, &metrics, &services, &settings);
@@ -187,31 +177,14 @@ impl Operations {
 
 fn operations(decls: &Decls<'_>, scope: &Scope<'_>) -> Operations {
     Operations {
-        alerts: sorted(
-            decls.alerts.iter().filter_map(|n| alerts::alert(n, scope)),
-            |a| a.name.clone(),
-        ),
-        anomalies: sorted(
-            decls
-                .anomalies
-                .iter()
-                .filter_map(|n| alerts::anomaly(n, scope)),
-            |a| a.name.clone(),
-        ),
-        regressions: sorted(
-            decls
-                .regressions
-                .iter()
-                .filter_map(|n| alerts::regression(n, scope)),
-            |a| a.name.clone(),
-        ),
-        capacities: sorted(
-            decls
-                .capacities
-                .iter()
-                .filter_map(|n| alerts::capacity(n, scope)),
-            |a| a.name.clone(),
-        ),
+        alerts: built(&decls.alerts, scope, alerts::alert, |a| a.name.clone()),
+        anomalies: built(&decls.anomalies, scope, alerts::anomaly, |a| a.name.clone()),
+        regressions: built(&decls.regressions, scope, alerts::regression, |a| {
+            a.name.clone()
+        }),
+        capacities: built(&decls.capacities, scope, alerts::capacity, |a| {
+            a.name.clone()
+        }),
     }
 }
 
@@ -229,20 +202,12 @@ fn notification(
     tiers: &[crate::model::Tier],
     slos: &[crate::model::Slo],
 ) -> Notification {
-    let receivers = sorted(
-        decls
-            .receivers
-            .iter()
-            .filter_map(|n| receivers::receiver(n, scope)),
-        |r| r.name.clone(),
-    );
-    let time_intervals = sorted(
-        decls
-            .intervals
-            .iter()
-            .filter_map(|n| notify::time_interval(n, scope)),
-        |t| t.name.clone(),
-    );
+    let receivers = built(&decls.receivers, scope, receivers::receiver, |r| {
+        r.name.clone()
+    });
+    let time_intervals = built(&decls.intervals, scope, notify::time_interval, |t| {
+        t.name.clone()
+    });
     let routing = decls.routing.and_then(|n| notify::routing(n, scope));
     spec_lint::relative_runbooks(settings, decls.routing, scope.cx);
     notify::unused_receivers(&decls.receivers, routing.as_ref(), scope.cx);
@@ -253,6 +218,16 @@ fn notification(
         time_intervals,
         routing,
     }
+}
+
+/// Each node that checks, built and sorted by `key`.
+fn built<T, K: Ord>(
+    nodes: &[&Node],
+    scope: &Scope<'_>,
+    build: fn(&Node, &Scope<'_>) -> Option<T>,
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    sorted(nodes.iter().filter_map(|n| build(n, scope)), key)
 }
 
 fn sorted<T, K: Ord>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> K) -> Vec<T> {

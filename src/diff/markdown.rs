@@ -71,37 +71,31 @@ struct Section {
 }
 
 const SECTIONS: &[Section] = &[
-    Section {
-        kind: Kind::Slo,
-        title: "SLOs",
-        noun: ("SLO", "SLOs"),
-    },
-    Section {
-        kind: Kind::Alert,
-        title: "Alerts",
-        noun: ("alert", "alerts"),
-    },
-    Section {
-        kind: Kind::Routing,
-        title: "Who is notified",
-        noun: ("route", "routes"),
-    },
-    Section {
-        kind: Kind::Receiver,
-        title: "Receivers",
-        noun: ("receiver", "receivers"),
-    },
-    Section {
-        kind: Kind::Dashboard,
-        title: "Dashboards",
-        noun: ("dashboard", "dashboards"),
-    },
-    Section {
-        kind: Kind::RecordingRule,
-        title: "Recording rules",
-        noun: ("recording rule", "recording rules"),
-    },
+    section(Kind::Slo, "SLOs", "SLO", "SLOs"),
+    section(Kind::Alert, "Alerts", "alert", "alerts"),
+    section(Kind::Routing, "Who is notified", "route", "routes"),
+    section(Kind::Receiver, "Receivers", "receiver", "receivers"),
+    section(Kind::Dashboard, "Dashboards", "dashboard", "dashboards"),
+    section(
+        Kind::RecordingRule,
+        "Recording rules",
+        "recording rule",
+        "recording rules",
+    ),
 ];
+
+const fn section(
+    kind: Kind,
+    title: &'static str,
+    one: &'static str,
+    many: &'static str,
+) -> Section {
+    Section {
+        kind,
+        title,
+        noun: (one, many),
+    }
+}
 
 fn folded(out: &mut String, title: &str, changes: &[&Change]) {
     if changes.is_empty() {

@@ -86,22 +86,16 @@ pub(super) fn alerting(
     let (page_name, ticket_name) = name
         .map(|name| super::alerts::source_names(&name, !a.page_alert.disable))
         .unzip();
-    let page = burn(
-        &a.page_alert,
-        "page",
-        catalog.map(|c| &c.page),
-        page_name,
-        notes,
-        &mut dropped,
-    );
-    let ticket = burn(
-        &a.ticket_alert,
-        "ticket",
-        catalog.map(|c| &c.ticket),
-        ticket_name,
-        notes,
-        &mut dropped,
-    );
+    let [page, ticket] = [
+        (&a.page_alert, "page", catalog.map(|c| &c.page), page_name),
+        (
+            &a.ticket_alert,
+            "ticket",
+            catalog.map(|c| &c.ticket),
+            ticket_name,
+        ),
+    ]
+    .map(|(alert, tier, windows, name)| burn(alert, tier, windows, name, notes, &mut dropped));
     if !dropped.is_empty() {
         dropped.sort();
         dropped.dedup();

@@ -139,17 +139,19 @@ fn compare_interval(run: &mut Run<'_>, group: &RuleGroup, place: Option<Span>, l
     let Some(interval) = group.interval.filter(|i| *i != live) else {
         return;
     };
-    run.report(
-        finding(
-            Code::VerifyRuleChanged,
-            place,
-            format!(
-                "rule group `{}` is evaluated every {live}; the spec generates it with `interval: {interval}`",
-                group.name
-            ),
-        )
-        .label("generated from here"),
+    report_changed(
+        run,
+        place,
+        format!(
+            "rule group `{}` is evaluated every {live}; the spec generates it with `interval: {interval}`",
+            group.name
+        ),
     );
+}
+
+/// A loaded rule or group that is not what the spec generates.
+fn report_changed(run: &mut Run<'_>, place: Option<Span>, message: String) {
+    run.report(finding(Code::VerifyRuleChanged, place, message).label("generated from here"));
 }
 
 fn compare_group(
@@ -254,17 +256,14 @@ fn changed(
     if differences.is_empty() {
         return;
     }
-    run.report(
-        finding(
-            Code::VerifyRuleChanged,
-            place,
-            format!(
-                "{} differs from what the spec generates; {}",
-                expected.describe(group),
-                differences.join("; ")
-            ),
-        )
-        .label("generated from here"),
+    report_changed(
+        run,
+        place,
+        format!(
+            "{} differs from what the spec generates; {}",
+            expected.describe(group),
+            differences.join("; ")
+        ),
     );
 }
 

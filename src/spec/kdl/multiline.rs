@@ -23,7 +23,7 @@ impl Cursor<'_> {
         loop {
             let line = self.pos;
             if self.eat(&prefix) {
-                while self.eat_whitespace_escape_run() {}
+                while self.eat_whitespace_escape() {}
                 if self.eat("\"\"\"") {
                     break;
                 }
@@ -59,7 +59,7 @@ impl Cursor<'_> {
         let start = self.pos;
         let mut prefix = String::new();
         loop {
-            if self.eat_whitespace_escape_run() {
+            if self.eat_whitespace_escape() {
                 continue;
             }
             match self.peek() {
@@ -107,18 +107,6 @@ impl Cursor<'_> {
         }
     }
 
-    /// `\` followed by whitespace or newlines, consumed whole.
-    fn eat_whitespace_escape_run(&mut self) -> bool {
-        let next = self.peek_second();
-        if self.peek() != Some('\\') || !next.is_some_and(|c| is_unicode_space(c) || is_newline(c))
-        {
-            return false;
-        }
-        self.pos += 1;
-        while self.eat_unicode_space() || self.eat_newline() {}
-        true
-    }
-
     /// A line must start with the prefix unless it is blank.
     fn line_prefix(&mut self, prefix: &str, closing: &str) -> Result<()> {
         if self.eat(prefix) || self.empty_line_end().is_some() {
@@ -143,7 +131,7 @@ impl Cursor<'_> {
     /// Where a blank line (whitespace, whitespace escapes, then a newline) ends.
     fn empty_line_end(&mut self) -> Option<usize> {
         let start = self.pos;
-        while self.eat_whitespace_escape_run() || self.eat_unicode_space() {}
+        while self.eat_whitespace_escape() || self.eat_unicode_space() {}
         let end = self.eat_newline().then_some(self.pos);
         self.pos = start;
         end

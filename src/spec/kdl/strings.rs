@@ -124,7 +124,7 @@ impl Cursor<'_> {
     }
 
     /// `\` followed by whitespace and newlines: all of it disappears.
-    fn eat_whitespace_escape(&mut self) -> bool {
+    pub(super) fn eat_whitespace_escape(&mut self) -> bool {
         let next = self.peek_second();
         if self.peek() != Some('\\') || !next.is_some_and(|c| is_unicode_space(c) || is_newline(c))
         {
