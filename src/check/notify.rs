@@ -7,6 +7,7 @@ use super::catalog::{label_name, timing};
 use super::names::{Kind, check_identifier};
 use super::reader::{Cx, Reader, free_map};
 use crate::codes::Code;
+use crate::conventions::{LABEL_ALERTNAME, LABEL_SERVICE, LABEL_SLO};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Inhibition, IntervalName, LabelName, Matchers, ReceiverName, Route, Routing, ServiceName,
@@ -20,7 +21,7 @@ pub(crate) fn routing(node: &Node, scope: &Scope<'_>) -> Option<Routing> {
     let r = Reader::new(node, cx);
     let group_by = r.string_list("group-by").map_or_else(
         || {
-            ["alertname", "service", "slo"]
+            [LABEL_ALERTNAME, LABEL_SERVICE, LABEL_SLO]
                 .into_iter()
                 .map(LabelName::new)
                 .collect()
@@ -55,7 +56,7 @@ pub(crate) fn routing(node: &Node, scope: &Scope<'_>) -> Option<Routing> {
 }
 
 fn group_label(cx: &Cx, label: &str, span: Span) -> Option<LabelName> {
-    if label == "..." || label == "alertname" {
+    if label == "..." || label == LABEL_ALERTNAME {
         return Some(LabelName::new(label));
     }
     label_name(cx, label, span, false)

@@ -77,6 +77,9 @@ fn escape_matcher_value(value: &str) -> String {
 /// Prometheus SLO recording rules (`level:metric:operations`).
 pub mod slo_rules;
 
+/// The label Prometheus puts on every alert: its name.
+pub const LABEL_ALERTNAME: &str = "alertname";
+
 /// Labels Prometheus itself puts on every scraped series.
 pub const LABEL_JOB: &str = "job";
 pub const LABEL_INSTANCE: &str = "instance";

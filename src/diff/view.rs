@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::conventions::{
-    LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_SLO, LABEL_TEAM, LABEL_TIER, SILENT_RECEIVER,
+    LABEL_ALERTNAME, LABEL_LONG, LABEL_SEVERITY, LABEL_SHORT, LABEL_SLO, LABEL_TEAM, LABEL_TIER,
+    SILENT_RECEIVER,
 };
 use crate::emit::Router;
 use crate::emit::prometheus::{Rule, RuleGroup, each_rule_group};
@@ -208,7 +209,7 @@ fn add_alerts(
             variant = Some(format!("tier {tier}"));
         }
         let mut labels = rule.labels.clone();
-        labels.insert(String::from("alertname"), name.clone());
+        labels.insert(LABEL_ALERTNAME.to_owned(), name.clone());
         let view = AlertView {
             service: rule.labels.get(crate::conventions::LABEL_SERVICE).cloned(),
             slo: rule.labels.get(LABEL_SLO).cloned(),

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Run, Sample, Unreachable, finding, listed, matchers};
 use crate::codes::Code;
-use crate::conventions::{LABEL_INSTANCE, LABEL_JOB};
+use crate::conventions::{LABEL_BUCKET, LABEL_INSTANCE, LABEL_JOB, LABEL_QUANTILE};
 use crate::model::{LabelName, LabelValues, Metric, MetricKind, Service};
 
 /// Labels Prometheus itself puts on every target's series.
@@ -259,7 +259,8 @@ fn check_labels(run: &mut Run<'_>, metric: &Metric, scope: &Scope, series: &[Sam
 fn structural(metric: &Metric, label: &str) -> bool {
     matches!(
         (&metric.kind, label),
-        (MetricKind::Histogram { native: false, .. }, "le") | (MetricKind::Summary, "quantile")
+        (MetricKind::Histogram { native: false, .. }, LABEL_BUCKET)
+            | (MetricKind::Summary, LABEL_QUANTILE)
     )
 }
 
@@ -271,7 +272,10 @@ fn check_budget(run: &mut Run<'_>, metric: &Metric, scope: &Scope, series: &[Sam
     let targets = if scope.targets > 0 {
         scope.targets
     } else {
-        let instances: BTreeSet<_> = series.iter().map(|s| s.labels.get("instance")).collect();
+        let instances: BTreeSet<_> = series
+            .iter()
+            .map(|s| s.labels.get(LABEL_INSTANCE))
+            .collect();
         instances.len().max(1)
     };
     let allowed = budget.saturating_mul(u64::try_from(targets).unwrap_or(u64::MAX));

@@ -11,8 +11,8 @@ use serde_saphyr::SingleQuoted;
 
 use super::config::{InhibitRule, IntervalRange, Matcher, NamedInterval, Route, TimeRange};
 use crate::conventions::{
-    LABEL_SERVICE, LABEL_SERVICE_DOWN, LABEL_SLO, LABEL_TEAM, LABEL_TIER, SERVICE_DOWN_VALUE,
-    SILENT_RECEIVER,
+    LABEL_ALERTNAME, LABEL_INSTANCE, LABEL_SERVICE, LABEL_SERVICE_DOWN, LABEL_SLO, LABEL_TEAM,
+    LABEL_TIER, SERVICE_DOWN_VALUE, SILENT_RECEIVER,
 };
 use crate::model::{self, Matchers, Model, Routing, ServiceName, TeamName, Tier, TierName, Timing};
 
@@ -180,17 +180,17 @@ fn critical_mutes_warning(model: &Model) -> Vec<InhibitRule> {
         for pair in tiers.windows(2) {
             rules.push(InhibitRule {
                 source_matchers: vec![
-                    Matcher::equal("alertname", alert.name.as_str()),
+                    Matcher::equal(LABEL_ALERTNAME, alert.name.as_str()),
                     Matcher::equal(LABEL_TIER, pair[0].name.as_str()),
                 ],
                 target_matchers: vec![
-                    Matcher::equal("alertname", alert.name.as_str()),
+                    Matcher::equal(LABEL_ALERTNAME, alert.name.as_str()),
                     Matcher::equal(LABEL_TIER, pair[1].name.as_str()),
                 ],
                 equal: vec![
-                    "alertname".to_owned(),
+                    LABEL_ALERTNAME.to_owned(),
                     LABEL_SERVICE.to_owned(),
-                    "instance".to_owned(),
+                    LABEL_INSTANCE.to_owned(),
                 ],
             });
         }

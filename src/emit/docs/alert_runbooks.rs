@@ -5,6 +5,7 @@
 use super::runbook_page::{RunbookPage, TierRow, blank, or_default_steps, with_runbook};
 use super::shared::Shared;
 use super::steps::Steps;
+use crate::conventions::LABEL_ALERTNAME;
 use crate::model::{Alert, Condition, Threshold, Unit, format_value};
 
 pub(super) fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
@@ -67,7 +68,7 @@ pub(super) fn alert_page(shared: &Shared<'_>, alert: &Alert) -> RunbookPage {
                 .source
                 .labels
                 .iter()
-                .any(|(k, v)| k.as_str() == "alertname" && v == alert.name.as_str())
+                .any(|(k, v)| k.as_str() == LABEL_ALERTNAME && v == alert.name.as_str())
             {
                 let targets: Vec<String> = inhibition
                     .target

@@ -79,7 +79,7 @@ fn metric_panels(grid: &mut Grid, metric: &Metric, select: &str) -> Vec<Item> {
         ],
         MetricKind::Gauge => {
             let mut series = labels.clone();
-            let instance = LabelName::new("instance");
+            let instance = LabelName::new(LABEL_INSTANCE);
             series.insert(0, &instance);
             vec![
                 PanelSpec::new(name, format!("{help}."), value_unit(metric.unit.as_ref()))

@@ -19,7 +19,7 @@
 
 use serde::Serialize;
 
-use crate::conventions::prometheus_paths;
+use crate::conventions::{LABEL_JOB, prometheus_paths};
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
 use crate::model::{LabelValues, Metric, MetricKind, Model, Service};
@@ -80,7 +80,7 @@ fn config(service: &Service, metrics: &[&Metric]) -> ScrapeConfig {
     let job_name = service
         .selector
         .iter()
-        .find(|(label, _)| label.as_str() == "job")
+        .find(|(label, _)| label.as_str() == LABEL_JOB)
         .map_or_else(|| service.name.to_string(), |(_, value)| value.clone());
     let labels = metrics.iter().map(|m| m.labels.len()).max().unwrap_or(0);
     let longest = metrics

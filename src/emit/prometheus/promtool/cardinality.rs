@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
-use crate::conventions::LABEL_METRIC;
+use crate::conventions::{LABEL_INSTANCE, LABEL_JOB, LABEL_METRIC};
 use crate::emit::prometheus::ops::cardinality::{self, series_names};
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Duration, Model, Service, ServiceName};
@@ -59,7 +59,7 @@ pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGr
         )
     {
         // The shortest name keeps the (large) file small.
-        let target = BTreeMap::from([(String::from("job"), String::from("job-0"))]);
+        let target = BTreeMap::from([(LABEL_JOB.to_owned(), String::from("job-0"))]);
         let metric = (String::new(), first, budget);
         push(
             &mut tests,
@@ -93,7 +93,7 @@ fn over_budget(
         ));
     }
     let mut target = target.clone();
-    target.insert(String::from("instance"), String::from("instance-0"));
+    target.insert(LABEL_INSTANCE.to_owned(), String::from("instance-0"));
     let for_minutes = rule.for_duration.map_or(0, |d| d.as_secs().div_ceil(60));
     let phase = for_minutes + 5;
     let mut input_series = Vec::new();
@@ -114,7 +114,7 @@ fn over_budget(
         }
         let mut sample: BTreeMap<String, String> = target
             .iter()
-            .filter(|(k, _)| *k == "job" || *k == "instance")
+            .filter(|(k, _)| *k == LABEL_JOB || *k == LABEL_INSTANCE)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !metric.is_empty() {

@@ -11,6 +11,7 @@ use promql_parser::label::Matcher;
 use promql_parser::parser::VectorSelector;
 use serde::Serialize;
 
+use crate::conventions::LABEL_BUCKET;
 use crate::emit::prometheus::slo::sli::{latency_labels, le_value, scoped_selector};
 use crate::model::{
     Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo, format_decimal,
@@ -105,7 +106,10 @@ impl Shape {
                 let mut labels = latency_labels(matchers, service);
                 labels.extend(group.clone());
                 let count = render(&format!("{metric}_count"), &labels);
-                labels.insert(String::from("le"), le_value(threshold.as_decimal_secs()));
+                labels.insert(
+                    LABEL_BUCKET.to_owned(),
+                    le_value(threshold.as_decimal_secs()),
+                );
                 let bucket = render(&format!("{metric}_bucket"), &labels);
                 ShapeKind::Histogram { bucket, count }
             }
