@@ -145,6 +145,9 @@ fn schema_rejects_what_the_checker_rejects() {
     }
     let minimal = "vigil: 1\ntiers:\n  page: {level: 1, severity: critical, page: true}\n";
     assert_eq!(errors(&validator, &yaml(minimal)), Vec::<String>::new());
+    // What the checker accepts empty, the schema accepts empty.
+    let empty = "services:\n  api:\nreceivers:\n  blackhole:\n";
+    assert_eq!(errors(&validator, &yaml(empty)), Vec::<String>::new());
 }
 
 /// Every ok fixture and the flagship in KDL, written in their YAML form: that form

@@ -78,6 +78,26 @@ fn drop_null(value: &mut Value) {
     }
 }
 
+/// A declaration that may have nothing to say: its body, or nothing at all (`name:`), as
+/// the checker reads a service or a receiver without settings. The `null` here is meant,
+/// so it is written as a constant, which [`drop_null`] leaves alone.
+pub struct MaybeEmpty<T>(pub Option<T>);
+
+impl<T: JsonSchema> JsonSchema for MaybeEmpty<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("MaybeEmpty_{}", T::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let body = generator.subschema_for::<T>();
+        json_schema!({ "anyOf": [body, { "const": null }] })
+    }
+}
+
 /// Declares a string-typed newtype with a hand-written schema.
 macro_rules! scalar {
     ($(#[$doc:meta])* $name:ident, $schema:tt) => {
@@ -157,8 +177,8 @@ pub struct Spec {
     pub settings: Option<Settings>,
     /// Alert tiers by name (`critical`, `warning`, …).
     pub tiers: Option<BTreeMap<String, Tier>>,
-    /// Services by name.
-    pub services: Option<BTreeMap<String, Service>>,
+    /// Services by name (a service with nothing to say is `name:` or `name: {}`).
+    pub services: Option<BTreeMap<String, MaybeEmpty<Service>>>,
     /// The metric catalog, by metric name.
     pub metrics: Option<BTreeMap<String, Metric>>,
     /// Service level objectives: by name, or a list of SLOs each with its `name` (names are
@@ -173,8 +193,8 @@ pub struct Spec {
     /// Capacity headroom and forecast alerts, by name.
     pub capacities: Option<BTreeMap<String, Capacity>>,
     pub retention: Option<Retention>,
-    /// Alertmanager receivers, by name.
-    pub receivers: Option<BTreeMap<String, Receiver>>,
+    /// Alertmanager receivers, by name (`name:` alone: no integration, alerts dropped).
+    pub receivers: Option<BTreeMap<String, MaybeEmpty<Receiver>>>,
     pub routing: Option<Routing>,
     /// Alertmanager time intervals, by name.
     pub time_intervals: Option<BTreeMap<String, TimeInterval>>,

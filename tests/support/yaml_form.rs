@@ -103,12 +103,7 @@ fn collection(group: &[&Node]) -> Result<Json, String> {
                 args: node.args[1..].to_vec(),
                 ..(*node).clone()
             };
-            // A name with nothing after it is an empty mapping (`blackhole: {}`).
-            let value = match item(&rest)? {
-                Json::Null => Json::Object(Map::new()),
-                value => value,
-            };
-            map.insert(key_text(&node.args[0]), value);
+            map.insert(key_text(&node.args[0]), item(&rest)?);
         }
         return Ok(Json::Object(map));
     }
