@@ -3,7 +3,10 @@
 //! Plain flag files (one flag per line) so they can be pasted into a unit file, a Helm
 //! value or a container's arguments.
 
+use serde::Serialize;
+
 use super::Artifact;
+use super::yaml::to_yaml;
 use crate::conventions::{self, GENERATED_HEADER};
 use crate::model::{Duration, Model, Retention};
 
@@ -91,14 +94,32 @@ fn thanos(retention: &Retention) -> String {
 }
 
 /// Mimir does not downsample: blocks are kept whole for the longest period asked.
+/// Mimir's runtime configuration, as much of it as the spec decides.
+#[derive(Serialize)]
+struct MimirLimits {
+    limits: CompactorLimits,
+}
+
+#[derive(Serialize)]
+struct CompactorLimits {
+    compactor_blocks_retention_period: Duration,
+}
+
 fn mimir(retention: &Retention) -> String {
     let longest = retention
         .downsamples
         .iter()
         .map(|d| d.keep)
         .fold(retention.raw, Duration::max);
+    let yaml = to_yaml(&MimirLimits {
+        limits: CompactorLimits {
+            compactor_blocks_retention_period: longest,
+        },
+    });
+    // Where the limits go, under the generated-file header.
+    let (header, body) = yaml.split_once('\n').unwrap_or((&yaml, ""));
     format!(
-        "# {GENERATED_HEADER}\n# Mimir runtime limits (overrides.yaml `overrides.<tenant>` or `limits`). Mimir keeps\n# full-resolution blocks, so the longest retention the spec asks for applies.\nlimits:\n  compactor_blocks_retention_period: {longest}\n"
+        "{header}\n# Mimir runtime limits (overrides.yaml `overrides.<tenant>` or `limits`). Mimir keeps\n# full-resolution blocks, so the longest retention the spec asks for applies.\n{body}"
     )
 }
 
