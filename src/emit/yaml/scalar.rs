@@ -31,17 +31,41 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn is_keyword(s: &str) -> bool {
-    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
+    // No keyword is longer than five letters, and most strings are.
+    s.len() <= 5 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
 }
 
-/// Printable ASCII only: no control character, nothing that needs an escape but `\`/`"`.
-fn printable(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+/// What one pass over a string finds: every string of every rule and test file is
+/// classified, so the bytes are read once.
+struct Scan {
+    /// Printable ASCII only: no control character, nothing that needs an escape but
+    /// `\`/`"`.
+    printable: bool,
+    /// `: ` somewhere, which would start a mapping.
+    colon_space: bool,
+    /// ` #` somewhere: `#` after whitespace starts a comment.
+    space_hash: bool,
+}
+
+fn scan(s: &str) -> Scan {
+    let mut found = Scan {
+        printable: true,
+        colon_space: false,
+        space_hash: false,
+    };
+    let mut previous = 0;
+    for &byte in s.as_bytes() {
+        found.printable &= (0x20..=0x7e).contains(&byte);
+        found.colon_space |= previous == b':' && byte == b' ';
+        found.space_hash |= previous == b' ' && byte == b'#';
+        previous = byte;
+    }
+    found
 }
 
 /// Whether a printable string with a [`classifiable`] first byte stays a string when
 /// written plain.
-fn plain_safe(s: &str) -> bool {
+fn plain_safe(s: &str, found: &Scan) -> bool {
     let bytes = s.as_bytes();
     if bytes.last() == Some(&b' ') || is_keyword(s) || s == "<<" {
         return false;
@@ -55,11 +79,7 @@ fn plain_safe(s: &str) -> bool {
         ] => return false,
         _ => {}
     }
-    if s.contains(": ") || s.trim_end().ends_with(':') {
-        return false;
-    }
-    // `#` after whitespace starts a comment.
-    !bytes.windows(2).any(|pair| pair == b" #")
+    !(found.colon_space || found.space_hash || s.trim_end().ends_with(':'))
 }
 
 /// Whether the first byte lets the string be classified here: numbers, timestamps, the
@@ -75,16 +95,17 @@ fn classifiable(s: &str) -> bool {
 
 /// A string in value position.
 pub(super) fn value(s: &str) -> Result<Scalar<'_>, Unsupported> {
-    if s.contains('\n') {
+    let found = scan(s);
+    if !found.printable && s.contains('\n') {
         return Err(Unsupported);
     }
-    if !printable(s) || !classifiable(s) || (s.len() > WRAP && s.ends_with(' ')) {
+    if !found.printable || !classifiable(s) || (s.len() > WRAP && s.ends_with(' ')) {
         if s.len() > WRAP {
             return Err(Unsupported);
         }
         return delegated(s).map(Scalar::Delegated);
     }
-    let plain = plain_safe(s);
+    let plain = plain_safe(s, &found);
     Ok(match (plain, s.len() > WRAP) {
         (true, true) => Scalar::Folded(s),
         (true, false) => Scalar::Plain(s),
