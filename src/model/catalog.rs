@@ -113,6 +113,18 @@ impl Metric {
         };
         Some(series.saturating_mul(per_combination))
     }
+
+    /// The names of the series [`Metric::estimated_series`] counts.
+    pub fn counted_series(&self) -> Vec<String> {
+        let name = self.name.as_str();
+        let suffixes: &[&str] = match &self.kind {
+            MetricKind::Counter | MetricKind::Gauge => &[""],
+            MetricKind::Histogram { native: false, .. } => &["_bucket", "_sum", "_count"],
+            MetricKind::Histogram { native: true, .. } => &["", "_sum", "_count"],
+            MetricKind::Summary => &["_sum", "_count"],
+        };
+        suffixes.iter().map(|s| format!("{name}{s}")).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,5 +241,61 @@ fn power_of_ten(exponent: i64) -> Decimal {
         Decimal::from(10_i64.pow(u32::try_from(exponent).unwrap_or(0)))
     } else {
         Decimal::ONE / Decimal::from(10_i64.pow(u32::try_from(-exponent).unwrap_or(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Metric, MetricKind};
+    use crate::model::{Decimal, MetricName};
+
+    fn metric(kind: MetricKind) -> Metric {
+        Metric {
+            name: MetricName::new("m"),
+            kind,
+            unit: None,
+            service: None,
+            help: String::new(),
+            labels: Vec::new(),
+            max_series: None,
+            external: false,
+        }
+    }
+
+    /// The series counted are the ones estimated: one name per series of a label set.
+    #[test]
+    fn counted_series_follow_the_kind() {
+        let buckets = vec![Decimal::ONE, Decimal::TWO];
+        let cases = [
+            (MetricKind::Counter, vec!["m"], 1),
+            (MetricKind::Gauge, vec!["m"], 1),
+            (
+                MetricKind::Histogram {
+                    buckets,
+                    native: false,
+                },
+                vec!["m_bucket", "m_sum", "m_count"],
+                5,
+            ),
+            (
+                MetricKind::Histogram {
+                    buckets: Vec::new(),
+                    native: true,
+                },
+                vec!["m", "m_sum", "m_count"],
+                3,
+            ),
+            (MetricKind::Summary, vec!["m_sum", "m_count"], 2),
+        ];
+        for (kind, names, estimate) in cases {
+            let metric = metric(kind);
+            assert_eq!(metric.counted_series(), names, "{:?}", metric.kind);
+            assert_eq!(
+                metric.estimated_series(),
+                Some(estimate),
+                "{:?}",
+                metric.kind
+            );
+        }
     }
 }

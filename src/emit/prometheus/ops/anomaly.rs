@@ -21,8 +21,8 @@
 //! synthetic data in `tests/anomaly_detection.rs` (figures in `docs/anomaly.md`).
 
 use super::item::{self, AlertSpec, item_labels, item_selector, record};
+use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_ANOMALY, ops_alerts, ops_rules, rule_groups};
-use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Anomaly, Duration, Model, ServiceName, format_decimal};
 
 /// Interquartile range of the standard normal distribution.

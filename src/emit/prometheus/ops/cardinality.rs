@@ -8,28 +8,14 @@
 
 use std::collections::BTreeMap;
 
+use super::RuleGroup;
 use super::item::{self, AlertSpec};
 use crate::conventions::{LABEL_METRIC, matcher_equal, ops_alerts, rule_groups};
-use crate::emit::prometheus::rule::RuleGroup;
-use crate::model::{
-    Metric, MetricKind, Model, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary,
-};
-
-/// The names of the series a metric's estimate counts.
-pub(crate) fn series_names(metric: &Metric) -> Vec<String> {
-    let name = metric.name.as_str();
-    let suffixes: &[&str] = match &metric.kind {
-        MetricKind::Counter | MetricKind::Gauge => &[""],
-        MetricKind::Histogram { native: false, .. } => &["_bucket", "_sum", "_count"],
-        MetricKind::Histogram { native: true, .. } => &["", "_sum", "_count"],
-        MetricKind::Summary => &["_sum", "_count"],
-    };
-    suffixes.iter().map(|s| format!("{name}{s}")).collect()
-}
+use crate::model::{Metric, Model, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary};
 
 /// The `__name__` matcher of the series a metric's estimate counts.
 pub(crate) fn name_matcher(metric: &Metric) -> String {
-    match series_names(metric).as_slice() {
+    match metric.counted_series().as_slice() {
         [one] => matcher_equal("__name__", one),
         several => format!("__name__=~\"{}\"", several.join("|")),
     }
@@ -42,7 +28,11 @@ pub(crate) fn name_matcher(metric: &Metric) -> String {
 pub(crate) fn series_budget_group(model: &Model) -> Option<RuleGroup> {
     let settings = model.settings.cardinality_alert.as_ref()?;
     let budget = model.settings.series_budget?;
-    let names: Vec<String> = model.metrics.iter().flat_map(series_names).collect();
+    let names: Vec<String> = model
+        .metrics
+        .iter()
+        .flat_map(Metric::counted_series)
+        .collect();
     if names.is_empty() {
         return None;
     }

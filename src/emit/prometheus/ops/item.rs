@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use super::Rule;
 use crate::conventions::{
     LABEL_SERVICE, LABEL_SEVERITY, LABEL_TEAM, LABEL_TIER, matcher_equal, runbook_url,
 };
-use crate::emit::prometheus::rule::Rule;
 use crate::model::{Duration, LabelName, Model, ServiceName, TierName};
 
 /// What an operational alert is made of.

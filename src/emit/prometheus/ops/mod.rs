@@ -4,14 +4,16 @@
 //! same labels (`severity`, `tier`, `service`, `team`, the spec's extra labels) and
 //! annotations (`summary`, `description`, `runbook_url`).
 
-pub(crate) mod anomaly;
-pub(crate) mod cardinality;
-pub(crate) mod comparison;
-pub(crate) mod item;
-pub(crate) mod thresholds;
-pub(crate) mod trends;
+// The promtool tests beside this room read the same rules; nothing outside the
+// Prometheus backend does.
+pub(super) mod anomaly;
+pub(super) mod cardinality;
+pub(super) mod comparison;
+pub(super) mod item;
+pub(super) mod thresholds;
+pub(super) mod trends;
 
-use super::rule::RuleGroup;
+use super::rule::{Rule, RuleGroup};
 use crate::model::{Model, ServiceName};
 
 /// Every operational group of one service (`None`: items that name no service), in a

@@ -6,8 +6,8 @@
 
 use super::comparison;
 use super::item::{self, AlertSpec};
+use super::{Rule, RuleGroup};
 use crate::conventions::{alert_value_rule, rule_groups};
-use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Alert, Condition, Model, ServiceName, TierName, format_decimal};
 
 /// The groups holding the alerts of one service (`None`: alerts that name no service).

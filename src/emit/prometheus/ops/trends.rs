@@ -16,8 +16,8 @@
 //! than `forecast`.
 
 use super::item::{self, AlertSpec, item_labels, item_selector, record};
+use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups};
-use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Capacity, Decimal, Model, Regression, ServiceName, format_decimal};
 
 pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
 use crate::conventions::{LABEL_INSTANCE, LABEL_JOB, LABEL_METRIC};
-use crate::emit::prometheus::ops::cardinality::{self, series_names};
+use crate::emit::prometheus::ops::cardinality;
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{Duration, Model, Service, ServiceName};
 
@@ -37,7 +37,7 @@ pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGr
             .iter()
             .filter(|m| m.service.as_ref() == service)
             .filter_map(|m| {
-                let first = series_names(m).into_iter().next()?;
+                let first = m.counted_series().into_iter().next()?;
                 Some((m.name.to_string(), first, m.series_budget()?))
             })
             .collect();
@@ -54,7 +54,7 @@ pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGr
             model
                 .metrics
                 .iter()
-                .filter_map(|m| series_names(m).into_iter().next())
+                .filter_map(|m| m.counted_series().into_iter().next())
                 .min_by_key(|name| (name.len(), name.clone())),
         )
     {
