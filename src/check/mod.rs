@@ -75,11 +75,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
         metrics: &metrics,
         retention: retention.as_ref(),
     };
-    let checked: Vec<slo::Checked> = decls
-        .slos
-        .iter()
-        .filter_map(|n| slo::slo(n, &slo_scope))
-        .collect();
+    let checked = slos_checked(&decls.slos, &slo_scope);
     spec_lint::slo_names(&checked, &cx);
     let slos = sorted(checked.into_iter().map(|c| c.slo), |s| {
         (s.name.clone(), s.service.clone())
@@ -118,6 +114,66 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let mut diagnostics = cx.into_diagnostics();
     diagnostics.sort();
     (if failed { None } else { Some(model) }, diagnostics)
+}
+
+/// Each SLO that checks, in declaration order. SLOs are independent of one another and
+/// are most of a large spec's checking, so they are checked in chunks on every core, each
+/// chunk reporting into a sink of its own; the sinks are joined in chunk order, which is
+/// the order one thread would have reported in.
+fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
+    const SMALLEST_CHUNK: usize = 256;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = nodes.len().div_ceil(threads).max(SMALLEST_CHUNK);
+    // Everything but the diagnostics sink, which is the one thing each chunk has its own of.
+    let Scope {
+        names,
+        targets,
+        catalog,
+        ..
+    } = *s.scope;
+    let slo::SloScope {
+        tiers,
+        metrics,
+        retention,
+        ..
+    } = *s;
+    let check_chunk = move |chunk: &[&Node]| {
+        let cx = Cx::default();
+        let scope = Scope {
+            cx: &cx,
+            names,
+            targets,
+            catalog,
+        };
+        let local = slo::SloScope {
+            scope: &scope,
+            tiers,
+            metrics,
+            retention,
+        };
+        let checked: Vec<slo::Checked> = chunk.iter().filter_map(|n| slo::slo(n, &local)).collect();
+        (checked, cx.into_diagnostics())
+    };
+    let results: Vec<(Vec<slo::Checked>, Diagnostics)> = std::thread::scope(|threads| {
+        let handles: Vec<_> = nodes
+            .chunks(chunk)
+            .map(|chunk| threads.spawn(move || check_chunk(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut checked = Vec::with_capacity(nodes.len());
+    for (slos, diagnostics) in results {
+        checked.extend(slos);
+        s.scope.cx.absorb(diagnostics);
+    }
+    checked
 }
 
 /// Every declared name, each kind in its own namespace (SLOs per service).
@@ -237,6 +293,7 @@ fn sorted<T, K: Ord>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> K) -> V
 }
 
 /// What every builder needs: the diagnostics sink, the namespace and the targets.
+#[derive(Clone, Copy)]
 pub(crate) struct Scope<'a> {
     pub(crate) cx: &'a Cx,
     pub(crate) names: &'a Names,

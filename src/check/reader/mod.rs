@@ -27,6 +27,11 @@ impl Cx {
         self.diagnostics.borrow_mut().push(diagnostic);
     }
 
+    /// Takes over what another sink collected.
+    pub(crate) fn absorb(&self, diagnostics: Diagnostics) {
+        self.diagnostics.borrow_mut().extend(diagnostics);
+    }
+
     pub(crate) fn into_diagnostics(self) -> Diagnostics {
         self.diagnostics.into_inner()
     }

@@ -29,6 +29,7 @@ pub(crate) struct Checked {
     pub(crate) alert_spans: NameSpans,
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct SloScope<'a> {
     pub(crate) scope: &'a Scope<'a>,
     pub(crate) tiers: &'a [Tier],

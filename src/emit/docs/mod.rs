@@ -66,7 +66,7 @@ pub struct TemplateError {
 fn environment(templates: &Templates) -> Result<Environment<'static>, TemplateError> {
     let mut environment = Environment::new();
     environment.set_undefined_behavior(UndefinedBehavior::Strict);
-    environment.add_filter("cell", cell);
+    environment.add_filter("cell", cell_filter);
     for (name, source) in EMBEDDED {
         let source = templates
             .overrides
@@ -81,6 +81,22 @@ fn environment(templates: &Templates) -> Result<Environment<'static>, TemplateEr
             })?;
     }
     Ok(environment)
+}
+
+/// [`cell`] as a template filter: a value with nothing to escape is handed back as it is
+/// (most are, and the filter runs on most fields of every page).
+fn cell_filter(value: minijinja::Value) -> Result<minijinja::Value, minijinja::Error> {
+    let text = value.as_str().ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "value is not a string",
+        )
+    })?;
+    if text.contains(['\\', '|', '\n', '\r', '<', '>']) {
+        Ok(minijinja::Value::from(cell(text)))
+    } else {
+        Ok(value)
+    }
 }
 
 /// Makes text safe inside a Markdown table cell: no line breaks, no column separators,
@@ -106,16 +122,30 @@ fn render<C: Serialize>(
     name: &str,
     context: &C,
 ) -> Result<String, TemplateError> {
-    let template = environment.get_template(name).map_err(|e| TemplateError {
+    rendered(
+        &template(environment, name)?,
+        minijinja::Value::from(minijinja::value::Serde(context)),
+    )
+}
+
+fn template<'e>(
+    environment: &'e Environment<'_>,
+    name: &str,
+) -> Result<minijinja::Template<'e, 'e>, TemplateError> {
+    environment.get_template(name).map_err(|e| TemplateError {
         name: name.to_owned(),
         message: e.to_string(),
+    })
+}
+
+fn rendered(
+    template: &minijinja::Template<'_, '_>,
+    context: minijinja::Value,
+) -> Result<String, TemplateError> {
+    let text = template.render(context).map_err(|e| TemplateError {
+        name: template.name().to_owned(),
+        message: e.to_string(),
     })?;
-    let text = template
-        .render(minijinja::value::Serde(context))
-        .map_err(|e| TemplateError {
-            name: name.to_owned(),
-            message: e.to_string(),
-        })?;
     Ok(tidy(&text))
 }
 
@@ -160,14 +190,18 @@ pub fn emit(
         conventions::DOC_SLOS,
         render(&environment, "slos.md.j2", &slos)?,
     ));
-    let pages = runbooks::pages(model, header);
-    for page in &pages {
+    let runbook = template(&environment, "runbook.md.j2")?;
+    let mut alerts = Vec::new();
+    for page in runbooks::pages(model, header) {
+        // The alert index lists every page: each becomes a template value once, for both.
+        let context = minijinja::Value::from(minijinja::value::Serde(&page));
         sink(Artifact::new(
             conventions::doc_runbook(&page.name),
-            render(&environment, "runbook.md.j2", page)?,
+            rendered(&runbook, context.clone())?,
         ));
+        alerts.push(context);
     }
-    let index = runbook_page::index(pages, header);
+    let index = runbook_page::index(alerts, header);
     sink(Artifact::new(
         conventions::DOC_ALERTS,
         render(&environment, "alerts.md.j2", &index)?,
@@ -199,6 +233,18 @@ mod tests {
     fn cells_cannot_break_tables() {
         assert_eq!(super::cell("a|b\nc <x>"), "a\\|b c &lt;x&gt;");
         assert_eq!(super::cell("a\\|b\r\n"), "a\\\\\\|b  ");
+    }
+
+    #[test]
+    fn the_cell_filter_escapes_strings_and_refuses_the_rest() {
+        use minijinja::Value;
+        let clean = Value::from("no escaping needed");
+        assert_eq!(super::cell_filter(clean.clone()).unwrap(), clean);
+        assert_eq!(
+            super::cell_filter(Value::from("a|b")).unwrap(),
+            Value::from("a\\|b")
+        );
+        assert!(super::cell_filter(Value::from(3)).is_err());
     }
 
     #[test]

@@ -60,15 +60,14 @@ struct DecisionRow {
     then: String,
 }
 
+/// Every runbook page, as the runbook template saw it, sorted by name.
 #[derive(Serialize)]
 pub(super) struct AlertIndex {
     header: &'static str,
-    alerts: Vec<RunbookPage>,
+    alerts: Vec<minijinja::Value>,
 }
 
-pub(super) fn index(pages: Vec<RunbookPage>, header: &'static str) -> AlertIndex {
-    // `pages` come sorted by name; taken by value, not cloned, since they are many.
-    debug_assert!(pages.is_sorted_by(|a, b| a.name <= b.name));
+pub(super) fn index(pages: Vec<minijinja::Value>, header: &'static str) -> AlertIndex {
     AlertIndex {
         header,
         alerts: pages,
