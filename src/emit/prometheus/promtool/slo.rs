@@ -42,12 +42,7 @@ fn test_file(model: &Model, slo: &Slo, groups: &[RuleGroup]) -> Option<TestFile>
         .filter(|r| r.alert.is_some())
         .cloned()
         .collect();
-    let subject = Subject {
-        cx: SloContext { model, slo },
-        shape,
-        rules,
-        evaluation_interval,
-    };
+    let subject = Subject::new(SloContext { model, slo }, shape, rules, evaluation_interval);
     let tests: Vec<TestGroup> = [
         scenarios::healthy(&subject),
         scenarios::no_traffic(&subject),

@@ -18,9 +18,43 @@ pub(crate) struct Subject<'a> {
     pub(crate) shape: Shape,
     pub(crate) rules: Vec<Rule>,
     pub(crate) evaluation_interval: Duration,
+    /// The labels of every series the SLO records: its identity and the grouping labels
+    /// of the inputs.
+    series: BTreeMap<String, String>,
+    /// The error-ratio threshold of each page and each ticket window pair, in the order
+    /// of the alerts' rules.
+    page_thresholds: Vec<Decimal>,
+    ticket_thresholds: Vec<Decimal>,
 }
 
-impl Subject<'_> {
+impl<'a> Subject<'a> {
+    pub(crate) fn new(
+        cx: SloContext<'a>,
+        shape: Shape,
+        rules: Vec<Rule>,
+        evaluation_interval: Duration,
+    ) -> Self {
+        let mut series = cx.identity();
+        series.extend(shape.group_labels.clone());
+        let thresholds = |alert: &Option<crate::model::BurnAlert>| -> Vec<Decimal> {
+            alert
+                .iter()
+                .flat_map(|a| &a.windows)
+                .map(|w| alerts::threshold(&cx, w))
+                .collect()
+        };
+        let alerting = &cx.slo.alerting;
+        Self {
+            page_thresholds: thresholds(&alerting.page),
+            ticket_thresholds: thresholds(&alerting.ticket),
+            cx,
+            shape,
+            rules,
+            evaluation_interval,
+            series,
+        }
+    }
+
     pub(crate) fn slo(&self) -> &Slo {
         self.cx.slo
     }
@@ -62,17 +96,13 @@ impl Subject<'_> {
         let budget_fires =
             |percent: Decimal| remaining <= Decimal::ONE - percent / Decimal::ONE_HUNDRED;
         let names = &alerting.names;
-        let fires: Vec<bool> = if name == names.page.as_str() || name == names.ticket.as_str() {
-            let alert = if name == names.page.as_str() {
-                &alerting.page
-            } else {
-                &alerting.ticket
-            };
-            alert
-                .iter()
-                .flat_map(|a| &a.windows)
-                .map(|w| alerts::threshold(&self.cx, w) < error_ratio)
-                .collect()
+        let burning = |thresholds: &[Decimal]| -> Vec<bool> {
+            thresholds.iter().map(|t| *t < error_ratio).collect()
+        };
+        let fires: Vec<bool> = if name == names.page.as_str() {
+            burning(&self.page_thresholds)
+        } else if name == names.ticket.as_str() {
+            burning(&self.ticket_thresholds)
         } else if name == names.budget_consumed.as_str() {
             alerting
                 .budget_consumed
@@ -108,11 +138,7 @@ impl Subject<'_> {
         rule: &Rule,
         series_labels: Option<BTreeMap<String, String>>,
     ) -> ExpectedAlert {
-        let series = series_labels.unwrap_or_else(|| {
-            let mut labels = self.cx.identity();
-            labels.extend(self.shape.group_labels.clone());
-            labels
-        });
+        let series = series_labels.unwrap_or_else(|| self.series.clone());
         let exp_annotations = rule
             .annotations
             .iter()
@@ -148,9 +174,7 @@ impl Subject<'_> {
 
     /// Labels of a recorded series of this SLO.
     pub(crate) fn recorded(&self, name: &str) -> String {
-        let mut labels = self.cx.identity();
-        labels.extend(self.shape.group_labels.clone());
-        render(name, &labels)
+        render(name, &self.series)
     }
 
     pub(crate) fn sample(&self, expr: String, at: Duration, name: &str, value: f64) -> ExprTest {
@@ -166,25 +190,74 @@ impl Subject<'_> {
 
     /// Every threshold of every burn pair, ascending.
     pub(crate) fn thresholds(&self, page: bool) -> Vec<Decimal> {
-        let alerting = &self.slo().alerting;
-        let alert = if page {
-            &alerting.page
+        let mut all = if page {
+            self.page_thresholds.clone()
         } else {
-            &alerting.ticket
+            self.ticket_thresholds.clone()
         };
-        let mut all: Vec<Decimal> = alert
-            .iter()
-            .flat_map(|a| &a.windows)
-            .map(|w| alerts::threshold(&self.cx, w))
-            .collect();
         all.sort();
         all
     }
 }
 
-/// Expands `{{ $labels.x }}` the way Prometheus does for these annotations.
+/// Expands `{{ $labels.x }}` the way Prometheus does for these annotations: each
+/// reference to a label the series has becomes its value (values are not expanded again);
+/// anything else is left as written.
 pub(crate) fn expand(template: &str, labels: &BTreeMap<String, String>) -> String {
-    labels.iter().fold(template.to_owned(), |text, (k, v)| {
-        text.replace(&format!("{{{{ $labels.{k} }}}}"), v)
-    })
+    const OPEN: &str = "{{ $labels.";
+    const CLOSE: &str = " }}";
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len()..];
+        let value = after
+            .find(CLOSE)
+            .and_then(|end| Some((labels.get(&after[..end])?, end)));
+        match value {
+            Some((value, end)) => {
+                out.push_str(&rest[..start]);
+                out.push_str(value);
+                rest = &after[end + CLOSE.len()..];
+            }
+            None => {
+                out.push_str(&rest[..start + OPEN.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn expand_replaces_the_labels_the_series_has() {
+        let labels: BTreeMap<String, String> =
+            [("service", "checkout"), ("slo", "{{ $labels.service }}")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        for (template, expanded) in [
+            ("plain text", "plain text"),
+            ("{{ $labels.service }} burns", "checkout burns"),
+            (
+                "{{ $labels.service }}/{{ $labels.service }}",
+                "checkout/checkout",
+            ),
+            // A value is not a template.
+            ("{{ $labels.slo }}", "{{ $labels.service }}"),
+            // Labels the series lacks and unclosed references stay as written.
+            (
+                "{{ $labels.team }} {{ $labels.service }}",
+                "{{ $labels.team }} checkout",
+            ),
+            ("{{ $labels.service", "{{ $labels.service"),
+            ("{{ $value }}", "{{ $value }}"),
+        ] {
+            assert_eq!(super::expand(template, &labels), expanded, "{template}");
+        }
+    }
 }
