@@ -239,10 +239,10 @@ mod tests {
     fn the_cell_filter_escapes_strings_and_refuses_the_rest() {
         use minijinja::Value;
         let clean = Value::from("no escaping needed");
-        assert_eq!(super::cell_filter(clean.clone()).unwrap(), clean);
+        assert_eq!(super::cell_filter(clean.clone()).ok(), Some(clean));
         assert_eq!(
-            super::cell_filter(Value::from("a|b")).unwrap(),
-            Value::from("a\\|b")
+            super::cell_filter(Value::from("a|b")).ok(),
+            Some(Value::from("a\\|b"))
         );
         assert!(super::cell_filter(Value::from(3)).is_err());
     }

@@ -52,7 +52,10 @@ fn scan(s: &str) -> Scan {
     // One vectorised pass per question (each pair found from its rarer byte) is faster
     // than one byte-wise pass asking all three.
     Scan {
-        printable: bytes.iter().all(|b| (0x20..=0x7e).contains(b)),
+        // No early exit, so the loop is vectorised.
+        printable: bytes
+            .iter()
+            .fold(true, |printable, b| printable & (0x20..=0x7e).contains(b)),
         colon_space: memchr::memchr_iter(b':', bytes).any(|i| bytes.get(i + 1) == Some(&b' ')),
         space_hash: memchr::memchr_iter(b'#', bytes).any(|i| i > 0 && bytes[i - 1] == b' '),
     }
@@ -152,16 +155,13 @@ fn delegated(s: &str) -> Result<String, Unsupported> {
 /// Writes `s` double-quoted.
 pub(super) fn write_quoted(out: &mut String, s: &str) {
     out.push('"');
-    for part in s.split_inclusive(['\\', '"']) {
-        match part.as_bytes().last() {
-            Some(b'\\' | b'"') => {
-                out.push_str(&part[..part.len() - 1]);
-                out.push('\\');
-                out.push_str(&part[part.len() - 1..]);
-            }
-            _ => out.push_str(part),
-        }
+    let mut written = 0;
+    for at in memchr::memchr2_iter(b'\\', b'"', s.as_bytes()) {
+        out.push_str(&s[written..at]);
+        out.push('\\');
+        written = at;
     }
+    out.push_str(&s[written..]);
     out.push('"');
 }
 

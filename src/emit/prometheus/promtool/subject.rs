@@ -213,16 +213,13 @@ pub(crate) fn expand(template: &str, labels: &BTreeMap<String, String>) -> Strin
         let value = after
             .find(CLOSE)
             .and_then(|end| Some((labels.get(&after[..end])?, end)));
-        match value {
-            Some((value, end)) => {
-                out.push_str(&rest[..start]);
-                out.push_str(value);
-                rest = &after[end + CLOSE.len()..];
-            }
-            None => {
-                out.push_str(&rest[..start + OPEN.len()]);
-                rest = after;
-            }
+        if let Some((value, end)) = value {
+            out.push_str(&rest[..start]);
+            out.push_str(value);
+            rest = &after[end + CLOSE.len()..];
+        } else {
+            out.push_str(&rest[..start + OPEN.len()]);
+            rest = after;
         }
     }
     out.push_str(rest);
