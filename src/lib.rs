@@ -6,6 +6,7 @@
 //! `app` turns a command line into text and an exit code, and `main.rs` prints them.
 
 pub mod app;
+pub mod backtest;
 pub mod check;
 pub mod cli;
 pub mod codes;

@@ -2,6 +2,8 @@
 pub const MAX_RULES: usize = 20;
 /// The slow group's interval: long windows read data at this resolution.
 pub const SLOW_INTERVAL_SECS: u64 = 300;
+/// Windows at least this long are recorded by the slow group, from the 5-minute copies.
+pub const COARSE_FROM: crate::model::Duration = crate::model::Duration::from_days(1);
 pub fn sli(slo: &str) -> String {
     format!("slo-{slo}-sli")
 }

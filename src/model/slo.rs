@@ -53,7 +53,28 @@ impl Slo {
     pub fn burn_threshold(&self, window: &BurnWindow) -> Decimal {
         self.burn_factor(window) * self.objective.error_budget()
     }
+
+    /// The threshold as the alert rule states it: [`burn_threshold`](Self::burn_threshold)
+    /// to [`SIGNIFICANT_DIGITS`].
+    pub fn alert_threshold(&self, window: &BurnWindow) -> Decimal {
+        let exact = self.burn_threshold(window);
+        exact
+            .round_sf(SIGNIFICANT_DIGITS)
+            .unwrap_or(exact)
+            .normalize()
+    }
+
+    /// The burn-rate factor as the alert rule states it, to [`SIGNIFICANT_DIGITS`].
+    pub fn alert_factor(&self, window: &BurnWindow) -> Decimal {
+        self.burn_factor(window)
+            .round_sf(SIGNIFICANT_DIGITS)
+            .unwrap_or_default()
+            .normalize()
+    }
 }
+
+/// Significant digits of stated thresholds: `0.000933333333333` for 28 days, not 28 digits.
+const SIGNIFICANT_DIGITS: u32 = 12;
 
 /// The window of the base rates every SLO records: its longer windows sum these, so no
 /// burn window is finer than it.

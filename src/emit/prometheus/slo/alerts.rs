@@ -14,9 +14,6 @@ use crate::conventions::{LABEL_LONG, LABEL_SHORT, rule_groups, runbook_url, slo_
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, format_decimal};
 
-/// Significant digits of printed thresholds: `0.000933333333333` for 28 days, not 28 digits.
-const SIGNIFICANT_DIGITS: u32 = 12;
-
 pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
     let alerting = &cx.slo.alerting;
     let names = &alerting.names;
@@ -85,13 +82,9 @@ fn with_extras(mut rule: Rule, cx: &SloContext<'_>, extras: &AlertExtras) -> Rul
     rule
 }
 
-/// The error-ratio threshold of a window pair, exact to [`SIGNIFICANT_DIGITS`].
+/// The error-ratio threshold of a window pair, as its rule states it.
 pub(crate) fn threshold(cx: &SloContext<'_>, window: &BurnWindow) -> Decimal {
-    let exact = cx.slo.burn_threshold(window);
-    exact
-        .round_sf(SIGNIFICANT_DIGITS)
-        .unwrap_or(exact)
-        .normalize()
+    cx.slo.alert_threshold(window)
 }
 
 fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) -> Vec<Rule> {
@@ -115,13 +108,7 @@ fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) ->
                     window.long.as_secs()
                 );
             }
-            let factor = format_decimal(
-                cx.slo
-                    .burn_factor(window)
-                    .round_sf(SIGNIFICANT_DIGITS)
-                    .unwrap_or_default()
-                    .normalize(),
-            );
+            let factor = format_decimal(cx.slo.alert_factor(window));
             let mut rule = cx.alert(name, expr, &alert.tier);
             rule.for_duration = alert.for_duration;
             rule.keep_firing_for = alert.keep_firing_for;

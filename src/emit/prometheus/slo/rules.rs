@@ -14,8 +14,7 @@ use crate::conventions::{rule_groups, slo_rules};
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
 use crate::model::{CalendarPeriod, Decimal, Duration, Window, format_decimal};
 
-/// Windows at least this long are read from the 5-minute copies.
-const COARSE_FROM: Duration = Duration::from_days(1);
+use crate::conventions::rule_groups::COARSE_FROM;
 
 /// A denominator floor: with no traffic the error sum is 0 too, and 0 / floor is 0 where
 /// 0 / 0 would be NaN. Far below any real event rate, so it never changes a real ratio.
