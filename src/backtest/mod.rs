@@ -9,9 +9,11 @@
 //! (the period group) for a day or more.
 
 mod chain;
+mod fetch;
 mod series;
 mod state;
 
+pub use fetch::{Labels, Series, fetch};
 pub use chain::{AlertKind, AlertReplay, PeriodEnd, Replay, WorstHour, lookback, replay};
 pub use series::{Bounds, Grid, Rates, Timestamp};
 pub use state::Firing;

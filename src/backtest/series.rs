@@ -56,12 +56,24 @@ impl Grid {
 
     /// The sample at exactly `at`, if the grid has one there.
     pub fn value_at(&self, at: Timestamp) -> Option<f64> {
+        self.index(at)
+            .and_then(|index| self.values.get(index))
+            .copied()
+            .flatten()
+    }
+
+    /// Where the grid keeps the sample at exactly `at`, if it covers `at`.
+    pub(super) fn slot(&mut self, at: Timestamp) -> Option<&mut Option<f64>> {
+        self.index(at).and_then(|index| self.values.get_mut(index))
+    }
+
+    fn index(&self, at: Timestamp) -> Option<usize> {
         let offset = at.0 - self.start.0;
-        if offset < 0 || offset % millis(self.step).max(1) != 0 {
+        let step = millis(self.step).max(1);
+        if offset < 0 || offset % step != 0 {
             return None;
         }
-        let index = usize::try_from(offset / millis(self.step).max(1)).ok()?;
-        self.values.get(index).copied().flatten()
+        usize::try_from(offset / step).ok()
     }
 }
 
