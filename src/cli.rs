@@ -51,6 +51,10 @@ pub enum Command {
     /// their types, labels and series budgets, SLIs, undeclared metrics, and the loaded
     /// rules and routing against what the spec generates. Read-only.
     Verify(VerifyArguments),
+    /// Replay the SLOs' burn-rate and budget alerts over a Prometheus's recorded history:
+    /// when each would have fired, pages and tickets, the error budget left, the worst
+    /// hour (Markdown for a pull-request comment, or JSON). Read-only.
+    Backtest(BacktestArguments),
     /// Write a commented starter spec that compiles (never overwrites a file).
     Init {
         /// The folder to create the spec in.
@@ -170,12 +174,19 @@ pub struct DiffArguments {
 pub struct VerifyArguments {
     #[command(flatten)]
     pub inputs: Inputs,
-    /// Prometheus' address, with any path prefix (`http://prometheus:9090`).
-    #[arg(long, value_name = "URL")]
-    pub prometheus: String,
+    #[command(flatten)]
+    pub server: ServerArguments,
     /// Also compare the running Alertmanager's configuration with the generated one.
     #[arg(long, value_name = "URL")]
     pub alertmanager: Option<String>,
+}
+
+/// How to reach Prometheus (and any other server a command reads).
+#[derive(Debug, Args)]
+pub struct ServerArguments {
+    /// Prometheus' address, with any path prefix (`http://prometheus:9090`).
+    #[arg(long, value_name = "URL")]
+    pub prometheus: String,
     /// An HTTP header sent with every request (repeatable), such as `X-Scope-OrgID:team`.
     #[arg(long = "header", value_name = "NAME:VALUE")]
     pub headers: Vec<String>,
@@ -187,11 +198,37 @@ pub struct VerifyArguments {
     pub timeout: String,
 }
 
+#[derive(Debug, Args)]
+pub struct BacktestArguments {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    #[command(flatten)]
+    pub server: ServerArguments,
+    /// How far back from now to replay (a Prometheus duration).
+    #[arg(long, value_name = "DURATION", default_value = "30d", conflicts_with_all = ["from", "to"])]
+    pub range: String,
+    /// The start of the replay (RFC 3339, `2026-11-01T00:00:00Z`); with `--to`.
+    #[arg(long, value_name = "TIME", requires = "to")]
+    pub from: Option<String>,
+    /// The end of the replay (RFC 3339); with `--from`.
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub to: Option<String>,
+    /// Only this SLO (repeatable): `service/slo`, or a bare name when one service has it.
+    #[arg(long = "slo", value_name = "SERVICE/SLO")]
+    pub slos: Vec<String>,
+    /// The rule evaluation interval of the Prometheus that runs the rules.
+    #[arg(long, value_name = "DURATION", default_value = "1m")]
+    pub evaluation_interval: String,
+    /// How the report is printed on stdout.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    pub format: DiffFormat,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
     /// Markdown fit for a pull-request comment.
     Markdown,
-    /// One JSON document (`schemas/diff.schema.json`).
+    /// One JSON document (`schemas/diff.schema.json`, `schemas/backtest.schema.json`).
     Json,
 }
 

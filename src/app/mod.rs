@@ -1,5 +1,6 @@
 //! From a command line to text and an exit code. Nothing here prints: `main.rs` does.
 
+mod backtest;
 mod diff;
 mod explain;
 mod generate;
@@ -89,6 +90,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, environment: Environment) -
         Command::Man => tools::man(),
         Command::Diff(arguments) => diff::diff(arguments, &context),
         Command::Verify(arguments) => verify::verify(arguments, &context),
+        Command::Backtest(arguments) => backtest::backtest(arguments, &context),
     }
 }
 

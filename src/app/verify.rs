@@ -4,14 +4,14 @@
 use std::time::Duration;
 
 use super::{Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Outcome, finish, render};
-use crate::cli::{MessageFormat, VerifyArguments};
+use crate::cli::{MessageFormat, ServerArguments, VerifyArguments};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::source::Sources;
 use crate::verify::client::HttpApi;
 use crate::verify::{Api, Servers};
 
 pub(super) fn verify(arguments: &VerifyArguments, context: &Context) -> Outcome {
-    let (headers, timeout) = match connection(arguments) {
+    let (headers, timeout) = match connection(&arguments.server, arguments.alertmanager.as_ref()) {
         Ok(connection) => connection,
         Err(message) => return usage(&message),
     };
@@ -21,7 +21,7 @@ pub(super) fn verify(arguments: &VerifyArguments, context: &Context) -> Outcome 
     let Some(model) = model else {
         return report(&checked, &sources, context, EXIT_FAILURE);
     };
-    let prometheus = HttpApi::new(&arguments.prometheus, headers.clone(), timeout);
+    let prometheus = HttpApi::new(&arguments.server.prometheus, headers.clone(), timeout);
     let alertmanager = arguments
         .alertmanager
         .as_deref()
@@ -41,7 +41,7 @@ pub(super) fn verify(arguments: &VerifyArguments, context: &Context) -> Outcome 
             if found.is_empty() && context.format == MessageFormat::Human {
                 outcome.stderr.push_str(&format!(
                     "Prometheus at {} runs what the spec declares\n",
-                    arguments.prometheus
+                    arguments.server.prometheus
                 ));
             }
             outcome
@@ -50,8 +50,11 @@ pub(super) fn verify(arguments: &VerifyArguments, context: &Context) -> Outcome 
 }
 
 /// The headers every request carries, and the timeout of one request.
-fn connection(arguments: &VerifyArguments) -> Result<(Vec<(String, String)>, Duration), String> {
-    for url in std::iter::once(&arguments.prometheus).chain(&arguments.alertmanager) {
+pub(super) fn connection(
+    arguments: &ServerArguments,
+    alertmanager: Option<&String>,
+) -> Result<(Vec<(String, String)>, Duration), String> {
+    for url in std::iter::once(&arguments.prometheus).chain(alertmanager) {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!("`{url}` is not an http:// or https:// address"));
         }
@@ -79,7 +82,7 @@ fn connection(arguments: &VerifyArguments) -> Result<(Vec<(String, String)>, Dur
     Ok((headers, Duration::from_millis(timeout.as_millis())))
 }
 
-fn usage(message: &str) -> Outcome {
+pub(super) fn usage(message: &str) -> Outcome {
     Outcome {
         stderr: format!("error: {message}\n"),
         code: EXIT_USAGE,
@@ -88,7 +91,12 @@ fn usage(message: &str) -> Outcome {
 }
 
 /// Diagnostics go to stderr in human form and to stdout in the machine forms.
-fn report(diagnostics: &Diagnostics, sources: &Sources, context: &Context, code: u8) -> Outcome {
+pub(super) fn report(
+    diagnostics: &Diagnostics,
+    sources: &Sources,
+    context: &Context,
+    code: u8,
+) -> Outcome {
     let text = render(diagnostics, sources, context);
     match context.format {
         MessageFormat::Human => Outcome {

@@ -57,15 +57,20 @@ pub fn fetch(
     for (index, slo) in slos.iter().enumerate() {
         let (fine, coarse) = lookback(slo);
         let coarse_step = Duration::from_secs(SLOW_INTERVAL_SECS);
-        for (is_coarse, back, step) in [(false, fine, evaluation.interval), (true, coarse, coarse_step)] {
+        for (is_coarse, back, step) in [
+            (false, fine, evaluation.interval),
+            (true, coarse, coarse_step),
+        ] {
             let start = from.minus(back).floor(step);
-            pieces.extend(split(start, to.floor(step), step).map(|(start, end)| Piece {
-                slo: index,
-                coarse: is_coarse,
-                start,
-                end,
-                step,
-            }));
+            pieces.extend(
+                split(start, to.floor(step), step).map(|(start, end)| Piece {
+                    slo: index,
+                    coarse: is_coarse,
+                    start,
+                    end,
+                    step,
+                }),
+            );
         }
     }
     let answers = run(&pieces, &queries, api)?;
@@ -109,7 +114,9 @@ fn run(
     let work = || {
         loop {
             let index = {
-                let mut next = next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut next = next
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let failed = failure
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -123,8 +130,9 @@ fn run(
             let piece = &pieces[index];
             match ask(api, &queries[piece.slo], piece) {
                 Ok(answer) => {
-                    answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[index] =
-                        Some(answer);
+                    answers
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(answer);
                 }
                 Err(error) => {
                     failure
@@ -140,7 +148,10 @@ fn run(
             scope.spawn(work);
         }
     });
-    if let Some(error) = failure.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+    if let Some(error) = failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(error);
     }
     Ok(answers
@@ -170,7 +181,10 @@ fn ask(api: &(dyn Api + Sync), query: &str, piece: &Piece) -> Result<Answer, Api
 fn parse(answer: &Value) -> Result<Answer, ApiError> {
     let rejected = |what: &str| ApiError::Rejected(format!("query_range answered {what}"));
     if answer.get("status").and_then(Value::as_str) != Some("success") {
-        let reason = answer.get("error").and_then(Value::as_str).unwrap_or("an error");
+        let reason = answer
+            .get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("an error");
         return Err(ApiError::Rejected(reason.to_owned()));
     }
     let result = answer
@@ -200,7 +214,10 @@ fn parse(answer: &Value) -> Result<Answer, ApiError> {
         let points = parsed.entry(labels).or_default();
         for point in values {
             let time = point.get(0).and_then(timestamp);
-            let value = point.get(1).and_then(Value::as_str).and_then(|v| v.parse().ok());
+            let value = point
+                .get(1)
+                .and_then(Value::as_str)
+                .and_then(|v| v.parse().ok());
             let (Some(time), Some(value)) = (time, value) else {
                 return Err(rejected("a malformed sample"));
             };
@@ -215,8 +232,8 @@ fn timestamp(value: &Value) -> Option<Timestamp> {
     let text = value.as_number()?.to_string();
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let millis: String = fraction.chars().chain("000".chars()).take(3).collect();
-    let magnitude = whole.trim_start_matches('-').parse::<i64>().ok()? * 1000
-        + millis.parse::<i64>().ok()?;
+    let magnitude =
+        whole.trim_start_matches('-').parse::<i64>().ok()? * 1000 + millis.parse::<i64>().ok()?;
     Some(Timestamp(if whole.starts_with('-') {
         -magnitude
     } else {
@@ -255,7 +272,10 @@ fn assemble(count: usize, pieces: &[Piece], answers: Vec<Answer>) -> Vec<Series>
             } else {
                 &mut input.fine
             };
-            for (grid, points) in [&mut target.errors, &mut target.total].into_iter().zip(rates) {
+            for (grid, points) in [&mut target.errors, &mut target.total]
+                .into_iter()
+                .zip(rates)
+            {
                 for (time, value) in points {
                     if let Some(slot) = grid.slot(time) {
                         *slot = Some(value);

@@ -10,11 +10,12 @@
 
 mod chain;
 mod fetch;
+pub mod report;
 mod series;
 mod state;
 
-pub use fetch::{Labels, Series, fetch};
 pub use chain::{AlertKind, AlertReplay, PeriodEnd, Replay, WorstHour, lookback, replay};
+pub use fetch::{Labels, Series, fetch};
 pub use series::{Bounds, Grid, Rates, Timestamp};
 pub use state::Firing;
 

@@ -1,0 +1,375 @@
+//! A backtest as data (`schemas/backtest.schema.json`), and as Markdown for a pull
+//! request. Pure: the caller fetched and replayed; this only lays the results out.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat};
+use serde::Serialize;
+
+use super::chain::{AlertKind, Replay};
+use super::series::Timestamp;
+use crate::model::{Duration, Model, Slo, format_decimal};
+
+/// The JSON form's schema version; bump it on any incompatible change.
+pub const BACKTEST_VERSION: u32 = 1;
+
+/// What each SLO's alerts would have done over a range.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    pub version: u32,
+    /// The Prometheus whose history was replayed.
+    pub prometheus: String,
+    /// RFC 3339, UTC.
+    pub from: String,
+    pub to: String,
+    /// The rule evaluation interval replayed (`1m`).
+    pub evaluation_interval: String,
+    pub slos: Vec<SloReport>,
+}
+
+/// One SLO (one series of it, for an SLO with `group-by`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SloReport {
+    pub service: String,
+    pub slo: String,
+    /// The series' `group-by` labels; empty for an SLO without them.
+    pub labels: BTreeMap<String, String>,
+    /// The objective in percent (`99.9`).
+    pub objective: f64,
+    /// Whether the range had any traffic for this SLO at all.
+    pub data: bool,
+    /// Intervals in which the page alert fired.
+    pub pages: usize,
+    /// Intervals in which the ticket alert fired.
+    pub tickets: usize,
+    /// The share of the error budget left at the end of the range (1 is all of it;
+    /// negative when overspent); `null` without traffic.
+    pub budget_remaining: Option<f64>,
+    /// The budget left at the end of each calendar period in the range, and of the range.
+    pub periods: Vec<PeriodReport>,
+    /// How long no budget was left (`2h30m`).
+    pub time_in_breach: String,
+    pub worst_hour: Option<HourReport>,
+    /// Stretches without a recorded total rate: the replay saw no traffic there.
+    pub gaps: Vec<IntervalReport>,
+    pub alerts: Vec<AlertReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PeriodReport {
+    pub end: String,
+    pub budget_remaining: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct HourReport {
+    pub start: String,
+    pub error_ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct IntervalReport {
+    pub start: String,
+    pub end: String,
+}
+
+/// One alert rule: an alert name and, for burn alerts, one window pair.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AlertReport {
+    pub alert: String,
+    pub kind: Kind,
+    pub tier: String,
+    pub severity: String,
+    /// The window pair of a burn-rate alert (`1h`, `5m`).
+    pub long: Option<String>,
+    pub short: Option<String>,
+    pub firing: Vec<FiringReport>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Page,
+    Ticket,
+    BudgetConsumed,
+    BudgetExhausted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct FiringReport {
+    pub start: String,
+    /// `null` when it still fired at the end of the range.
+    pub end: Option<String>,
+    /// The highest burn rate while it fired (budget alerts: the period's).
+    pub peak_burn: f64,
+}
+
+/// The range and server a report is about.
+pub struct Scope<'a> {
+    pub prometheus: &'a str,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub interval: Duration,
+}
+
+/// One replayed series of an SLO.
+pub struct Replayed<'a> {
+    pub slo: &'a Slo,
+    pub labels: BTreeMap<String, String>,
+    pub replay: Replay,
+}
+
+pub fn report(model: &Model, scope: &Scope<'_>, replayed: &[Replayed<'_>]) -> Report {
+    Report {
+        version: BACKTEST_VERSION,
+        prometheus: scope.prometheus.to_owned(),
+        from: rfc3339(scope.from),
+        to: rfc3339(scope.to),
+        evaluation_interval: scope.interval.to_string(),
+        slos: replayed.iter().map(|r| slo_report(model, r)).collect(),
+    }
+}
+
+fn slo_report(model: &Model, replayed: &Replayed<'_>) -> SloReport {
+    let Replayed {
+        slo,
+        labels,
+        replay,
+    } = replayed;
+    let count = |kind: AlertKind| -> usize {
+        replay
+            .alerts
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.firing.len())
+            .sum()
+    };
+    SloReport {
+        service: slo.service.to_string(),
+        slo: slo.name.to_string(),
+        labels: labels.clone(),
+        objective: rounded(stated_percent(slo)),
+        data: replay.periods.iter().any(|p| p.remaining.is_some()),
+        pages: count(AlertKind::Page),
+        tickets: count(AlertKind::Ticket),
+        budget_remaining: replay.periods.last().and_then(|p| p.remaining).map(rounded),
+        periods: replay
+            .periods
+            .iter()
+            .map(|p| PeriodReport {
+                end: rfc3339(p.at),
+                budget_remaining: p.remaining.map(rounded),
+            })
+            .collect(),
+        time_in_breach: replay.breach.to_string(),
+        worst_hour: replay.worst_hour.as_ref().map(|w| HourReport {
+            start: rfc3339(w.start),
+            error_ratio: rounded(w.error_ratio),
+        }),
+        gaps: replay
+            .gaps
+            .iter()
+            .map(|(start, end)| IntervalReport {
+                start: rfc3339(*start),
+                end: rfc3339(*end),
+            })
+            .collect(),
+        alerts: replay
+            .alerts
+            .iter()
+            .map(|alert| AlertReport {
+                alert: alert.alert.to_string(),
+                kind: match alert.kind {
+                    AlertKind::Page => Kind::Page,
+                    AlertKind::Ticket => Kind::Ticket,
+                    AlertKind::BudgetConsumed => Kind::BudgetConsumed,
+                    AlertKind::BudgetExhausted => Kind::BudgetExhausted,
+                },
+                tier: alert.tier.to_string(),
+                severity: model
+                    .tier(&alert.tier)
+                    .map_or("none", |t| t.severity.as_str())
+                    .to_owned(),
+                long: alert.window.as_ref().map(|w| w.long.to_string()),
+                short: alert.window.as_ref().map(|w| w.short.to_string()),
+                firing: alert
+                    .firing
+                    .iter()
+                    .map(|f| FiringReport {
+                        start: rfc3339(f.start),
+                        end: f.end.map(rfc3339),
+                        peak_burn: rounded(f.peak_burn),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn stated_percent(slo: &Slo) -> f64 {
+    format_decimal(slo.objective.percent())
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+/// Six significant digits: a measured burn rate or ratio, not a float's last bits.
+fn rounded(value: f64) -> f64 {
+    format!("{value:.5e}").parse().unwrap_or(value)
+}
+
+pub(super) fn rfc3339(at: Timestamp) -> String {
+    DateTime::from_timestamp_millis(at.0).map_or_else(
+        || format!("{}ms", at.0),
+        |t| t.to_rfc3339_opts(SecondsFormat::Secs, true),
+    )
+}
+
+/// The report as one pretty-printed JSON document.
+pub fn json(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of [`json`]'s output, as published in `schemas/backtest.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The report as Markdown for a pull-request comment: a summary row per SLO, then each
+/// SLO's alerts and when they fired.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Backtest: what the SLO alerts would have done\n");
+    let _ = writeln!(
+        out,
+        "History of {} from {} to {}, rules evaluated every {}.\n",
+        report.prometheus, report.from, report.to, report.evaluation_interval
+    );
+    out.push_str("| SLO | pages | tickets | budget left | time in breach | worst hour |\n");
+    out.push_str("|---|---:|---:|---:|---:|---|\n");
+    for slo in &report.slos {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            title(slo),
+            slo.pages,
+            slo.tickets,
+            slo.budget_remaining
+                .map_or_else(|| String::from("no data"), percent),
+            slo.time_in_breach,
+            slo.worst_hour
+                .as_ref()
+                .map_or_else(String::new, |w| format!(
+                    "{} ({} errors)",
+                    w.start,
+                    percent(w.error_ratio)
+                )),
+        );
+    }
+    for slo in &report.slos {
+        slo_section(&mut out, slo);
+    }
+    out
+}
+
+fn title(slo: &SloReport) -> String {
+    let mut title = format!("{}/{}", slo.service, slo.slo);
+    if !slo.labels.is_empty() {
+        let labels: Vec<String> = slo
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
+        let _ = write!(title, "{{{}}}", labels.join(","));
+    }
+    title
+}
+
+fn percent(share: f64) -> String {
+    format!("{} %", rounded(share * 100.0))
+}
+
+fn slo_section(out: &mut String, slo: &SloReport) {
+    let _ = writeln!(
+        out,
+        "\n### {} (objective {} %)\n",
+        title(slo),
+        slo.objective
+    );
+    if !slo.data {
+        out.push_str("No traffic was recorded for this SLO in the range: nothing to replay.\n");
+        return;
+    }
+    out.push_str("| alert | tier | severity | window | fired | longest | peak burn |\n");
+    out.push_str("|---|---|---|---|---:|---:|---:|\n");
+    for alert in &slo.alerts {
+        let window = match (&alert.long, &alert.short) {
+            (Some(long), Some(short)) => format!("{long} / {short}"),
+            _ => String::from("period"),
+        };
+        let peak = alert
+            .firing
+            .iter()
+            .map(|f| f.peak_burn)
+            .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            alert.alert,
+            alert.tier,
+            alert.severity,
+            window,
+            alert.firing.len(),
+            longest(&alert.firing),
+            peak.map_or_else(String::new, |p| p.to_string()),
+        );
+    }
+    let firing: Vec<(&AlertReport, &FiringReport)> = slo
+        .alerts
+        .iter()
+        .flat_map(|a| a.firing.iter().map(move |f| (a, f)))
+        .collect();
+    if !firing.is_empty() {
+        out.push_str("\nWhen they fired:\n\n");
+        for (alert, f) in firing {
+            let _ = writeln!(
+                out,
+                "- `{}` {}: {} – {} (peak burn {})",
+                alert.alert,
+                alert.long.as_deref().map_or_else(String::new, |l| format!(
+                    "({l}/{})",
+                    alert.short.as_deref().unwrap_or("")
+                )),
+                f.start,
+                f.end.as_deref().unwrap_or("still firing"),
+                f.peak_burn
+            );
+        }
+    }
+    if !slo.gaps.is_empty() {
+        out.push_str("\nNo traffic recorded (the replay saw none):\n\n");
+        for gap in &slo.gaps {
+            let _ = writeln!(out, "- {} – {}", gap.start, gap.end);
+        }
+    }
+}
+
+/// The longest closed interval, as a duration; open ones run to the range's end.
+fn longest(firing: &[FiringReport]) -> String {
+    let millis = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.timestamp_millis())
+    };
+    firing
+        .iter()
+        .filter_map(|f| Some(millis(f.end.as_deref()?)? - millis(&f.start)?))
+        .max()
+        .and_then(|m| u64::try_from(m).ok())
+        .map_or_else(String::new, |m| Duration::from_millis(m).to_string())
+}
