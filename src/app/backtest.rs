@@ -119,8 +119,8 @@ fn range(arguments: &BacktestArguments) -> Result<(Duration, Timestamp, Timestam
 fn instant(flag: &str, text: &str) -> Result<Timestamp, String> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| Timestamp(t.timestamp_millis()))
-        .map_err(|e| {
-            format!("{flag} `{text}` is not an RFC 3339 time (`2026-11-01T00:00:00Z`): {e}")
+        .map_err(|_| {
+            format!("{flag} `{text}` is not an RFC 3339 time such as `2026-11-01T00:00:00Z`")
         })
 }
 

@@ -312,3 +312,176 @@ fn empty_rates(span: Option<Span>) -> Rates {
         total: grid,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::backtest::Bounds;
+
+    /// Answers every range query with both rates of one series: errors 1/s, total 10/s at
+    /// every step, except where `missing` says; records the queries' spans.
+    struct Fake {
+        missing: Option<Timestamp>,
+        asked: Mutex<Vec<(i64, i64, String)>>,
+        fail: bool,
+    }
+
+    impl Api for Fake {
+        fn get(&self, path: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+            assert_eq!(path, "/api/v1/query_range");
+            if self.fail {
+                return Err(ApiError::Unreachable(String::from("connection refused")));
+            }
+            let param = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+            let seconds = |name: &str| -> i64 {
+                let text = param(name).expect("a time");
+                let (whole, fraction) = text.split_once('.').expect("seconds.millis");
+                whole.parse::<i64>().expect("seconds") * 1000
+                    + fraction.parse::<i64>().expect("millis")
+            };
+            let (start, end) = (seconds("start"), seconds("end"));
+            let step = Duration::parse(param("step").expect("a step")).expect("a duration");
+            self.asked
+                .lock()
+                .expect("lock")
+                .push((start, end, step.to_string()));
+            let mut values = Vec::new();
+            let mut at = start;
+            while at <= end {
+                if self.missing != Some(Timestamp(at)) {
+                    values.push(at);
+                }
+                at += millis(step);
+            }
+            let series = |rate: &str, value: &str| {
+                let points: Vec<Value> = values
+                    .iter()
+                    .map(|t| {
+                        let seconds: Value = format!("{}.{:03}", t / 1000, t % 1000)
+                            .parse()
+                            .expect("a number");
+                        json!([seconds, value])
+                    })
+                    .collect();
+                json!({ "metric": { "code_class": "5xx", RATE_LABEL: rate }, "values": points })
+            };
+            Ok(json!({
+                "status": "success",
+                "data": { "resultType": "matrix", "result": [series("errors", "1"), series("total", "10")] }
+            }))
+        }
+
+        fn address(&self) -> &'static str {
+            "fake"
+        }
+    }
+
+    fn model() -> Model {
+        let text = "vigil 1
+            tier page level=1 severity=critical page=#true
+            tier ticket level=2 severity=warning
+            service api { selector job=\"api\"; }
+            metric http_requests_total type=counter service=api { help \"Requests\"; label code \"200\" \"500\"; }
+            slo availability service=api {
+                objective 99.5
+                window \"28d\"
+                sli { ratio errors=\"http_requests_total{code=\\\"500\\\"}\" total=\"http_requests_total\" }
+            }";
+        let files = [(String::from("spec.kdl"), text.to_owned())];
+        let (model, diagnostics) =
+            crate::app::compile_texts(&files, &mut crate::source::Sources::default());
+        model.unwrap_or_else(|| panic!("{diagnostics:?}"))
+    }
+
+    fn fake(missing: Option<Timestamp>, fail: bool) -> Fake {
+        Fake {
+            missing,
+            asked: Mutex::new(Vec::new()),
+            fail,
+        }
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn both_resolutions_are_fetched_in_pieces_and_laid_on_grids() {
+        let model = model();
+        let slos: Vec<&Slo> = model.slos.iter().collect();
+        let from = Timestamp(40 * DAY);
+        let to = Timestamp(47 * DAY);
+        let missing = Timestamp(45 * DAY);
+        let api = fake(Some(missing), false);
+        let evaluation = Evaluation {
+            interval: Duration::from_secs(60),
+            bounds: Bounds::Closed,
+        };
+        let series = fetch(&model, &slos, &api, from, to, evaluation).expect("fetched");
+        let input = &series[0][&Labels::from([(String::from("code_class"), String::from("5xx"))])];
+        // Every evaluation from 6 hours before the range (the longest window under a day),
+        // every 5 minutes from 28 days before it (the period, longer than the 3d window).
+        assert_eq!(
+            input.fine.total.start,
+            from.minus(Duration::from_secs(6 * 3600))
+        );
+        assert_eq!(
+            input.coarse.total.start,
+            from.minus(Duration::from_days(28))
+        );
+        assert_eq!(input.fine.total.value_at(to), Some(10.0));
+        assert_eq!(input.fine.errors.value_at(from), Some(1.0));
+        assert_eq!(input.fine.total.value_at(missing), None);
+        assert_eq!(input.coarse.total.value_at(missing), None);
+        // No piece asks for more than 10,000 steps, and the pieces do not overlap.
+        let mut asked = api.asked.lock().expect("lock").clone();
+        asked.sort();
+        for (start, end, step) in &asked {
+            let step = millis(Duration::parse(step).expect("a step"));
+            assert!((end - start) / step < POINTS_PER_QUERY, "{start}..{end}");
+        }
+        let fine: Vec<_> = asked.iter().filter(|(_, _, s)| s == "1m").collect();
+        assert!(fine.windows(2).all(|pair| pair[0].1 < pair[1].0));
+        assert_eq!(fine.len(), 2, "7d 6h of minutes is two pieces");
+    }
+
+    #[test]
+    fn an_unreachable_server_ends_the_fetch() {
+        let model = model();
+        let slos: Vec<&Slo> = model.slos.iter().collect();
+        let evaluation = Evaluation {
+            interval: Duration::from_secs(60),
+            bounds: Bounds::Closed,
+        };
+        let fetched = fetch(
+            &model,
+            &slos,
+            &fake(None, true),
+            Timestamp(0),
+            Timestamp(DAY),
+            evaluation,
+        );
+        assert_eq!(
+            fetched,
+            Err(ApiError::Unreachable(String::from("connection refused")))
+        );
+    }
+
+    #[test]
+    fn answers_are_read_strictly() {
+        assert!(
+            matches!(parse(&json!({"status": "error", "error": "bad query"})), Err(ApiError::Rejected(reason)) if reason == "bad query")
+        );
+        let unlabelled =
+            json!({"status": "success", "data": {"result": [{"metric": {}, "values": []}]}});
+        assert!(parse(&unlabelled).is_err());
+        assert_eq!(
+            timestamp(&json!(1_700_000_000.5)),
+            Some(Timestamp(1_700_000_000_500))
+        );
+        assert_eq!(timestamp(&json!(12)), Some(Timestamp(12_000)));
+        assert_eq!(timestamp(&json!(-1.25)), Some(Timestamp(-1_250)));
+    }
+}
