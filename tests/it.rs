@@ -17,6 +17,7 @@ mod alertmanager;
 mod alertmanager_e2e;
 mod alertmanager_lint;
 mod anomaly_detection;
+mod backtest;
 mod cli;
 mod diagnostics_schema;
 mod diff;

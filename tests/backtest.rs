@@ -1,0 +1,123 @@
+//! `vigil backtest`'s report: the published schema, and the Markdown and JSON of a replay
+//! over synthetic base rates with known incidents (snapshots).
+
+use std::collections::BTreeMap;
+
+use vigil::backtest::report::{Replayed, Scope, json, json_schema, markdown, report};
+use vigil::backtest::{Bounds, Evaluation, Grid, Input, Rates, Timestamp, replay};
+use vigil::model::{Duration, Model};
+
+use crate::support::alertmanager::compile;
+use crate::support::root;
+
+const MINUTE: i64 = 60_000;
+/// 2026-01-01T00:00:00Z.
+const START: i64 = 1_767_225_600_000;
+
+/// 36 days of base rates from [`START`]: 100 requests/s with 0.1 % errors; day 30
+/// 10:00–10:30 every request fails; day 32 has 2 % errors all day; day 34 has no data
+/// from 00:00 to 01:00.
+fn rates(step_minutes: i64) -> Rates {
+    let steps = 36 * 1_440 / step_minutes;
+    let mut errors = Vec::new();
+    let mut total = Vec::new();
+    for index in 0..steps {
+        let minute = index * step_minutes;
+        let (day, of_day) = (minute / 1_440, minute % 1_440);
+        let share = match (day, of_day) {
+            (30, 600..630) => 1.0,
+            (32, _) => 0.02,
+            _ => 0.001,
+        };
+        let recorded = !(day == 34 && of_day < 60);
+        errors.push(recorded.then_some(100.0 * share));
+        total.push(recorded.then_some(100.0));
+    }
+    let grid = |values| Grid {
+        start: Timestamp(START),
+        step: Duration::from_secs(u64::try_from(step_minutes * 60).expect("positive")),
+        values,
+    };
+    Rates {
+        errors: grid(errors),
+        total: grid(total),
+    }
+}
+
+fn model() -> Model {
+    compile(&root().join("tests/fixtures/backtest/report.kdl"))
+}
+
+fn backtest(model: &Model) -> vigil::backtest::report::Report {
+    let slo = &model.slos[0];
+    let input = Input {
+        fine: rates(1),
+        coarse: rates(5),
+    };
+    let from = Timestamp(START + 29 * 1_440 * MINUTE);
+    let to = Timestamp(START + 36 * 1_440 * MINUTE - MINUTE);
+    let evaluation = Evaluation {
+        interval: Duration::from_secs(60),
+        bounds: Bounds::Closed,
+    };
+    let replayed = [Replayed {
+        slo,
+        labels: BTreeMap::new(),
+        replay: replay(slo, &input, from, to, evaluation),
+    }];
+    let scope = Scope {
+        prometheus: "http://prometheus:9090",
+        from,
+        to,
+        interval: evaluation.interval,
+    };
+    report(model, &scope, &replayed)
+}
+
+#[test]
+fn published_schema_is_current() {
+    let path = root().join("schemas/backtest.schema.json");
+    let expected = json_schema();
+    if std::env::var_os("VIGIL_BLESS").is_some() {
+        std::fs::write(&path, &expected).expect("write schema");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "schemas/backtest.schema.json is stale: run `VIGIL_BLESS=1 cargo test --test it backtest::`"
+    );
+}
+
+#[test]
+fn the_report_finds_each_incident_and_validates() {
+    let model = model();
+    let report = backtest(&model);
+    let slo = &report.slos[0];
+    // The outage pages (both page pairs) and opens tickets; the slow burn opens tickets
+    // only.
+    assert_eq!((slo.pages, slo.tickets), (2, 4));
+    let pages: Vec<&str> = slo
+        .alerts
+        .iter()
+        .filter(|a| a.alert.ends_with("Page"))
+        .flat_map(|a| a.firing.iter().map(|f| f.start.as_str()))
+        .collect();
+    assert!(
+        pages
+            .iter()
+            .all(|start| start.starts_with("2026-01-31T10:")),
+        "{pages:?}"
+    );
+    assert_eq!(slo.gaps.len(), 1);
+    assert_eq!(slo.gaps[0].start, "2026-02-04T00:00:00Z");
+    let document = serde_json::to_value(&report).expect("JSON");
+    let schema: serde_json::Value = serde_json::from_str(&json_schema()).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    insta::assert_snapshot!("backtest_markdown", markdown(&report));
+    insta::assert_snapshot!("backtest_json", json(&report));
+}
