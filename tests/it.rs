@@ -18,6 +18,7 @@ mod alertmanager_e2e;
 mod alertmanager_lint;
 mod anomaly_detection;
 mod backtest;
+mod backtest_e2e;
 mod cli;
 mod diagnostics_schema;
 mod diff;

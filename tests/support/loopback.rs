@@ -119,6 +119,15 @@ pub(crate) fn encode(text: &str) -> String {
 /// Starts the Debian `prometheus` with its data in `folder/data` and the configuration
 /// `config(port)` (the port it will listen on, for a self-scrape) in `folder`.
 pub(crate) fn start_prometheus(folder: &Path, config: impl FnOnce(u16) -> String) -> (Server, u16) {
+    start_prometheus_with(folder, &[], config)
+}
+
+/// [`start_prometheus`] with more command-line flags.
+pub(crate) fn start_prometheus_with(
+    folder: &Path,
+    flags: &[&str],
+    config: impl FnOnce(u16) -> String,
+) -> (Server, u16) {
     let port = free_port();
     let file = folder.join("prometheus.yml");
     std::fs::write(&file, config(port)).expect("write the Prometheus config");
@@ -132,6 +141,7 @@ pub(crate) fn start_prometheus(folder: &Path, config: impl FnOnce(u16) -> String
         // Lets a test reload changed rule files (`POST /-/reload`).
         .arg("--web.enable-lifecycle")
         .arg("--log.level=warn")
+        .args(flags)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

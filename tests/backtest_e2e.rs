@@ -1,0 +1,187 @@
+//! `vigil backtest` against a real Prometheus whose TSDB holds ten days of synthetic
+//! history with known incidents, backfilled with `promtool tsdb create-blocks-from
+//! openmetrics`: each incident is found with the right tier and time and nothing else
+//! fires; a stricter objective shows more pages.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::deadline::vigil;
+use crate::support::loopback::{binary, start_prometheus_with, wait_ready};
+
+/// 2026-01-01T00:00:00Z, in seconds.
+const START: i64 = 1_767_225_600;
+const DAYS: i64 = 10;
+/// Day 8, 10:00–10:30 UTC: every request fails.
+const OUTAGE: (i64, i64) = (8 * 1_440 + 600, 8 * 1_440 + 630);
+/// Day 9, all day: 0.5 % of requests fail (above the 7d ticket thresholds, below the pages).
+const SLOW_BURN_DAY: i64 = 9;
+
+/// The counters an exporter would have shown, one sample a minute: 100 requests/s with
+/// 0.1 % errors, and the incidents above.
+fn history() -> String {
+    let (mut ok, mut failed) = (0.0_f64, 0.0_f64);
+    let (mut ok_lines, mut failed_lines) = (String::new(), String::new());
+    for minute in 0..DAYS * 1_440 {
+        let share = if (OUTAGE.0..OUTAGE.1).contains(&minute) {
+            1.0
+        } else if minute / 1_440 == SLOW_BURN_DAY {
+            0.005
+        } else {
+            0.001
+        };
+        ok += 6_000.0 * (1.0 - share);
+        failed += 6_000.0 * share;
+        let at = START + minute * 60;
+        let _ = writeln!(
+            ok_lines,
+            "http_requests_total{{job=\"api\",code=\"200\"}} {ok:.3} {at}"
+        );
+        let _ = writeln!(
+            failed_lines,
+            "http_requests_total{{job=\"api\",code=\"500\"}} {failed:.3} {at}"
+        );
+    }
+    format!("# TYPE http_requests counter\n{ok_lines}{failed_lines}# EOF\n")
+}
+
+fn spec(objective: &str) -> String {
+    format!(
+        "vigil 1
+tier page level=1 severity=critical page=#true
+tier ticket level=2 severity=warning
+service api {{ selector job=\"api\"; }}
+metric http_requests_total type=counter service=api {{
+    help \"Requests handled, by status code\"
+    label code \"200\" \"500\"
+}}
+slo availability service=api {{
+    objective {objective}
+    window \"7d\"
+    sli {{ ratio errors=\"http_requests_total{{code=\\\"500\\\"}}\" total=\"http_requests_total\" }}
+    alerting {{
+        page tier=page
+        ticket tier=ticket
+    }}
+}}
+"
+    )
+}
+
+fn backtest(dir: &Path, spec_file: &str, port: u16) -> Value {
+    let url = format!("http://127.0.0.1:{port}");
+    let output = vigil(
+        dir,
+        &[
+            "backtest",
+            spec_file,
+            "--prometheus",
+            &url,
+            "--from",
+            "2026-01-08T00:00:00Z",
+            "--to",
+            "2026-01-10T23:59:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("a JSON report")
+}
+
+/// Every firing interval as (alert, tier, start minute from [`START`]).
+fn firings(report: &Value) -> Vec<(String, String, i64)> {
+    let minute = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .expect("RFC 3339")
+            .timestamp()
+            / 60
+            - START / 60
+    };
+    let mut all = Vec::new();
+    for alert in report["slos"][0]["alerts"].as_array().expect("alerts") {
+        for firing in alert["firing"].as_array().expect("firing") {
+            all.push((
+                alert["alert"].as_str().expect("name").to_owned(),
+                alert["tier"].as_str().expect("tier").to_owned(),
+                minute(firing["start"].as_str().expect("start")),
+            ));
+        }
+    }
+    all
+}
+
+#[test]
+#[ignore = "slow tier: backfills a TSDB and starts Prometheus"]
+fn the_backtest_finds_each_incident_in_a_real_prometheus() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("history.om");
+    std::fs::write(&input, history()).expect("write history");
+    let backfill = Command::new(binary("promtool", "prometheus"))
+        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
+        .arg(&input)
+        .arg(dir.path().join("data"))
+        .output()
+        .expect("promtool runs");
+    assert!(
+        backfill.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backfill.stderr)
+    );
+    // Retention counts back from the newest block: keep the whole history.
+    let (_server, port) =
+        start_prometheus_with(dir.path(), &["--storage.tsdb.retention.time=3650d"], |_| {
+            String::from("global: {scrape_interval: 1m}\n")
+        });
+    assert!(
+        wait_ready(port, "/-/ready", Duration::from_secs(60)),
+        "Prometheus is ready"
+    );
+    std::fs::write(dir.path().join("spec.kdl"), spec("99.5")).expect("write spec");
+    std::fs::write(dir.path().join("strict.kdl"), spec("99.95")).expect("write spec");
+
+    let report = backtest(dir.path(), "spec.kdl", port);
+    let fired = firings(&report);
+    let pages: Vec<&(String, String, i64)> = fired.iter().filter(|f| f.1 == "page").collect();
+    let tickets: Vec<&(String, String, i64)> = fired.iter().filter(|f| f.1 == "ticket").collect();
+    // The outage pages within ten minutes of its start, on both page pairs.
+    assert_eq!(pages.len(), 2, "{fired:?}");
+    assert!(
+        pages
+            .iter()
+            .all(|p| (OUTAGE.0..OUTAGE.0 + 10).contains(&p.2)),
+        "{pages:?}"
+    );
+    // Tickets open for the outage and for the slow burn, and nothing else.
+    assert!(!tickets.is_empty());
+    let slow_burn = SLOW_BURN_DAY * 1_440..(SLOW_BURN_DAY + 1) * 1_440;
+    assert!(
+        tickets
+            .iter()
+            .all(|t| (OUTAGE.0..OUTAGE.1 + 60).contains(&t.2) || slow_burn.contains(&t.2)),
+        "{tickets:?}"
+    );
+    assert!(
+        tickets.iter().any(|t| slow_burn.contains(&t.2)),
+        "{tickets:?}"
+    );
+    assert_eq!(report["slos"][0]["data"], true);
+    assert!(
+        report["slos"][0]["gaps"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+
+    // 99.95 % leaves a tenth of the budget: the slow burn pages too.
+    let strict = backtest(dir.path(), "strict.kdl", port);
+    let strict_pages = strict["slos"][0]["pages"].as_u64().expect("pages");
+    assert!(strict_pages > 2, "{:?}", firings(&strict));
+}
