@@ -216,6 +216,13 @@ pub struct BacktestArguments {
     /// Only this SLO (repeatable): `service/slo`, or a bare name when one service has it.
     #[arg(long = "slo", value_name = "SERVICE/SLO")]
     pub slos: Vec<String>,
+    /// Compare with the spec paths as they are at this git revision: each SLO whose
+    /// rules differ is replayed in both versions (`before → after`).
+    #[arg(long, value_name = "GIT_REV", conflicts_with = "base_dir")]
+    pub base: Option<String>,
+    /// Compare with the spec files or folder on disk.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
     /// The rule evaluation interval of the Prometheus that runs the rules.
     #[arg(long, value_name = "DURATION", default_value = "1m")]
     pub evaluation_interval: String,

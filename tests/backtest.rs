@@ -48,7 +48,20 @@ fn model() -> Model {
     compile(&root().join("tests/fixtures/backtest/report.kdl"))
 }
 
-fn backtest(model: &Model) -> vigil::backtest::report::Report {
+/// The fixture with another objective, as a base version would have it.
+fn model_with_objective(objective: &str) -> Model {
+    let path = root().join("tests/fixtures/backtest/report.kdl");
+    let text = std::fs::read_to_string(path).expect("the fixture");
+    let files = [(
+        String::from("report.kdl"),
+        text.replace("objective 99.5", &format!("objective {objective}")),
+    )];
+    let (model, diagnostics) =
+        vigil::app::compile_texts(&files, &mut vigil::source::Sources::default());
+    model.unwrap_or_else(|| panic!("{diagnostics:?}"))
+}
+
+fn backtest(model: &Model, base: Option<&Model>) -> vigil::backtest::report::Report {
     let slo = &model.slos[0];
     let input = Input {
         fine: rates(1),
@@ -64,6 +77,10 @@ fn backtest(model: &Model) -> vigil::backtest::report::Report {
         slo,
         labels: BTreeMap::new(),
         replay: replay(slo, &input, from, to, evaluation),
+        before: base.map(|base| {
+            let slo = &base.slos[0];
+            (slo, replay(slo, &input, from, to, evaluation))
+        }),
     }];
     let scope = Scope {
         prometheus: "http://prometheus:9090",
@@ -71,7 +88,7 @@ fn backtest(model: &Model) -> vigil::backtest::report::Report {
         to,
         interval: evaluation.interval,
     };
-    report(model, &scope, &replayed)
+    report(model, base.map(|b| (b, "HEAD:specs")), &scope, &replayed)
 }
 
 #[test]
@@ -91,12 +108,13 @@ fn published_schema_is_current() {
 #[test]
 fn the_report_finds_each_incident_and_validates() {
     let model = model();
-    let report = backtest(&model);
+    let report = backtest(&model, None);
     let slo = &report.slos[0];
     // The outage pages (both page pairs) and opens tickets; the slow burn opens tickets
     // only.
-    assert_eq!((slo.pages, slo.tickets), (2, 4));
+    assert_eq!((slo.outcome.pages, slo.outcome.tickets), (2, 4));
     let pages: Vec<&str> = slo
+        .outcome
         .alerts
         .iter()
         .filter(|a| a.alert.ends_with("Page"))
@@ -120,4 +138,17 @@ fn the_report_finds_each_incident_and_validates() {
     assert!(errors.is_empty(), "{errors:?}");
     insta::assert_snapshot!("backtest_markdown", markdown(&report));
     insta::assert_snapshot!("backtest_json", json(&report));
+}
+
+#[test]
+fn a_stricter_objective_shows_more_pages_before_and_after() {
+    let base = model();
+    let strict = model_with_objective("99.95");
+    let report = backtest(&strict, Some(&base));
+    let slo = &report.slos[0];
+    let before = slo.before.as_ref().expect("the base version's outcome");
+    assert_eq!(before.pages, 2);
+    assert!(slo.outcome.pages > before.pages, "{}", slo.outcome.pages);
+    assert_eq!(report.base.as_deref(), Some("HEAD:specs"));
+    insta::assert_snapshot!("backtest_markdown_compared", markdown(&report));
 }

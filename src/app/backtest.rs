@@ -1,11 +1,13 @@
 //! `vigil backtest`: compile the spec, read each SLO's base rates from Prometheus over a
 //! range, replay its alerts, and print what they would have done.
 
+use super::diff::{base_version, failure};
 use super::verify::{connection, report as diagnostics_report, usage};
-use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, finish};
+use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, finish, select};
 use crate::backtest::report::{Replayed, Scope, json, markdown, report};
-use crate::backtest::{Evaluation, Grid, Input, Rates, Timestamp, fetch, replay};
+use crate::backtest::{Evaluation, Grid, Input, Labels, Rates, Series, Timestamp, fetch, replay};
 use crate::cli::{BacktestArguments, DiffFormat};
+use crate::emit::prometheus::slo_groups;
 use crate::model::{Duration, Model, Slo};
 use crate::source::Sources;
 use crate::verify::ApiError;
@@ -26,55 +28,59 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
     let Some(model) = model else {
         return diagnostics_report(&checked, &sources, context, EXIT_FAILURE);
     };
-    let slos = match selected(&model, &arguments.slos) {
-        Ok(slos) => slos,
-        Err(message) => return usage(&message),
+    let base = (arguments.base.is_some() || arguments.base_dir.is_some()).then(|| {
+        base_version(
+            arguments.base.as_deref(),
+            arguments.base_dir.as_ref(),
+            &arguments.inputs.paths,
+            context,
+        )
+    });
+    let base_model = match &base {
+        Some(version) => match &version.model {
+            Ok(model) => Some((model, version.name.as_str())),
+            Err(_) => return failure(&[version], context),
+        },
+        None => None,
+    };
+    let slos = if arguments.slos.is_empty() {
+        model.slos.iter().collect()
+    } else {
+        match select::slos(&arguments.slos, &[&model], "in the spec") {
+            Ok(slos) => slos,
+            Err(message) => return usage_text(message),
+        }
     };
     let address = &arguments.server.prometheus;
     let api = HttpApi::new(address, headers, timeout);
     let evaluation = Evaluation::for_version(model.targets.prometheus, interval);
-    let fetched = match fetch(&model, &slos, &api, from, to, evaluation) {
+    let compared = base_model.map(|(base, _)| changed(base, &model, &slos));
+    let fetched = fetch(&model, &slos, &api, from, to, evaluation).and_then(|head| {
+        let base_slos: Vec<&Slo> = compared.iter().flatten().flatten().copied().collect();
+        let base = match base_model {
+            Some((base, _)) => fetch(base, &base_slos, &api, from, to, evaluation)?,
+            None => Vec::new(),
+        };
+        Ok((head, base_slos.into_iter().zip(base).collect::<Vec<_>>()))
+    });
+    let (head, base_series) = match fetched {
         Ok(fetched) => fetched,
-        Err(ApiError::Unreachable(cause)) => {
-            return usage(&format!("cannot reach Prometheus at {address}: {cause}"));
-        }
-        Err(ApiError::Rejected(reason)) => {
-            return Outcome {
-                stderr: format!("error: Prometheus at {address} refused a query: {reason}\n"),
-                code: EXIT_FAILURE,
-                ..Outcome::default()
-            };
-        }
+        Err(error) => return unanswered(address, error),
     };
-    let mut stderr = String::new();
-    let mut replayed = Vec::new();
-    for (slo, series) in slos.iter().zip(fetched) {
-        if series.is_empty() {
-            stderr.push_str(&format!(
-                "warning: Prometheus at {address} has no data for the SLI of {} in the range: is its SLI right, and was it scraped then?\n",
-                slo.path()
-            ));
-            replayed.push(Replayed {
-                slo,
-                labels: std::collections::BTreeMap::new(),
-                replay: replay(slo, &no_data(from), from, to, evaluation),
-            });
-        }
-        for (labels, input) in series {
-            replayed.push(Replayed {
-                slo,
-                replay: replay(slo, &input, from, to, evaluation),
-                labels,
-            });
-        }
-    }
+    let replays = Replays {
+        address,
+        from,
+        to,
+        evaluation,
+    };
+    let (replayed, stderr) = replays.run(&slos, head, compared.as_deref(), &base_series);
     let scope = Scope {
         prometheus: address,
         from,
         to,
         interval,
     };
-    let report = report(&model, &scope, &replayed);
+    let report = report(&model, base_model, &scope, &replayed);
     Outcome {
         stdout: match arguments.format {
             DiffFormat::Markdown => markdown(&report),
@@ -82,6 +88,93 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
         },
         stderr,
         code: EXIT_OK,
+    }
+}
+
+/// What every replay shares.
+struct Replays<'a> {
+    address: &'a str,
+    from: Timestamp,
+    to: Timestamp,
+    evaluation: Evaluation,
+}
+
+impl Replays<'_> {
+    /// Each series of each SLO replayed, with its base version's replay where that
+    /// version's rules differ; warnings for SLOs without data.
+    fn run<'m>(
+        &self,
+        slos: &[&'m Slo],
+        head: Vec<Series>,
+        compared: Option<&[Option<&'m Slo>]>,
+        base_series: &[(&'m Slo, Series)],
+    ) -> (Vec<Replayed<'m>>, String) {
+        let (from, to, evaluation) = (self.from, self.to, self.evaluation);
+        let mut stderr = String::new();
+        let mut replayed = Vec::new();
+        for (index, (slo, series)) in slos.iter().zip(head).enumerate() {
+            let before = compared
+                .and_then(|c| c[index])
+                .and_then(|base| base_series.iter().find(|(s, _)| s.path() == base.path()));
+            let series = if series.is_empty() {
+                stderr.push_str(&format!(
+                    "warning: Prometheus at {} has no data for the SLI of {} in the range: is its SLI right, and was it scraped then?\n",
+                    self.address,
+                    slo.path()
+                ));
+                Series::from([(Labels::new(), no_data(from))])
+            } else {
+                series
+            };
+            for (labels, input) in series {
+                let before = before.map(|(base_slo, base_series)| {
+                    let input = base_series
+                        .get(&labels)
+                        .cloned()
+                        .unwrap_or_else(|| no_data(from));
+                    (*base_slo, replay(base_slo, &input, from, to, evaluation))
+                });
+                replayed.push(Replayed {
+                    slo,
+                    replay: replay(slo, &input, from, to, evaluation),
+                    labels,
+                    before,
+                });
+            }
+        }
+        (replayed, stderr)
+    }
+}
+
+/// For each SLO, its base version when that version's rules differ (an SLO the base
+/// lacks has no base to replay: `None`, like an unchanged one).
+fn changed<'m>(base: &'m Model, head: &Model, slos: &[&Slo]) -> Vec<Option<&'m Slo>> {
+    slos.iter()
+        .map(|slo| {
+            let base_slo = base.slos.iter().find(|b| b.path() == slo.path())?;
+            (slo_groups(base, base_slo) != slo_groups(head, slo)).then_some(base_slo)
+        })
+        .collect()
+}
+
+fn unanswered(address: &str, error: ApiError) -> Outcome {
+    match error {
+        ApiError::Unreachable(cause) => {
+            usage(&format!("cannot reach Prometheus at {address}: {cause}"))
+        }
+        ApiError::Rejected(reason) => Outcome {
+            stderr: format!("error: Prometheus at {address} refused a query: {reason}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn usage_text(message: String) -> Outcome {
+    Outcome {
+        stderr: message,
+        code: super::EXIT_USAGE,
+        ..Outcome::default()
     }
 }
 
@@ -122,43 +215,6 @@ fn instant(flag: &str, text: &str) -> Result<Timestamp, String> {
         .map_err(|_| {
             format!("{flag} `{text}` is not an RFC 3339 time such as `2026-11-01T00:00:00Z`")
         })
-}
-
-/// The SLOs the references name (every SLO when there are none).
-fn selected<'m>(model: &'m Model, references: &[String]) -> Result<Vec<&'m Slo>, String> {
-    if references.is_empty() {
-        return Ok(model.slos.iter().collect());
-    }
-    let mut slos: Vec<&Slo> = Vec::new();
-    for reference in references {
-        match model.find_slos(reference).as_slice() {
-            [] => {
-                let known = model.slos.iter().map(Slo::path).collect::<Vec<_>>();
-                let guess = crate::diagnostic::suggest(reference, known.iter().map(String::as_str));
-                return Err(format!(
-                    "no SLO `{reference}` in the spec ({})",
-                    guess.map_or_else(
-                        || String::from("name an SLO as `service/slo`"),
-                        |g| format!("did you mean `{g}`?")
-                    )
-                ));
-            }
-            [slo] => {
-                if !slos.iter().any(|s| s.path() == slo.path()) {
-                    slos.push(slo);
-                }
-            }
-            several => {
-                let paths: Vec<String> =
-                    several.iter().map(|s| format!("`{}`", s.path())).collect();
-                return Err(format!(
-                    "`{reference}` names SLOs of several services: write one of {}",
-                    paths.join(", ")
-                ));
-            }
-        }
-    }
-    Ok(slos)
 }
 
 /// The input of an SLO Prometheus had no series for: every window is empty.

@@ -10,15 +10,15 @@ use crate::source::Sources;
 
 /// One compiled version: its name in the report and its model, or the rendered reason
 /// it has none.
-struct Version {
+pub(super) struct Version {
     /// `base` or `new version`.
     role: &'static str,
-    name: String,
-    model: Result<Model, Failed>,
+    pub(super) name: String,
+    pub(super) model: Result<Model, Failed>,
 }
 
 /// Why a version has no model.
-enum Failed {
+pub(super) enum Failed {
     /// It was read but has errors: the rendered report.
     Compile(String),
     /// It could not be read at all (a revision that does not exist): the reason.
@@ -30,34 +30,22 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     let head = version("new version", shown(paths), context, |sources| {
         compile(paths, sources)
     });
-    let base = if let Some(dir) = &arguments.base_dir {
-        version("base", dir.display().to_string(), context, |sources| {
-            compile(std::slice::from_ref(dir), sources)
-        })
-    } else {
-        let revision = arguments.base.as_deref().unwrap_or("HEAD");
-        let name = format!("{revision}:{}", shown(paths));
-        match crate::revision::read(revision, paths) {
-            Ok(files) => {
-                let files: Vec<(String, String)> =
-                    files.into_iter().map(|f| (f.name, f.text)).collect();
-                version("base", name, context, |sources| {
-                    compile_texts(&files, sources)
-                })
-            }
-            Err(message) => Version {
-                role: "base",
-                name,
-                model: Err(Failed::Unreadable(message)),
-            },
-        }
-    };
+    let base = base_version(
+        arguments.base.as_deref(),
+        arguments.base_dir.as_ref(),
+        paths,
+        context,
+    );
     let (Ok(base_model), Ok(head_model)) = (&base.model, &head.model) else {
         return failure(&[&base, &head], context);
     };
     let mut report = crate::diff::diff(base_model, head_model, &base.name, &head.name);
     if !arguments.slos.is_empty() {
-        match selected(&arguments.slos, base_model, head_model) {
+        match super::select::slos(
+            &arguments.slos,
+            &[head_model, base_model],
+            "in either version",
+        ) {
             Ok(slos) => report.retain_slos(&slos),
             Err(message) => {
                 return Outcome {
@@ -84,12 +72,43 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     }
 }
 
-fn shown(paths: &[PathBuf]) -> String {
+/// The base version: `dir` on disk, or the spec `paths` at git `revision` (`HEAD` when
+/// neither is given).
+pub(super) fn base_version(
+    revision: Option<&str>,
+    dir: Option<&PathBuf>,
+    paths: &[PathBuf],
+    context: &Context,
+) -> Version {
+    if let Some(dir) = dir {
+        return version("base", dir.display().to_string(), context, |sources| {
+            compile(std::slice::from_ref(dir), sources)
+        });
+    }
+    let revision = revision.unwrap_or("HEAD");
+    let name = format!("{revision}:{}", shown(paths));
+    match crate::revision::read(revision, paths) {
+        Ok(files) => {
+            let files: Vec<(String, String)> =
+                files.into_iter().map(|f| (f.name, f.text)).collect();
+            version("base", name, context, |sources| {
+                compile_texts(&files, sources)
+            })
+        }
+        Err(message) => Version {
+            role: "base",
+            name,
+            model: Err(Failed::Unreadable(message)),
+        },
+    }
+}
+
+pub(super) fn shown(paths: &[PathBuf]) -> String {
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     names.join(" ")
 }
 
-fn version(
+pub(super) fn version(
     role: &'static str,
     name: String,
     context: &Context,
@@ -108,7 +127,7 @@ fn version(
 /// Every version that did not compile is named and the exit code is 1. Human reports
 /// go to stderr; a machine report goes to stdout, one document only (the first failing
 /// version's), so that stdout stays parseable.
-fn failure(versions: &[&Version], context: &Context) -> Outcome {
+pub(super) fn failure(versions: &[&Version], context: &Context) -> Outcome {
     let mut outcome = Outcome {
         code: EXIT_FAILURE,
         ..Outcome::default()
@@ -137,53 +156,4 @@ fn failure(versions: &[&Version], context: &Context) -> Outcome {
         }
     }
     outcome
-}
-
-/// The SLOs `--slo` names, in either version (an SLO the change removes or adds counts).
-fn selected<'m>(
-    references: &[String],
-    base: &'m Model,
-    head: &'m Model,
-) -> Result<Vec<&'m crate::model::Slo>, String> {
-    let mut slos = Vec::new();
-    for reference in references {
-        let mut found = head.find_slos(reference);
-        for slo in base.find_slos(reference) {
-            if !found.iter().any(|f| f.path() == slo.path()) {
-                found.push(slo);
-            }
-        }
-        match found.as_slice() {
-            [] => {
-                let known: Vec<String> = head
-                    .slos
-                    .iter()
-                    .chain(&base.slos)
-                    .map(crate::model::Slo::path)
-                    .collect();
-                let guess = crate::diagnostic::suggest(reference, known.iter().map(String::as_str));
-                let help = guess.map_or_else(
-                    || String::from("name an SLO as `service/slo`"),
-                    |g| format!("did you mean `{g}`?"),
-                );
-                return Err(format!(
-                    "error: no SLO `{reference}` in either version\n  help: {help}\n"
-                ));
-            }
-            [_] => slos.extend(found),
-            several => {
-                let paths: Vec<String> = several
-                    .iter()
-                    .map(|slo| format!("`{}`", slo.path()))
-                    .collect();
-                return Err(format!(
-                    "error: `{reference}` names SLOs of {} services: {}\n  help: name one as `service/slo`, e.g. `--slo {}`\n",
-                    several.len(),
-                    paths.join(", "),
-                    several[0].path()
-                ));
-            }
-        }
-    }
-    Ok(slos)
 }

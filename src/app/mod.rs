@@ -5,6 +5,7 @@ mod diff;
 mod explain;
 mod generate;
 mod import;
+mod select;
 mod tools;
 mod verify;
 

@@ -18,6 +18,8 @@ pub const BACKTEST_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub version: u32,
+    /// The base version compared with (`HEAD:specs`), with `--base`.
+    pub base: Option<String>,
     /// The Prometheus whose history was replayed.
     pub prometheus: String,
     /// RFC 3339, UTC.
@@ -35,10 +37,24 @@ pub struct SloReport {
     pub slo: String,
     /// The series' `group-by` labels; empty for an SLO without them.
     pub labels: BTreeMap<String, String>,
-    /// The objective in percent (`99.9`).
-    pub objective: f64,
     /// Whether the range had any traffic for this SLO at all.
     pub data: bool,
+    pub worst_hour: Option<HourReport>,
+    /// Stretches without a recorded total rate: the replay saw no traffic there.
+    pub gaps: Vec<IntervalReport>,
+    /// What the spec's rules would have done.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// What the base version's rules would have done, when they differ (with `--base`);
+    /// `null` otherwise.
+    pub before: Option<Outcome>,
+}
+
+/// What one version of an SLO's rules would have done.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Outcome {
+    /// The objective in percent (`99.9`).
+    pub objective: f64,
     /// Intervals in which the page alert fired.
     pub pages: usize,
     /// Intervals in which the ticket alert fired.
@@ -50,9 +66,6 @@ pub struct SloReport {
     pub periods: Vec<PeriodReport>,
     /// How long no budget was left (`2h30m`).
     pub time_in_breach: String,
-    pub worst_hour: Option<HourReport>,
-    /// Stretches without a recorded total rate: the replay saw no traffic there.
-    pub gaps: Vec<IntervalReport>,
     pub alerts: Vec<AlertReport>,
 }
 
@@ -118,51 +131,43 @@ pub struct Replayed<'a> {
     pub slo: &'a Slo,
     pub labels: BTreeMap<String, String>,
     pub replay: Replay,
+    /// The base version's SLO and replay, when its rules differ.
+    pub before: Option<(&'a Slo, Replay)>,
 }
 
-pub fn report(model: &Model, scope: &Scope<'_>, replayed: &[Replayed<'_>]) -> Report {
+/// `base` is the base version's model and name, with `--base`.
+pub fn report(
+    model: &Model,
+    base: Option<(&Model, &str)>,
+    scope: &Scope<'_>,
+    replayed: &[Replayed<'_>],
+) -> Report {
     Report {
         version: BACKTEST_VERSION,
+        base: base.map(|(_, name)| name.to_owned()),
         prometheus: scope.prometheus.to_owned(),
         from: rfc3339(scope.from),
         to: rfc3339(scope.to),
         evaluation_interval: scope.interval.to_string(),
-        slos: replayed.iter().map(|r| slo_report(model, r)).collect(),
+        slos: replayed
+            .iter()
+            .map(|r| slo_report(model, base.map(|(m, _)| m), r))
+            .collect(),
     }
 }
 
-fn slo_report(model: &Model, replayed: &Replayed<'_>) -> SloReport {
+fn slo_report(model: &Model, base: Option<&Model>, replayed: &Replayed<'_>) -> SloReport {
     let Replayed {
         slo,
         labels,
         replay,
+        before,
     } = replayed;
-    let count = |kind: AlertKind| -> usize {
-        replay
-            .alerts
-            .iter()
-            .filter(|a| a.kind == kind)
-            .map(|a| a.firing.len())
-            .sum()
-    };
     SloReport {
         service: slo.service.to_string(),
         slo: slo.name.to_string(),
         labels: labels.clone(),
-        objective: rounded(stated_percent(slo)),
         data: replay.periods.iter().any(|p| p.remaining.is_some()),
-        pages: count(AlertKind::Page),
-        tickets: count(AlertKind::Ticket),
-        budget_remaining: replay.periods.last().and_then(|p| p.remaining).map(rounded),
-        periods: replay
-            .periods
-            .iter()
-            .map(|p| PeriodReport {
-                end: rfc3339(p.at),
-                budget_remaining: p.remaining.map(rounded),
-            })
-            .collect(),
-        time_in_breach: replay.breach.to_string(),
         worst_hour: replay.worst_hour.as_ref().map(|w| HourReport {
             start: rfc3339(w.start),
             error_ratio: rounded(w.error_ratio),
@@ -175,33 +180,68 @@ fn slo_report(model: &Model, replayed: &Replayed<'_>) -> SloReport {
                 end: rfc3339(*end),
             })
             .collect(),
+        outcome: outcome(model, slo, replay),
+        before: before
+            .as_ref()
+            .zip(base)
+            .map(|((slo, replay), base)| outcome(base, slo, replay)),
+    }
+}
+
+fn outcome(model: &Model, slo: &Slo, replay: &Replay) -> Outcome {
+    let count = |kind: AlertKind| -> usize {
+        replay
+            .alerts
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.firing.len())
+            .sum()
+    };
+    Outcome {
+        objective: rounded(stated_percent(slo)),
+        pages: count(AlertKind::Page),
+        tickets: count(AlertKind::Ticket),
+        budget_remaining: replay.periods.last().and_then(|p| p.remaining).map(rounded),
+        periods: replay
+            .periods
+            .iter()
+            .map(|p| PeriodReport {
+                end: rfc3339(p.at),
+                budget_remaining: p.remaining.map(rounded),
+            })
+            .collect(),
+        time_in_breach: replay.breach.to_string(),
         alerts: replay
             .alerts
             .iter()
-            .map(|alert| AlertReport {
-                alert: alert.alert.to_string(),
-                kind: match alert.kind {
-                    AlertKind::Page => Kind::Page,
-                    AlertKind::Ticket => Kind::Ticket,
-                    AlertKind::BudgetConsumed => Kind::BudgetConsumed,
-                    AlertKind::BudgetExhausted => Kind::BudgetExhausted,
-                },
-                tier: alert.tier.to_string(),
-                severity: model
-                    .tier(&alert.tier)
-                    .map_or("none", |t| t.severity.as_str())
-                    .to_owned(),
-                long: alert.window.as_ref().map(|w| w.long.to_string()),
-                short: alert.window.as_ref().map(|w| w.short.to_string()),
-                firing: alert
-                    .firing
-                    .iter()
-                    .map(|f| FiringReport {
-                        start: rfc3339(f.start),
-                        end: f.end.map(rfc3339),
-                        peak_burn: rounded(f.peak_burn),
-                    })
-                    .collect(),
+            .map(|a| alert_report(model, a))
+            .collect(),
+    }
+}
+
+fn alert_report(model: &Model, alert: &super::chain::AlertReplay) -> AlertReport {
+    AlertReport {
+        alert: alert.alert.to_string(),
+        kind: match alert.kind {
+            AlertKind::Page => Kind::Page,
+            AlertKind::Ticket => Kind::Ticket,
+            AlertKind::BudgetConsumed => Kind::BudgetConsumed,
+            AlertKind::BudgetExhausted => Kind::BudgetExhausted,
+        },
+        tier: alert.tier.to_string(),
+        severity: model
+            .tier(&alert.tier)
+            .map_or("none", |t| t.severity.as_str())
+            .to_owned(),
+        long: alert.window.as_ref().map(|w| w.long.to_string()),
+        short: alert.window.as_ref().map(|w| w.short.to_string()),
+        firing: alert
+            .firing
+            .iter()
+            .map(|f| FiringReport {
+                start: rfc3339(f.start),
+                end: f.end.map(rfc3339),
+                peak_burn: rounded(f.peak_burn),
             })
             .collect(),
     }
@@ -240,28 +280,42 @@ pub fn json_schema() -> String {
     text
 }
 
-/// The report as Markdown for a pull-request comment: a summary row per SLO, then each
-/// SLO's alerts and when they fired.
+/// The report as Markdown for a pull-request comment: a summary row per SLO (`before →
+/// after` where a base version's rules differ), then a section per SLO — with a base
+/// version, only the SLOs whose rules differ.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## Backtest: what the SLO alerts would have done\n");
-    let _ = writeln!(
+    out.push_str("## Backtest: what the SLO alerts would have done\n\n");
+    let _ = write!(
         out,
-        "History of {} from {} to {}, rules evaluated every {}.\n",
+        "History of {} from {} to {}, rules evaluated every {}",
         report.prometheus, report.from, report.to, report.evaluation_interval
     );
+    match &report.base {
+        Some(base) => {
+            let _ = writeln!(out, "; `before → after` compares with `{base}`.\n");
+        }
+        None => out.push_str(".\n\n"),
+    }
     out.push_str("| SLO | pages | tickets | budget left | time in breach | worst hour |\n");
     out.push_str("|---|---:|---:|---:|---:|---|\n");
     for slo in &report.slos {
+        let compared = |field: fn(&Outcome) -> String| match &slo.before {
+            Some(before) if field(before) != field(&slo.outcome) => {
+                format!("{} → {}", field(before), field(&slo.outcome))
+            }
+            _ => field(&slo.outcome),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
             title(slo),
-            slo.pages,
-            slo.tickets,
-            slo.budget_remaining
-                .map_or_else(|| String::from("no data"), percent),
-            slo.time_in_breach,
+            compared(|o| o.pages.to_string()),
+            compared(|o| o.tickets.to_string()),
+            compared(|o| o
+                .budget_remaining
+                .map_or_else(|| String::from("no data"), percent)),
+            compared(|o| o.time_in_breach.clone()),
             slo.worst_hour
                 .as_ref()
                 .map_or_else(String::new, |w| format!(
@@ -271,8 +325,21 @@ pub fn markdown(report: &Report) -> String {
                 )),
         );
     }
+    let unchanged = report
+        .slos
+        .iter()
+        .filter(|s| report.base.is_some() && s.before.is_none())
+        .count();
+    if unchanged > 0 {
+        let _ = writeln!(
+            out,
+            "\n{unchanged} SLO(s) have the same rules in both versions: one row each above, no section."
+        );
+    }
     for slo in &report.slos {
-        slo_section(&mut out, slo);
+        if report.base.is_none() || slo.before.is_some() {
+            slo_section(&mut out, slo);
+        }
     }
     out
 }
@@ -295,41 +362,48 @@ fn percent(share: f64) -> String {
 }
 
 fn slo_section(out: &mut String, slo: &SloReport) {
-    let _ = writeln!(
-        out,
-        "\n### {} (objective {} %)\n",
-        title(slo),
-        slo.objective
-    );
+    let objective = match &slo.before {
+        Some(before) if (before.objective - slo.outcome.objective).abs() > f64::EPSILON => {
+            format!("{} % → {} %", before.objective, slo.outcome.objective)
+        }
+        _ => format!("{} %", slo.outcome.objective),
+    };
+    let _ = writeln!(out, "\n### {} (objective {objective})\n", title(slo));
     if !slo.data {
         out.push_str("No traffic was recorded for this SLO in the range: nothing to replay.\n");
         return;
     }
     out.push_str("| alert | tier | severity | window | fired | longest | peak burn |\n");
     out.push_str("|---|---|---|---|---:|---:|---:|\n");
-    for alert in &slo.alerts {
-        let window = match (&alert.long, &alert.short) {
-            (Some(long), Some(short)) => format!("{long} / {short}"),
-            _ => String::from("period"),
+    for alert in &slo.outcome.alerts {
+        let before = slo.before.as_ref().map(|b| {
+            b.alerts
+                .iter()
+                .filter(|a| {
+                    a.alert == alert.alert && a.long == alert.long && a.short == alert.short
+                })
+                .map(|a| a.firing.len())
+                .sum::<usize>()
+        });
+        let fired = match before {
+            Some(before) if before != alert.firing.len() => {
+                format!("{before} → {}", alert.firing.len())
+            }
+            _ => alert.firing.len().to_string(),
         };
-        let peak = alert
-            .firing
-            .iter()
-            .map(|f| f.peak_burn)
-            .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {fired} | {} | {} |",
             alert.alert,
             alert.tier,
             alert.severity,
-            window,
-            alert.firing.len(),
+            window(alert),
             longest(&alert.firing),
-            peak.map_or_else(String::new, |p| p.to_string()),
+            peak(&alert.firing).map_or_else(String::new, |p| p.to_string()),
         );
     }
     let firing: Vec<(&AlertReport, &FiringReport)> = slo
+        .outcome
         .alerts
         .iter()
         .flat_map(|a| a.firing.iter().map(move |f| (a, f)))
@@ -339,12 +413,9 @@ fn slo_section(out: &mut String, slo: &SloReport) {
         for (alert, f) in firing {
             let _ = writeln!(
                 out,
-                "- `{}` {}: {} – {} (peak burn {})",
+                "- `{}` ({}): {} – {} (peak burn {})",
                 alert.alert,
-                alert.long.as_deref().map_or_else(String::new, |l| format!(
-                    "({l}/{})",
-                    alert.short.as_deref().unwrap_or("")
-                )),
+                window(alert),
                 f.start,
                 f.end.as_deref().unwrap_or("still firing"),
                 f.peak_burn
@@ -357,6 +428,17 @@ fn slo_section(out: &mut String, slo: &SloReport) {
             let _ = writeln!(out, "- {} – {}", gap.start, gap.end);
         }
     }
+}
+
+fn window(alert: &AlertReport) -> String {
+    match (&alert.long, &alert.short) {
+        (Some(long), Some(short)) => format!("{long} / {short}"),
+        _ => String::from("period"),
+    }
+}
+
+fn peak(firing: &[FiringReport]) -> Option<f64> {
+    firing.iter().map(|f| f.peak_burn).reduce(f64::max)
 }
 
 /// The longest closed interval, as a duration; open ones run to the range's end.
