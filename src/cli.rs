@@ -223,6 +223,11 @@ pub struct BacktestArguments {
     /// Compare with the spec files or folder on disk.
     #[arg(long, value_name = "DIR")]
     pub base_dir: Option<PathBuf>,
+    /// Write an SVG picture per reported SLO into this folder (burn rate against the
+    /// burn thresholds with the firing intervals shaded, and the error budget left); the
+    /// Markdown links each by the folder's path as given.
+    #[arg(long, value_name = "DIR")]
+    pub svg_dir: Option<PathBuf>,
     /// The rule evaluation interval of the Prometheus that runs the rules.
     #[arg(long, value_name = "DURATION", default_value = "1m")]
     pub evaluation_interval: String,

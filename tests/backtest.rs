@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use vigil::backtest::report::{Replayed, Scope, json, json_schema, markdown, report};
-use vigil::backtest::{Bounds, Evaluation, Grid, Input, Rates, Timestamp, replay};
+use vigil::backtest::{Bounds, Evaluation, Grid, Input, Rates, Timestamp, plot, replay};
 use vigil::model::{Duration, Model};
 
 use crate::support::alertmanager::compile;
@@ -61,26 +61,31 @@ fn model_with_objective(objective: &str) -> Model {
     model.unwrap_or_else(|| panic!("{diagnostics:?}"))
 }
 
-fn backtest(model: &Model, base: Option<&Model>) -> vigil::backtest::report::Report {
-    let slo = &model.slos[0];
+const FROM: Timestamp = Timestamp(START + 29 * 1_440 * MINUTE);
+const TO: Timestamp = Timestamp(START + 36 * 1_440 * MINUTE - MINUTE);
+
+/// The first SLO of `model` replayed over the synthetic rates, from [`FROM`] to [`TO`].
+fn replayed(model: &Model) -> vigil::backtest::Replay {
     let input = Input {
         fine: rates(1),
         coarse: rates(5),
     };
-    let from = Timestamp(START + 29 * 1_440 * MINUTE);
-    let to = Timestamp(START + 36 * 1_440 * MINUTE - MINUTE);
-    let evaluation = Evaluation {
-        interval: Duration::from_secs(60),
-        bounds: Bounds::Closed,
-    };
+    replay(&model.slos[0], &input, FROM, TO, EVALUATION)
+}
+
+const EVALUATION: Evaluation = Evaluation {
+    interval: Duration::from_secs(60),
+    bounds: Bounds::Closed,
+};
+
+fn backtest(model: &Model, base: Option<&Model>) -> vigil::backtest::report::Report {
+    let slo = &model.slos[0];
+    let (from, to, evaluation) = (FROM, TO, EVALUATION);
     let replayed = [Replayed {
         slo,
         labels: BTreeMap::new(),
-        replay: replay(slo, &input, from, to, evaluation),
-        before: base.map(|base| {
-            let slo = &base.slos[0];
-            (slo, replay(slo, &input, from, to, evaluation))
-        }),
+        replay: replayed(model),
+        before: base.map(|base| (&base.slos[0], replayed(base))),
     }];
     let scope = Scope {
         prometheus: "http://prometheus:9090",
@@ -151,4 +156,46 @@ fn a_stricter_objective_shows_more_pages_before_and_after() {
     assert!(slo.outcome.pages > before.pages, "{}", slo.outcome.pages);
     assert_eq!(report.base.as_deref(), Some("HEAD:specs"));
     insta::assert_snapshot!("backtest_markdown_compared", markdown(&report));
+}
+
+#[test]
+fn the_picture_is_the_documented_example() {
+    let model = model();
+    let svg = plot::svg(
+        "api/availability",
+        &model.slos[0],
+        &replayed(&model),
+        FROM,
+        TO,
+    );
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(
+        svg,
+        plot::svg(
+            "api/availability",
+            &model.slos[0],
+            &replayed(&model),
+            FROM,
+            TO
+        )
+    );
+    // Two page intervals and four ticket intervals are shaded.
+    let shaded = |color: &str| {
+        svg.matches(&format!("opacity=\"0.15\" fill=\"{color}\""))
+            .count()
+    };
+    assert_eq!(
+        (shaded("#D62728"), shaded("#FF7F0E")),
+        (2, 4),
+        "shaded intervals"
+    );
+    let path = root().join("docs/backtest-example.svg");
+    if std::env::var_os("VIGIL_BLESS").is_some() {
+        std::fs::write(&path, &svg).expect("write the example");
+    }
+    let documented = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        documented == svg,
+        "docs/backtest-example.svg is stale: run `VIGIL_BLESS=1 cargo test --test it backtest::`"
+    );
 }

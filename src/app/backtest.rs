@@ -80,7 +80,16 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
         to,
         interval,
     };
-    let report = report(&model, base_model, &scope, &replayed);
+    let mut report = report(&model, base_model, &scope, &replayed);
+    if let Some(dir) = &arguments.svg_dir
+        && let Err(message) = plots(dir, &mut report, &replayed, (from, to))
+    {
+        return Outcome {
+            stderr: format!("error: {message}\n"),
+            code: EXIT_FAILURE,
+            ..Outcome::default()
+        };
+    }
     Outcome {
         stdout: match arguments.format {
             DiffFormat::Markdown => markdown(&report),
@@ -89,6 +98,39 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
         stderr,
         code: EXIT_OK,
     }
+}
+
+/// Writes the picture of each SLO the report has a section for into `dir`, and names it
+/// in the report.
+fn plots(
+    dir: &std::path::Path,
+    report: &mut crate::backtest::report::Report,
+    replayed: &[Replayed<'_>],
+    range: (Timestamp, Timestamp),
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let compared = report.base.is_some();
+    for (entry, replayed) in report.slos.iter_mut().zip(replayed) {
+        if compared && entry.before.is_none() {
+            continue;
+        }
+        let mut name = format!("{}-{}", entry.service, entry.slo);
+        for value in entry.labels.values() {
+            name.push('-');
+            name.extend(
+                value
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+            );
+        }
+        let path = dir.join(format!("{name}.svg"));
+        let title = format!("{}/{}", entry.service, entry.slo);
+        let svg =
+            crate::backtest::plot::svg(&title, replayed.slo, &replayed.replay, range.0, range.1);
+        std::fs::write(&path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        entry.plot = Some(path.display().to_string());
+    }
+    Ok(())
 }
 
 /// What every replay shares.

@@ -61,6 +61,21 @@ pub struct Replay {
     pub worst_hour: Option<WorstHour>,
     /// Stretches of the range `[start, end)` without a recorded total rate.
     pub gaps: Vec<(Timestamp, Timestamp)>,
+    /// The burn rate and budget every [`TIMELINE_STEP`], for plotting.
+    pub timeline: Vec<Moment>,
+}
+
+/// How often the timeline is sampled: fine enough to see an outage of minutes.
+pub const TIMELINE_STEP: Duration = Duration::from_secs(900);
+
+/// The SLO at one instant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moment {
+    pub at: Timestamp,
+    /// The burn rate over the first page pair's long window (1h by default).
+    pub burn: Option<f64>,
+    /// The share of the period's budget left.
+    pub budget_remaining: Option<f64>,
 }
 
 /// How far before the range each resolution of base rates must reach: the longest window
@@ -281,10 +296,19 @@ pub fn replay(
     let mut periods = Vec::new();
     let mut breach_ticks = 0_u64;
     let mut last: Option<(Timestamp, Option<f64>)> = None;
+    let mut timeline = Vec::new();
+    let plotted = burn_windows(slo).next().map_or(HOUR, |(_, w)| w.long);
     let mut at = from.ceil(evaluation.interval);
     while at <= to {
         let period_burn = chain.period_burn(at);
         let remaining = period_burn.map(|burn| 1.0 - burn);
+        if at.floor(TIMELINE_STEP) == at {
+            timeline.push(Moment {
+                at,
+                burn: chain.ratio(plotted, at).map(|ratio| ratio / chain.budget),
+                budget_remaining: remaining,
+            });
+        }
         if remaining.is_some_and(|r| r < 0.0) {
             breach_ticks += 1;
         }
@@ -323,6 +347,7 @@ pub fn replay(
         breach: Duration::from_millis(breach_ticks * evaluation.interval.as_millis()),
         worst_hour: worst_hour(&chain.fine, from, to),
         gaps: gaps(&input.fine.total, from, to),
+        timeline,
     }
 }
 

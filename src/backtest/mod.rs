@@ -10,11 +10,14 @@
 
 mod chain;
 mod fetch;
+pub mod plot;
 pub mod report;
 mod series;
 mod state;
 
-pub use chain::{AlertKind, AlertReplay, PeriodEnd, Replay, WorstHour, lookback, replay};
+pub use chain::{
+    AlertKind, AlertReplay, Moment, PeriodEnd, Replay, TIMELINE_STEP, WorstHour, lookback, replay,
+};
 pub use fetch::{Labels, Series, fetch};
 pub use series::{Bounds, Grid, Rates, Timestamp};
 pub use state::Firing;

@@ -48,6 +48,8 @@ pub struct SloReport {
     /// What the base version's rules would have done, when they differ (with `--base`);
     /// `null` otherwise.
     pub before: Option<Outcome>,
+    /// The SVG picture of the replay, as the Markdown links it (with `--svg-dir`).
+    pub plot: Option<String>,
 }
 
 /// What one version of an SLO's rules would have done.
@@ -185,6 +187,7 @@ fn slo_report(model: &Model, base: Option<&Model>, replayed: &Replayed<'_>) -> S
             .as_ref()
             .zip(base)
             .map(|((slo, replay), base)| outcome(base, slo, replay)),
+        plot: None,
     }
 }
 
@@ -369,6 +372,13 @@ fn slo_section(out: &mut String, slo: &SloReport) {
         _ => format!("{} %", slo.outcome.objective),
     };
     let _ = writeln!(out, "\n### {} (objective {objective})\n", title(slo));
+    if let Some(plot) = &slo.plot {
+        let _ = writeln!(
+            out,
+            "![{}: burn rate and error budget]({plot})\n",
+            title(slo)
+        );
+    }
     if !slo.data {
         out.push_str("No traffic was recorded for this SLO in the range: nothing to replay.\n");
         return;
