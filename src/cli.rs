@@ -168,6 +168,18 @@ pub struct DiffArguments {
     /// name when one service has it.
     #[arg(long = "slo", value_name = "SERVICE/SLO")]
     pub slos: Vec<String>,
+    /// Add a backtest of each SLO whose rules changed, replayed over this Prometheus's
+    /// history (`vigil backtest --base`; Markdown only).
+    #[arg(long, value_name = "URL")]
+    pub backtest: Option<String>,
+    /// How far back from now the backtest replays.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30d",
+        requires = "backtest"
+    )]
+    pub backtest_range: String,
 }
 
 #[derive(Debug, Args)]

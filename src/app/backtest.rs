@@ -4,14 +4,14 @@
 use super::diff::{base_version, failure};
 use super::verify::{connection, report as diagnostics_report, usage};
 use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, finish, select};
-use crate::backtest::report::{Replayed, Scope, json, markdown, report};
+use crate::backtest::report::{Replayed, Report, Scope, json, markdown, report};
 use crate::backtest::{Evaluation, Grid, Input, Labels, Rates, Series, Timestamp, fetch, replay};
 use crate::cli::{BacktestArguments, DiffFormat};
 use crate::emit::prometheus::slo_groups;
 use crate::model::{Duration, Model, Slo};
 use crate::source::Sources;
-use crate::verify::ApiError;
 use crate::verify::client::HttpApi;
+use crate::verify::{Api, ApiError};
 
 pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outcome {
     let (headers, timeout) = match connection(&arguments.server, None) {
@@ -51,36 +51,19 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
             Err(message) => return usage_text(message),
         }
     };
-    let address = &arguments.server.prometheus;
-    let api = HttpApi::new(address, headers, timeout);
-    let evaluation = Evaluation::for_version(model.targets.prometheus, interval);
-    let compared = base_model.map(|(base, _)| changed(base, &model, &slos));
-    let fetched = fetch(&model, &slos, &api, from, to, evaluation).and_then(|head| {
-        let base_slos: Vec<&Slo> = compared.iter().flatten().flatten().copied().collect();
-        let base = match base_model {
-            Some((base, _)) => fetch(base, &base_slos, &api, from, to, evaluation)?,
-            None => Vec::new(),
-        };
-        Ok((head, base_slos.into_iter().zip(base).collect::<Vec<_>>()))
-    });
-    let (head, base_series) = match fetched {
-        Ok(fetched) => fetched,
-        Err(error) => return unanswered(address, error),
-    };
-    let replays = Replays {
-        address,
-        from,
-        to,
-        evaluation,
-    };
-    let (replayed, stderr) = replays.run(&slos, head, compared.as_deref(), &base_series);
-    let scope = Scope {
-        prometheus: address,
+    let request = Request {
+        model: &model,
+        base: base_model,
+        slos,
+        api: &HttpApi::new(&arguments.server.prometheus, headers, timeout),
         from,
         to,
         interval,
     };
-    let mut report = report(&model, base_model, &scope, &replayed);
+    let (mut report, replayed, stderr) = match request.run() {
+        Ok(done) => done,
+        Err(outcome) => return outcome,
+    };
     if let Some(dir) = &arguments.svg_dir
         && let Err(message) = plots(dir, &mut report, &replayed, (from, to))
     {
@@ -97,6 +80,60 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
         },
         stderr,
         code: EXIT_OK,
+    }
+}
+
+/// One backtest: the SLOs of `model` (each compared with `base`'s version where its rules
+/// differ) over `[from, to]`.
+pub(super) struct Request<'m> {
+    pub(super) model: &'m Model,
+    pub(super) base: Option<(&'m Model, &'m str)>,
+    pub(super) slos: Vec<&'m Slo>,
+    pub(super) api: &'m HttpApi,
+    pub(super) from: Timestamp,
+    pub(super) to: Timestamp,
+    pub(super) interval: Duration,
+}
+
+impl<'m> Request<'m> {
+    /// The report, the replays it was made from, and warnings for stderr; or the outcome
+    /// of a server that did not answer.
+    pub(super) fn run(&self) -> Result<(Report, Vec<Replayed<'m>>, String), Outcome> {
+        let Self {
+            model,
+            base,
+            from,
+            to,
+            interval,
+            ..
+        } = *self;
+        let (api, slos) = (self.api, &self.slos);
+        let address = api.address();
+        let evaluation = Evaluation::for_version(model.targets.prometheus, interval);
+        let compared = base.map(|(base, _)| changed(base, model, slos));
+        let fetched = fetch(model, slos, api, from, to, evaluation).and_then(|head| {
+            let base_slos: Vec<&Slo> = compared.iter().flatten().flatten().copied().collect();
+            let base = match base {
+                Some((base, _)) => fetch(base, &base_slos, api, from, to, evaluation)?,
+                None => Vec::new(),
+            };
+            Ok((head, base_slos.into_iter().zip(base).collect::<Vec<_>>()))
+        });
+        let (head, base_series) = fetched.map_err(|error| unanswered(address, error))?;
+        let replays = Replays {
+            address,
+            from,
+            to,
+            evaluation,
+        };
+        let (replayed, stderr) = replays.run(slos, head, compared.as_deref(), &base_series);
+        let scope = Scope {
+            prometheus: address,
+            from,
+            to,
+            interval,
+        };
+        Ok((report(model, base, &scope, &replayed), replayed, stderr))
     }
 }
 
@@ -190,7 +227,7 @@ impl Replays<'_> {
 
 /// For each SLO, its base version when that version's rules differ (an SLO the base
 /// lacks has no base to replay: `None`, like an unchanged one).
-fn changed<'m>(base: &'m Model, head: &Model, slos: &[&Slo]) -> Vec<Option<&'m Slo>> {
+pub(super) fn changed<'m>(base: &'m Model, head: &Model, slos: &[&Slo]) -> Vec<Option<&'m Slo>> {
     slos.iter()
         .map(|slo| {
             let base_slo = base.slos.iter().find(|b| b.path() == slo.path())?;
@@ -234,13 +271,7 @@ fn range(arguments: &BacktestArguments) -> Result<(Duration, Timestamp, Timestam
     let (from, to) = if let (Some(from), Some(to)) = (&arguments.from, &arguments.to) {
         (instant("--from", from)?, instant("--to", to)?)
     } else {
-        let length = Duration::parse(&arguments.range)
-            .map_err(|e| format!("--range `{}`: {e}", arguments.range))?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| format!("the clock is before 1970: {e}"))?;
-        let now = Timestamp(i64::try_from(now.as_millis()).unwrap_or(i64::MAX));
-        (now.minus(length), now)
+        recent("--range", &arguments.range)?
     };
     let (from, to) = (from.ceil(interval), to.floor(interval));
     if from >= to {
@@ -249,6 +280,16 @@ fn range(arguments: &BacktestArguments) -> Result<(Duration, Timestamp, Timestam
         ));
     }
     Ok((interval, from, to))
+}
+
+/// The `length` (a duration given as `flag`) up to now.
+pub(super) fn recent(flag: &str, length: &str) -> Result<(Timestamp, Timestamp), String> {
+    let duration = Duration::parse(length).map_err(|e| format!("{flag} `{length}`: {e}"))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| format!("the clock is before 1970: {e}"))?;
+    let now = Timestamp(i64::try_from(now.as_millis()).unwrap_or(i64::MAX));
+    Ok((now.minus(duration), now))
 }
 
 fn instant(flag: &str, text: &str) -> Result<Timestamp, String> {

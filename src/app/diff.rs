@@ -56,10 +56,22 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
             }
         }
     }
-    let stdout = match arguments.format {
+    let mut stdout = match arguments.format {
         DiffFormat::Markdown => crate::diff::markdown(&report),
         DiffFormat::Json => crate::diff::json(&report),
     };
+    let mut stderr = String::new();
+    if let Some(url) = &arguments.backtest {
+        let base = (base_model, base.name.as_str());
+        match backtest_section(url, &arguments.backtest_range, head_model, base, arguments) {
+            Ok((markdown, warnings)) => {
+                stdout.push('\n');
+                stdout.push_str(&markdown);
+                stderr = warnings;
+            }
+            Err(outcome) => return outcome,
+        }
+    }
     let code = if arguments.exit_code && !report.is_empty() {
         EXIT_FAILURE
     } else {
@@ -67,9 +79,69 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     };
     Outcome {
         stdout,
+        stderr,
         code,
-        ..Outcome::default()
     }
+}
+
+/// The backtest of the SLOs whose rules changed, as Markdown to follow the diff's.
+fn backtest_section(
+    url: &str,
+    range: &str,
+    head: &Model,
+    base: (&Model, &str),
+    arguments: &DiffArguments,
+) -> Result<(String, String), Outcome> {
+    let usage = |message: String| Outcome {
+        stderr: format!("error: {message}\n"),
+        code: EXIT_USAGE,
+        ..Outcome::default()
+    };
+    if arguments.format != DiffFormat::Markdown {
+        return Err(usage(String::from(
+            "--backtest adds to the Markdown report; for JSON run `vigil backtest --base … --format json`",
+        )));
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(usage(format!(
+            "`{url}` is not an http:// or https:// address"
+        )));
+    }
+    let interval = crate::model::Duration::from_secs(60);
+    let (from, to) = super::backtest::recent("--backtest-range", range).map_err(usage)?;
+    let changed = super::backtest::changed(base.0, head, &head.slos.iter().collect::<Vec<_>>());
+    let slos: Vec<&crate::model::Slo> = head
+        .slos
+        .iter()
+        .zip(changed)
+        .filter_map(|(slo, base)| base.map(|_| slo))
+        .filter(|slo| {
+            arguments.slos.is_empty()
+                || arguments
+                    .slos
+                    .iter()
+                    .any(|r| head.find_slos(r).iter().any(|s| s.path() == slo.path()))
+        })
+        .collect();
+    if slos.is_empty() {
+        return Ok((
+            String::from("## Backtest\n\nNo SLO's rules change: nothing to replay.\n"),
+            String::new(),
+        ));
+    }
+    let api =
+        crate::verify::client::HttpApi::new(url, Vec::new(), std::time::Duration::from_secs(10));
+    let request = super::backtest::Request {
+        model: head,
+        base: Some(base),
+        slos,
+        api: &api,
+        from: from.ceil(interval),
+        to: to.floor(interval),
+        interval,
+    };
+    let (report, _, warnings) = request.run()?;
+    Ok((crate::backtest::report::markdown(&report), warnings))
 }
 
 /// The base version: `dir` on disk, or the spec `paths` at git `revision` (`HEAD` when

@@ -63,6 +63,8 @@ pub struct Replay {
     pub gaps: Vec<(Timestamp, Timestamp)>,
     /// The burn rate and budget every [`TIMELINE_STEP`], for plotting.
     pub timeline: Vec<Moment>,
+    /// Whether any evaluation in the range saw traffic recorded.
+    pub data: bool,
 }
 
 /// How often the timeline is sampled: fine enough to see an outage of minutes.
@@ -298,8 +300,10 @@ pub fn replay(
     let mut last: Option<(Timestamp, Option<f64>)> = None;
     let mut timeline = Vec::new();
     let plotted = burn_windows(slo).next().map_or(HOUR, |(_, w)| w.long);
+    let mut recorded = false;
     let mut at = from.ceil(evaluation.interval);
     while at <= to {
+        recorded |= input.fine.total.value_at(at).is_some();
         let period_burn = chain.period_burn(at);
         let remaining = period_burn.map(|burn| 1.0 - burn);
         if at.floor(TIMELINE_STEP) == at {
@@ -348,6 +352,7 @@ pub fn replay(
         worst_hour: worst_hour(&chain.fine, from, to),
         gaps: gaps(&input.fine.total, from, to),
         timeline,
+        data: recorded,
     }
 }
 

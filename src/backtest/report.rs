@@ -169,7 +169,7 @@ fn slo_report(model: &Model, base: Option<&Model>, replayed: &Replayed<'_>) -> S
         service: slo.service.to_string(),
         slo: slo.name.to_string(),
         labels: labels.clone(),
-        data: replay.periods.iter().any(|p| p.remaining.is_some()),
+        data: replay.data,
         worst_hour: replay.worst_hour.as_ref().map(|w| HourReport {
             start: rfc3339(w.start),
             error_ratio: rounded(w.error_ratio),
