@@ -93,7 +93,30 @@ pub fn lookback(slo: &Slo) -> (Duration, Duration) {
         Period::Calendar(CalendarPeriod::Week) => Duration::from_days(7),
     };
     let longest = |all: Vec<Duration>| all.into_iter().max().unwrap_or(HOUR);
-    (longest(fine).max(HOUR), longest(coarse).max(period))
+    let warmup = warmup(slo).as_millis();
+    let with_warmup = |window: Duration| Duration::from_millis(window.as_millis() + warmup);
+    (
+        with_warmup(longest(fine).max(HOUR)),
+        with_warmup(longest(coarse).max(period)),
+    )
+}
+
+/// How long before the range alerts are already evaluated, so that one pending or firing
+/// when the range starts is seen as it was: the longest `for` or `keep_firing_for`.
+fn warmup(slo: &Slo) -> Duration {
+    let alerting = &slo.alerting;
+    let burn = [&alerting.page, &alerting.ticket]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| [a.for_duration, a.keep_firing_for]);
+    let budget = [&alerting.budget_consumed, &alerting.budget_exhausted]
+        .into_iter()
+        .flatten()
+        .map(|b| b.for_duration);
+    burn.chain(budget)
+        .flatten()
+        .max()
+        .unwrap_or(Duration::from_secs(0))
 }
 
 fn burn_windows(slo: &Slo) -> impl Iterator<Item = (AlertKind, &BurnWindow)> {
@@ -130,6 +153,30 @@ struct Rule {
     replay: AlertReplay,
     condition: Condition,
     state: Alert,
+}
+
+impl Rule {
+    /// What the rule's expression returns at `at`.
+    fn sample(&self, chain: &Chain<'_>, at: Timestamp) -> Option<f64> {
+        match &self.condition {
+            Condition::Burn { window, threshold } => chain.burn(window, *threshold, at),
+            Condition::Budget { threshold } => chain
+                .period_burn(at)
+                .filter(|burn| 1.0 - burn <= *threshold),
+        }
+    }
+}
+
+/// The intervals from `from` on; one that fired already then starts there.
+fn within(firing: Vec<Firing>, from: Timestamp) -> Vec<Firing> {
+    firing
+        .into_iter()
+        .filter(|f| f.end.is_none_or(|end| end > from))
+        .map(|f| Firing {
+            start: f.start.max(from),
+            ..f
+        })
+        .collect()
 }
 
 fn rules(slo: &Slo) -> Vec<Rule> {
@@ -301,7 +348,14 @@ pub fn replay(
     let mut timeline = Vec::new();
     let plotted = burn_windows(slo).next().map_or(HOUR, |(_, w)| w.long);
     let mut recorded = false;
-    let mut at = from.ceil(evaluation.interval);
+    let mut at = from.minus(warmup(slo)).ceil(evaluation.interval);
+    while at < from {
+        for rule in &mut rules {
+            let sample = rule.sample(&chain, at);
+            rule.state.evaluate(at, sample);
+        }
+        at = at.plus(evaluation.interval);
+    }
     while at <= to {
         recorded |= input.fine.total.value_at(at).is_some();
         let period_burn = chain.period_burn(at);
@@ -325,12 +379,7 @@ pub fn replay(
             });
         }
         for rule in &mut rules {
-            let sample = match &rule.condition {
-                Condition::Burn { window, threshold } => chain.burn(window, *threshold, at),
-                Condition::Budget { threshold } => {
-                    period_burn.filter(|burn| 1.0 - burn <= *threshold)
-                }
-            };
+            let sample = rule.sample(&chain, at);
             rule.state.evaluate(at, sample);
         }
         last = Some((at, remaining));
@@ -343,7 +392,7 @@ pub fn replay(
         alerts: rules
             .into_iter()
             .map(|rule| AlertReplay {
-                firing: rule.state.finish(),
+                firing: within(rule.state.finish(), from),
                 ..rule.replay
             })
             .collect(),
@@ -517,6 +566,21 @@ mod tests {
         assert!(peak.fold(0.0, f64::max) > 14.0);
         let worst = replay.worst_hour.expect("traffic");
         assert_eq!(worst.start.0, (outage / 60) * 60 * MINUTE);
+    }
+
+    #[test]
+    fn an_alert_already_firing_when_the_range_starts_fires_from_its_start() {
+        let slo = slo("alerting { page tier=page for=\"30m\"; ticket tier=ticket; }");
+        // Failing from two hours before day 35 to two hours after.
+        let day = 35 * 1_440;
+        let rates = input(60, |m| {
+            let failing = (day - 120..day + 120).contains(&m);
+            Some((if failing { 100.0 } else { 0.0 }, 100.0))
+        });
+        let replay = run(&slo, &rates, 35, 1);
+        let pages = fired(&replay, AlertKind::Page);
+        assert!(pages.contains(&(day, pages[0].1)), "{pages:?}");
+        assert!(pages.iter().all(|(start, _)| *start >= day));
     }
 
     #[test]
