@@ -19,6 +19,7 @@ mod alertmanager_lint;
 mod anomaly_detection;
 mod backtest;
 mod backtest_e2e;
+mod backtest_exactness;
 mod cli;
 mod diagnostics_schema;
 mod diff;

@@ -4,6 +4,7 @@ use std::path::Path;
 
 pub(crate) mod alertmanager;
 pub(crate) mod anchors;
+pub(crate) mod backtest;
 pub(crate) mod canned;
 pub(crate) mod deadline;
 /// The libFuzzer harness body (`fuzz/`), compiled and exercised here on stable.
