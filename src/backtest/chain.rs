@@ -307,6 +307,10 @@ impl Chain<'_> {
                     .window(recorded, period, self.evaluation.bounds)?
             }
             Period::Calendar(calendar) => {
+                // The running sums add the 5-minute copy of this evaluation: without one
+                // they record nothing, and the budget series go with them.
+                self.coarse
+                    .window(recorded, Duration::from_millis(0), Bounds::Closed)?;
                 let start = period_start(calendar, recorded);
                 let since = Duration::from_millis(u64::try_from(recorded.0 - start.0).ok()?);
                 self.coarse.window(recorded, since, Bounds::Closed)?
