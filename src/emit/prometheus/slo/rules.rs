@@ -128,8 +128,14 @@ fn calendar_rules(cx: &SloContext<'_>, calendar: CalendarPeriod) -> Vec<Rule> {
             slo_rules::TOTAL_TO_DATE,
             to_date(slo_rules::TOTAL_TO_DATE, slo_rules::TOTAL_RATE_COARSE),
         ),
-        // Recorded after the sums, which compare against its previous value.
-        cx.record(slo_rules::PERIOD_START, start),
+        // Recorded after the sums, which compare against its previous value, and only
+        // when they are: after an evaluation without base rates the sums still belong to
+        // the period of the start recorded last, so a gap across a period's end must not
+        // record the new start before the sums have restarted.
+        cx.record(
+            slo_rules::PERIOD_START,
+            format!("({start}) and on() {}{sel}", slo_rules::TOTAL_TO_DATE),
+        ),
         cx.record(
             slo_rules::PERIOD_ERROR_RATIO,
             format!(
