@@ -1,10 +1,13 @@
 //! The base rates of each SLO over a range, read from Prometheus with range queries.
 //!
 //! Each SLO's two base-rate expressions (the ones its `slo:sli_*_events:rate5m` rules
-//! record) are asked as one query, at two resolutions: every evaluation interval from
-//! the longest window under a day before the range, and every 5 minutes from the longest
-//! window or period of a day or more before it. A query asks for at most
-//! [`POINTS_PER_QUERY`] steps; longer spans are split, and the pieces run on a few threads.
+//! record, without the rule's fallback to 0 for a missing error series, which the replay
+//! applies) are asked as one query, at two resolutions: every evaluation interval from the
+//! longest window under a day before the range, and every 5 minutes from the longest
+//! window or period of a day or more before it — only up to where the first resolution
+//! starts, since its samples at 5-minute multiples are the 5-minute ones. A query asks for
+//! at most [`POINTS_PER_QUERY`] steps; longer spans are split, identical pieces (SLOs of
+//! one SLI, a base version's unchanged SLI) are asked once, and they run on a few threads.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -31,10 +34,10 @@ pub type Labels = BTreeMap<String, String>;
 /// The base rates of one SLO: one [`Input`] per series its SLI returns.
 pub type Series = BTreeMap<Labels, Input>;
 
-/// One range query: an SLO's expression over one span at one resolution.
+/// One range query: an expression over one span at one resolution.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Piece {
-    slo: usize,
-    coarse: bool,
+    query: String,
     start: Timestamp,
     end: Timestamp,
     step: Duration,
@@ -42,6 +45,14 @@ struct Piece {
 
 /// What a piece's answer holds: per series, the values of each rate.
 type Answer = BTreeMap<Labels, [Vec<(Timestamp, f64)>; 2]>;
+
+/// Where one resolution's grid of an SLO lies.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: Timestamp,
+    end: Timestamp,
+    step: Duration,
+}
 
 /// The base rates of `slos` from `from` (less their lookbacks) to `to`.
 pub fn fetch(
@@ -52,29 +63,58 @@ pub fn fetch(
     to: Timestamp,
     evaluation: Evaluation,
 ) -> Result<Vec<Series>, ApiError> {
-    let queries: Vec<String> = slos.iter().map(|slo| query(model, slo)).collect();
-    let mut pieces = Vec::new();
-    for (index, slo) in slos.iter().enumerate() {
-        let (fine, coarse) = lookback(slo);
-        let coarse_step = Duration::from_secs(SLOW_INTERVAL_SECS);
-        for (is_coarse, back, step) in [
-            (false, fine, evaluation.interval),
-            (true, coarse, coarse_step),
+    let coarse_step = Duration::from_secs(SLOW_INTERVAL_SECS);
+    // The 5-minute samples can be taken from the fine ones where both grids meet.
+    let nested = millis(coarse_step) % millis(evaluation.interval).max(1) == 0;
+    let mut plans = Vec::new();
+    let mut pieces = std::collections::BTreeSet::new();
+    for slo in slos {
+        let query = query(model, slo);
+        let (fine_back, coarse_back) = lookback(slo);
+        let fine = Span {
+            start: from.minus(fine_back).floor(evaluation.interval),
+            end: to.floor(evaluation.interval),
+            step: evaluation.interval,
+        };
+        let coarse = Span {
+            start: from.minus(coarse_back).floor(coarse_step),
+            end: to.floor(coarse_step),
+            step: coarse_step,
+        };
+        let coarse_asked_to = if nested {
+            fine.start
+                .minus(Duration::from_millis(1))
+                .floor(coarse_step)
+        } else {
+            coarse.end
+        };
+        for (start, end, step) in [
+            (fine.start, fine.end, fine.step),
+            (coarse.start, coarse_asked_to, coarse_step),
         ] {
-            let start = from.minus(back).floor(step);
-            pieces.extend(
-                split(start, to.floor(step), step).map(|(start, end)| Piece {
-                    slo: index,
-                    coarse: is_coarse,
+            if start <= end {
+                pieces.extend(split(start, end, step).map(|(start, end)| Piece {
+                    query: query.clone(),
                     start,
                     end,
                     step,
-                }),
-            );
+                }));
+            }
         }
+        plans.push((query, fine, coarse));
     }
-    let answers = run(&pieces, &queries, api)?;
-    Ok(assemble(slos.len(), &pieces, answers))
+    let pieces: Vec<Piece> = pieces.into_iter().collect();
+    let answers = run(&pieces, api)?;
+    Ok(plans
+        .iter()
+        .map(|(query, fine, coarse)| {
+            let mine = pieces
+                .iter()
+                .zip(&answers)
+                .filter(|(piece, _)| &piece.query == query);
+            assemble(mine, *fine, *coarse, nested)
+        })
+        .collect())
 }
 
 /// Both base rates in one expression, told apart by [`RATE_LABEL`].
@@ -103,11 +143,7 @@ fn split(
 }
 
 /// Every piece's answer, asked [`CONCURRENCY`] at a time; the first failure ends the run.
-fn run(
-    pieces: &[Piece],
-    queries: &[String],
-    api: &(dyn Api + Sync),
-) -> Result<Vec<Answer>, ApiError> {
+fn run(pieces: &[Piece], api: &(dyn Api + Sync)) -> Result<Vec<Answer>, ApiError> {
     let next = Mutex::new(0_usize);
     let answers: Mutex<Vec<Option<Answer>>> = Mutex::new(vec![None; pieces.len()]);
     let failure: Mutex<Option<ApiError>> = Mutex::new(None);
@@ -128,7 +164,7 @@ fn run(
                 *next - 1
             };
             let piece = &pieces[index];
-            match ask(api, &queries[piece.slo], piece) {
+            match ask(api, piece) {
                 Ok(answer) => {
                     answers
                         .lock()
@@ -162,13 +198,13 @@ fn run(
         .collect())
 }
 
-fn ask(api: &(dyn Api + Sync), query: &str, piece: &Piece) -> Result<Answer, ApiError> {
+fn ask(api: &(dyn Api + Sync), piece: &Piece) -> Result<Answer, ApiError> {
     let seconds = |t: Timestamp| format!("{}.{:03}", t.0.div_euclid(1000), t.0.rem_euclid(1000));
     let step = piece.step.to_string();
     let answer = api.get(
         "/api/v1/query_range",
         &[
-            ("query", query),
+            ("query", piece.query.as_str()),
             ("start", &seconds(piece.start)),
             ("end", &seconds(piece.end)),
             ("step", &step),
@@ -241,66 +277,60 @@ fn timestamp(value: &Value) -> Option<Timestamp> {
     }))
 }
 
-/// The answers laid out on each SLO's two grids (fine, coarse), which span its pieces.
-fn assemble(count: usize, pieces: &[Piece], answers: Vec<Answer>) -> Vec<Series> {
-    let mut spans: Vec<[Option<Span>; 2]> = vec![[None; 2]; count];
-    for piece in pieces {
-        let span = &mut spans[piece.slo][usize::from(piece.coarse)];
-        *span = Some(match *span {
-            Some(Span { start, end, step }) => Span {
-                start: start.min(piece.start),
-                end: end.max(piece.end),
-                step,
-            },
-            None => Span {
-                start: piece.start,
-                end: piece.end,
-                step: piece.step,
-            },
-        });
-    }
-    let mut all: Vec<Series> = vec![Series::new(); count];
-    for (piece, answer) in pieces.iter().zip(answers) {
-        let [fine, coarse] = spans[piece.slo];
+/// One SLO's answers laid out on its two grids; with `nested` grids, the 5-minute samples
+/// no piece asked for are the fine ones at 5-minute multiples.
+fn assemble<'a>(
+    answers: impl Iterator<Item = (&'a Piece, &'a Answer)>,
+    fine: Span,
+    coarse: Span,
+    nested: bool,
+) -> Series {
+    let mut series = Series::new();
+    for (piece, answer) in answers {
         for (labels, rates) in answer {
-            let input = all[piece.slo].entry(labels).or_insert_with(|| Input {
+            let input = series.entry(labels.clone()).or_insert_with(|| Input {
                 fine: empty_rates(fine),
                 coarse: empty_rates(coarse),
             });
-            let target = if piece.coarse {
-                &mut input.coarse
-            } else {
+            // A coarse piece ends before the fine span starts, even at the same step.
+            let target = if piece.step == fine.step && piece.start >= fine.start {
                 &mut input.fine
+            } else {
+                &mut input.coarse
             };
             for (grid, points) in [&mut target.errors, &mut target.total]
                 .into_iter()
                 .zip(rates)
             {
                 for (time, value) in points {
-                    if let Some(slot) = grid.slot(time) {
-                        *slot = Some(value);
+                    if let Some(slot) = grid.slot(*time) {
+                        *slot = Some(*value);
                     }
                 }
             }
         }
     }
-    all
+    if nested {
+        for input in series.values_mut() {
+            let Input {
+                fine: from,
+                coarse: to,
+            } = input;
+            for (source, target) in [(&from.errors, &mut to.errors), (&from.total, &mut to.total)] {
+                let mut at = fine.start.ceil(coarse.step);
+                while at <= fine.end {
+                    if let Some(slot) = target.slot(at) {
+                        *slot = source.value_at(at);
+                    }
+                    at = at.plus(coarse.step);
+                }
+            }
+        }
+    }
+    series
 }
 
-/// Where one resolution's grid lies.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    start: Timestamp,
-    end: Timestamp,
-    step: Duration,
-}
-
-fn empty_rates(span: Option<Span>) -> Rates {
-    let Span { start, end, step } = span.unwrap_or(Span {
-        start: Timestamp(0),
-        end: Timestamp(-1),
-        step: Duration::from_secs(60),
-    });
+fn empty_rates(Span { start, end, step }: Span) -> Rates {
     let len = usize::try_from((end.0 - start.0) / millis(step).max(1) + 1).unwrap_or(0);
     let grid = Grid {
         start,
@@ -445,6 +475,70 @@ mod tests {
         let fine: Vec<_> = asked.iter().filter(|(_, _, s)| s == "1m").collect();
         assert!(fine.windows(2).all(|pair| pair[0].1 < pair[1].0));
         assert_eq!(fine.len(), 2, "7d 6h of minutes is two pieces");
+        // 5-minute samples are asked for only before the minutes start.
+        let first_minute = fine[0].0;
+        assert!(
+            asked
+                .iter()
+                .filter(|(_, _, s)| s == "5m")
+                .all(|(_, end, _)| *end < first_minute)
+        );
+        assert_eq!(
+            input
+                .coarse
+                .total
+                .value_at(to.floor(Duration::from_secs(300))),
+            Some(10.0)
+        );
+    }
+
+    #[test]
+    fn slos_of_one_sli_are_asked_for_once() {
+        let text = "vigil 1
+            tier page level=1 severity=critical page=#true
+            tier ticket level=2 severity=warning
+            service api { selector job=\"api\"; }
+            metric http_requests_total type=counter service=api { help \"Requests\"; label code \"200\" \"500\"; }
+            slo availability service=api {
+                objective 99.5
+                window \"28d\"
+                sli { ratio errors=\"http_requests_total{code=\\\"500\\\"}\" total=\"http_requests_total\" }
+            }";
+        let slo = &text[text.find("slo availability").expect("an SLO")..];
+        let strict = format!(
+            "vigil 1\n{}",
+            slo.replace("slo availability", "slo strict")
+                .replace("99.5", "99.9")
+        );
+        let files = [
+            (String::from("a.kdl"), text.to_owned()),
+            (String::from("b.kdl"), strict),
+        ];
+        let (model, diagnostics) =
+            crate::app::compile_texts(&files, &mut crate::source::Sources::default());
+        let model = model.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let slos: Vec<&Slo> = model.slos.iter().collect();
+        let api = fake(None, false);
+        let evaluation = Evaluation {
+            interval: Duration::from_secs(60),
+            bounds: Bounds::Closed,
+        };
+        let series = fetch(
+            &model,
+            &slos,
+            &api,
+            Timestamp(40 * DAY),
+            Timestamp(47 * DAY),
+            evaluation,
+        )
+        .expect("fetched");
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0], series[1]);
+        assert_eq!(
+            api.asked.lock().expect("lock").len(),
+            3,
+            "two pieces of minutes, one of 5 minutes"
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub(crate) fn rate_series(window: Duration) -> (&'static str, &'static str) {
 fn sli_group(cx: &SloContext<'_>) -> RuleGroup {
     let base = base_rates(cx.model, cx.slo);
     let mut rules = vec![
-        cx.record(slo_rules::ERROR_RATE, base.errors),
+        cx.record(slo_rules::ERROR_RATE, base.recorded_errors()),
         cx.record(slo_rules::TOTAL_RATE, base.total),
     ];
     for window in windows(cx).into_iter().filter(|w| *w < COARSE_FROM) {

@@ -19,8 +19,16 @@ pub(crate) use crate::model::BASE_WINDOW;
 /// `PromQL` for one SLO's base rates, grouped by the SLO's `group_by` labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BaseRates {
+    /// The error rate, missing where no error was ever counted.
     pub(crate) errors: String,
     pub(crate) total: String,
+}
+
+impl BaseRates {
+    /// The error rate as its rule records it: 0 where there is traffic but no error series.
+    pub(crate) fn recorded_errors(&self) -> String {
+        format!("({}) or 0 * ({})", self.errors, self.total)
+    }
 }
 
 pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
@@ -86,10 +94,7 @@ pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
             format!("{by}({})", total.render(BASE_WINDOW)),
         ),
     };
-    BaseRates {
-        errors: format!("({errors}) or 0 * ({total})"),
-        total,
-    }
+    BaseRates { errors, total }
 }
 
 /// The series whose disappearance makes the SLI blind, for the `absent()` alert.
