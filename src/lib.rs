@@ -17,6 +17,7 @@ pub mod emit;
 pub mod format;
 pub mod import;
 pub mod model;
+mod parallel;
 pub mod report;
 pub mod revision;
 pub mod scaffold;

@@ -410,21 +410,30 @@ mod tests {
         }
     }
 
-    fn model() -> Model {
-        let text = "vigil 1
-            tier page level=1 severity=critical page=#true
-            tier ticket level=2 severity=warning
-            service api { selector job=\"api\"; }
-            metric http_requests_total type=counter service=api { help \"Requests\"; label code \"200\" \"500\"; }
-            slo availability service=api {
-                objective 99.5
-                window \"28d\"
-                sli { ratio errors=\"http_requests_total{code=\\\"500\\\"}\" total=\"http_requests_total\" }
-            }";
-        let files = [(String::from("spec.kdl"), text.to_owned())];
+    const SPEC: &str = "vigil 1
+        tier page level=1 severity=critical page=#true
+        tier ticket level=2 severity=warning
+        service api { selector job=\"api\"; }
+        metric http_requests_total type=counter service=api { help \"Requests\"; label code \"200\" \"500\"; }
+        slo availability service=api {
+            objective 99.5
+            window \"28d\"
+            sli { ratio errors=\"http_requests_total{code=\\\"500\\\"}\" total=\"http_requests_total\" }
+        }";
+
+    /// [`SPEC`], and more SLOs in a second file.
+    fn model_with(more: &str) -> Model {
+        let files = [
+            (String::from("spec.kdl"), SPEC.to_owned()),
+            (String::from("more.kdl"), format!("vigil 1\n{more}")),
+        ];
         let (model, diagnostics) =
             crate::app::compile_texts(&files, &mut crate::source::Sources::default());
         model.unwrap_or_else(|| panic!("{diagnostics:?}"))
+    }
+
+    fn model() -> Model {
+        model_with("")
     }
 
     fn fake(missing: Option<Timestamp>, fail: bool) -> Fake {
@@ -494,29 +503,11 @@ mod tests {
 
     #[test]
     fn slos_of_one_sli_are_asked_for_once() {
-        let text = "vigil 1
-            tier page level=1 severity=critical page=#true
-            tier ticket level=2 severity=warning
-            service api { selector job=\"api\"; }
-            metric http_requests_total type=counter service=api { help \"Requests\"; label code \"200\" \"500\"; }
-            slo availability service=api {
-                objective 99.5
-                window \"28d\"
-                sli { ratio errors=\"http_requests_total{code=\\\"500\\\"}\" total=\"http_requests_total\" }
-            }";
-        let slo = &text[text.find("slo availability").expect("an SLO")..];
-        let strict = format!(
-            "vigil 1\n{}",
-            slo.replace("slo availability", "slo strict")
-                .replace("99.5", "99.9")
-        );
-        let files = [
-            (String::from("a.kdl"), text.to_owned()),
-            (String::from("b.kdl"), strict),
-        ];
-        let (model, diagnostics) =
-            crate::app::compile_texts(&files, &mut crate::source::Sources::default());
-        let model = model.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let slo = &SPEC[SPEC.find("slo availability").expect("an SLO")..];
+        let strict = slo
+            .replace("slo availability", "slo strict")
+            .replace("99.5", "99.9");
+        let model = model_with(&strict);
         let slos: Vec<&Slo> = model.slos.iter().collect();
         let api = fake(None, false);
         let evaluation = Evaluation {

@@ -270,17 +270,12 @@ pub(super) fn rfc3339(at: Timestamp) -> String {
 
 /// The report as one pretty-printed JSON document.
 pub fn json(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::report::document(report)
 }
 
 /// The JSON Schema of [`json`]'s output, as published in `schemas/backtest.schema.json`.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(Report);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::report::schema_of::<Report>()
 }
 
 /// The report as Markdown for a pull-request comment: a summary row per SLO (`before →

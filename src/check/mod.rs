@@ -154,20 +154,8 @@ fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
         let checked: Vec<slo::Checked> = chunk.iter().filter_map(|n| slo::slo(n, &local)).collect();
         (checked, cx.into_diagnostics())
     };
-    let results: Vec<(Vec<slo::Checked>, Diagnostics)> = std::thread::scope(|threads| {
-        let handles: Vec<_> = nodes
-            .chunks(chunk)
-            .map(|chunk| threads.spawn(move || check_chunk(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let chunks: Vec<&[&Node]> = nodes.chunks(chunk).collect();
+    let results = crate::parallel::map(&chunks, |chunk| check_chunk(chunk));
     let mut checked = Vec::with_capacity(nodes.len());
     for (slos, diagnostics) in results {
         checked.extend(slos);

@@ -106,20 +106,7 @@ impl Backend {
 /// Runs every backend, each on its own thread (they share nothing but the model, and a
 /// large spec's emission is CPU-bound); the result is sorted by path.
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<Artifact>, EmitError> {
-    let outputs: Vec<Result<Vec<Artifact>, EmitError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = Backend::ALL
-            .iter()
-            .map(|backend| scope.spawn(move || backend.emit(model, options)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let outputs = crate::parallel::map(Backend::ALL, |backend| backend.emit(model, options));
     let mut artifacts = Vec::new();
     for output in outputs {
         artifacts.extend(output?);
@@ -137,17 +124,11 @@ pub fn stream(
     options: &Options,
     sink: &(dyn Fn(Vec<Artifact>) + Sync),
 ) -> Result<(), EmitError> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = Backend::ALL
-            .iter()
-            .map(|backend| scope.spawn(move || emit_batched(*backend, model, options, sink)))
-            .collect();
-        handles.into_iter().try_for_each(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
+    crate::parallel::map(Backend::ALL, |backend| {
+        emit_batched(*backend, model, options, sink)
     })
+    .into_iter()
+    .collect()
 }
 
 /// Artefacts handed over together: one hand-off per artefact woke the receiving thread

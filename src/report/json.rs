@@ -74,15 +74,10 @@ pub fn json(diagnostics: &Diagnostics, sources: &Sources) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    super::document(&report)
 }
 
 /// The JSON Schema of [`json`]'s output, published as `schemas/diagnostics.schema.json`.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(JsonReport<'static>);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
+    super::schema_of::<JsonReport<'static>>()
 }

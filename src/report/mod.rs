@@ -11,6 +11,19 @@ pub use sarif::sarif;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
+/// A machine-readable report as one pretty-printed JSON document ending in a newline.
+pub(crate) fn document<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // Report types are strings, numbers, lists and maps: they cannot fail to serialise.
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The published JSON Schema of a report type.
+pub(crate) fn schema_of<T: schemars::JsonSchema>() -> String {
+    document(&schemars::schema_for!(T))
+}
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::source::{Sources, Span};
 

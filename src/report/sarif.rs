@@ -71,7 +71,5 @@ pub fn sarif(diagnostics: &Diagnostics, sources: &Sources) -> String {
             "results": results,
         }]
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    super::document(&document)
 }
