@@ -8,8 +8,9 @@
 //! ratio SLOs per service (objectives from 99 % to 99.95 %, default page and ticket alerts)
 //! is backtested over the last 30 days of the history, `--runs` times (default 3).
 //!
-//! Needs `prometheus` and `promtool` on PATH (Debian package `prometheus`). Prints figures;
-//! asserts nothing about time.
+//! `--keep DIR` keeps the history, the TSDB and the spec in `DIR` and reuses a TSDB found
+//! there (the backfill takes minutes). Needs `prometheus` and `promtool` on PATH (Debian
+//! package `prometheus`) and GNU `time`. Prints figures; asserts nothing about time.
 
 #[path = "../tests/support/loopback.rs"]
 mod loopback;
@@ -29,39 +30,26 @@ const SERVICES: usize = 10;
 const SLOS_PER_SERVICE: usize = 10;
 
 fn main() {
-    let runs: usize = std::env::args()
-        .skip_while(|a| a != "--runs")
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let started = Instant::now();
-    write_history(&dir.path().join("history.om"));
-    let backfill = Command::new(binary("promtool", "prometheus"))
-        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
-        .arg(dir.path().join("history.om"))
-        .arg(dir.path().join("data"))
-        .output()
-        .expect("promtool runs");
-    assert!(
-        backfill.status.success(),
-        "{}",
-        String::from_utf8_lossy(&backfill.stderr)
-    );
-    println!(
-        "history: {} series × {DAYS} days at 1m, backfilled in {:.1} s",
-        SERVICES * 2,
-        started.elapsed().as_secs_f64()
-    );
+    let option = |name: &str| std::env::args().skip_while(|a| a != name).nth(1);
+    let runs: usize = option("--runs").and_then(|n| n.parse().ok()).unwrap_or(3);
+    let temporary = tempfile::tempdir().expect("temp dir");
+    let kept = option("--keep").map(std::path::PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temporary.path());
+    std::fs::create_dir_all(dir).expect("the folder");
+    if dir.join("data").is_dir() {
+        println!("history: the TSDB in {}", dir.display());
+    } else {
+        backfill(dir);
+    }
     let (_server, port) =
-        start_prometheus_with(dir.path(), &["--storage.tsdb.retention.time=3650d"], |_| {
+        start_prometheus_with(dir, &["--storage.tsdb.retention.time=3650d"], |_| {
             String::from("global: {scrape_interval: 1m}\n")
         });
     assert!(
         wait_ready(port, "/-/ready", Duration::from_secs(120)),
         "Prometheus is ready"
     );
-    std::fs::write(dir.path().join("spec.kdl"), spec()).expect("write spec");
+    std::fs::write(dir.join("spec.kdl"), spec()).expect("write spec");
     let url = format!("http://127.0.0.1:{port}");
     let arguments = [
         "backtest",
@@ -76,30 +64,61 @@ fn main() {
         "json",
     ];
     let mut walls = Vec::new();
+    let mut cpu = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        let output = Command::new("/usr/bin/time")
+            .args(["-f", "%U %S", "-o", "time.txt", env!("CARGO_BIN_EXE_vigil")])
             .args(arguments)
-            .current_dir(dir.path())
+            .current_dir(dir)
             .output()
-            .expect("vigil runs");
+            .expect("vigil runs under GNU time");
         walls.push(started.elapsed().as_secs_f64());
         assert!(
             output.status.success(),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        let used = std::fs::read_to_string(dir.join("time.txt")).expect("GNU time's figures");
+        cpu.push(
+            used.split_whitespace()
+                .filter_map(|n| n.parse::<f64>().ok())
+                .sum::<f64>(),
+        );
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
         let slos = report["slos"].as_array().map_or(0, Vec::len);
         assert_eq!(slos, SERVICES * SLOS_PER_SERVICE);
     }
     walls.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     println!(
-        "vigil backtest, {} SLOs × 30 days at 1m evaluations: wall min {:.2} s, median {:.2} s, max {:.2} s ({runs} runs)",
+        "vigil backtest, {} SLOs × 30 days at 1m evaluations: wall min {:.2} s, median {:.2} s, max {:.2} s; vigil's own CPU median {:.2} s ({runs} runs)",
         SERVICES * SLOS_PER_SERVICE,
         walls[0],
         walls[walls.len() / 2],
         walls[walls.len() - 1],
+        cpu[cpu.len() / 2],
+    );
+}
+
+fn backfill(dir: &Path) {
+    let started = Instant::now();
+    write_history(&dir.join("history.om"));
+    let backfill = Command::new(binary("promtool", "prometheus"))
+        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
+        .arg(dir.join("history.om"))
+        .arg(dir.join("data"))
+        .output()
+        .expect("promtool runs");
+    assert!(
+        backfill.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backfill.stderr)
+    );
+    println!(
+        "history: {} series × {DAYS} days at 1m, backfilled in {:.1} s",
+        SERVICES * 2,
+        started.elapsed().as_secs_f64()
     );
 }
 

@@ -12,8 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use serde_json::Value;
-
+use super::answer::{Answer, RATE_LABEL, parse};
 use super::series::{Grid, Rates, Timestamp, millis};
 use super::{Evaluation, Input, lookback};
 use crate::conventions::rule_groups::SLOW_INTERVAL_SECS;
@@ -25,8 +24,6 @@ use crate::verify::{Api, ApiError};
 const POINTS_PER_QUERY: i64 = 10_000;
 /// Queries in flight at once.
 const CONCURRENCY: usize = 4;
-/// The label that tells the two base rates apart in one answer.
-const RATE_LABEL: &str = "vigil_rate";
 
 /// One series' labels (the SLO's `group-by` labels; none for most SLOs).
 pub type Labels = BTreeMap<String, String>;
@@ -42,9 +39,6 @@ struct Piece {
     end: Timestamp,
     step: Duration,
 }
-
-/// What a piece's answer holds: per series, the values of each rate.
-type Answer = BTreeMap<Labels, [Vec<(Timestamp, f64)>; 2]>;
 
 /// Where one resolution's grid of an SLO lies.
 #[derive(Debug, Clone, Copy)]
@@ -201,7 +195,7 @@ fn run(pieces: &[Piece], api: &(dyn Api + Sync)) -> Result<Vec<Answer>, ApiError
 fn ask(api: &(dyn Api + Sync), piece: &Piece) -> Result<Answer, ApiError> {
     let seconds = |t: Timestamp| format!("{}.{:03}", t.0.div_euclid(1000), t.0.rem_euclid(1000));
     let step = piece.step.to_string();
-    let answer = api.get(
+    let answer = api.get_text(
         "/api/v1/query_range",
         &[
             ("query", piece.query.as_str()),
@@ -211,70 +205,6 @@ fn ask(api: &(dyn Api + Sync), piece: &Piece) -> Result<Answer, ApiError> {
         ],
     )?;
     parse(&answer)
-}
-
-/// A `query_range` answer as values per series and rate.
-fn parse(answer: &Value) -> Result<Answer, ApiError> {
-    let rejected = |what: &str| ApiError::Rejected(format!("query_range answered {what}"));
-    if answer.get("status").and_then(Value::as_str) != Some("success") {
-        let reason = answer
-            .get("error")
-            .and_then(Value::as_str)
-            .unwrap_or("an error");
-        return Err(ApiError::Rejected(reason.to_owned()));
-    }
-    let result = answer
-        .pointer("/data/result")
-        .and_then(Value::as_array)
-        .ok_or_else(|| rejected("no result"))?;
-    let mut parsed = Answer::new();
-    for series in result {
-        let mut labels: Labels = series
-            .get("metric")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let which = match labels.remove(RATE_LABEL).as_deref() {
-            Some("errors") => 0,
-            Some("total") => 1,
-            _ => return Err(rejected("a series without its rate label")),
-        };
-        let values = series
-            .get("values")
-            .and_then(Value::as_array)
-            .ok_or_else(|| rejected("a series without values"))?;
-        let points = parsed.entry(labels).or_default();
-        for point in values {
-            let time = point.get(0).and_then(timestamp);
-            let value = point
-                .get(1)
-                .and_then(Value::as_str)
-                .and_then(|v| v.parse().ok());
-            let (Some(time), Some(value)) = (time, value) else {
-                return Err(rejected("a malformed sample"));
-            };
-            points[which].push((time, value));
-        }
-    }
-    Ok(parsed)
-}
-
-/// A sample's time as Prometheus writes it: seconds with up to three decimals.
-fn timestamp(value: &Value) -> Option<Timestamp> {
-    let text = value.as_number()?.to_string();
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let millis: String = fraction.chars().chain("000".chars()).take(3).collect();
-    let magnitude =
-        whole.trim_start_matches('-').parse::<i64>().ok()? * 1000 + millis.parse::<i64>().ok()?;
-    Some(Timestamp(if whole.starts_with('-') {
-        -magnitude
-    } else {
-        magnitude
-    }))
 }
 
 /// One SLO's answers laid out on its two grids; with `nested` grids, the 5-minute samples
@@ -552,21 +482,5 @@ mod tests {
             fetched,
             Err(ApiError::Unreachable(String::from("connection refused")))
         );
-    }
-
-    #[test]
-    fn answers_are_read_strictly() {
-        assert!(
-            matches!(parse(&json!({"status": "error", "error": "bad query"})), Err(ApiError::Rejected(reason)) if reason == "bad query")
-        );
-        let unlabelled =
-            json!({"status": "success", "data": {"result": [{"metric": {}, "values": []}]}});
-        assert!(parse(&unlabelled).is_err());
-        assert_eq!(
-            timestamp(&json!(1_700_000_000.5)),
-            Some(Timestamp(1_700_000_000_500))
-        );
-        assert_eq!(timestamp(&json!(12)), Some(Timestamp(12_000)));
-        assert_eq!(timestamp(&json!(-1.25)), Some(Timestamp(-1_250)));
     }
 }

@@ -8,6 +8,7 @@
 //! as the rules do: every evaluation for windows under a day, and the 5-minute copies
 //! (the period group) for a day or more.
 
+mod answer;
 mod chain;
 mod fetch;
 pub mod plot;

@@ -53,8 +53,9 @@ impl HttpApi {
     }
 }
 
-impl Api for HttpApi {
-    fn get(&self, path: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+impl HttpApi {
+    /// The answer's body when the server accepted the request; its reason otherwise.
+    fn body(&self, path: &str, params: &[(&str, &str)]) -> Result<String, ApiError> {
         let mut request = self
             .agent
             .get(format!("{}{path}", self.base))
@@ -77,15 +78,11 @@ impl Api for HttpApi {
                 )),
                 other => ApiError::Unreachable(self.cause(&other)),
             })?;
-        let json: Option<Value> = serde_json::from_str(&body).ok();
         if status.is_success() {
-            return json.ok_or_else(|| {
-                ApiError::Unreachable(format!(
-                    "{path} did not answer JSON: is this the right address?"
-                ))
-            });
+            return Ok(body);
         }
         // Prometheus explains a refused query in `error`; anything else is shown by status.
+        let json: Option<Value> = serde_json::from_str(&body).ok();
         let reason = json
             .as_ref()
             .and_then(|j| j.get("error"))
@@ -102,6 +99,21 @@ impl Api for HttpApi {
             ))),
             _ => Err(ApiError::Rejected(reason)),
         }
+    }
+}
+
+impl Api for HttpApi {
+    fn get(&self, path: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+        let body = self.body(path, params)?;
+        serde_json::from_str(&body).map_err(|_| {
+            ApiError::Unreachable(format!(
+                "{path} did not answer JSON: is this the right address?"
+            ))
+        })
+    }
+
+    fn get_text(&self, path: &str, params: &[(&str, &str)]) -> Result<String, ApiError> {
+        self.body(path, params)
     }
 
     fn address(&self) -> &str {

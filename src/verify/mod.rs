@@ -28,6 +28,10 @@ use spans::Places;
 pub trait Api {
     /// The JSON answer to `GET path?params`.
     fn get(&self, path: &str, params: &[(&str, &str)]) -> Result<Value, ApiError>;
+    /// The same answer as text, for a caller that reads large answers into types of its own.
+    fn get_text(&self, path: &str, params: &[(&str, &str)]) -> Result<String, ApiError> {
+        self.get(path, params).map(|answer| answer.to_string())
+    }
     /// Where the server is, for messages.
     fn address(&self) -> &str;
 }
