@@ -1,4 +1,4 @@
-//! `vigil backtest` against a real Prometheus whose TSDB holds ten days of synthetic
+//! `vigil backtest` against a real Prometheus whose TSDB holds 36 days of synthetic
 //! history with known incidents, backfilled with `promtool tsdb create-blocks-from
 //! openmetrics`: each incident is found with the right tier and time and nothing else
 //! fires; a stricter objective shows more pages.
@@ -15,11 +15,11 @@ use crate::support::loopback::{binary, start_prometheus_with, wait_ready};
 
 /// 2026-01-01T00:00:00Z, in seconds.
 const START: i64 = 1_767_225_600;
-const DAYS: i64 = 10;
-/// Day 8, 10:00–10:30 UTC: every request fails.
-const OUTAGE: (i64, i64) = (8 * 1_440 + 600, 8 * 1_440 + 630);
-/// Day 9, all day: 0.5 % of requests fail (above the 7d ticket thresholds, below the pages).
-const SLOW_BURN_DAY: i64 = 9;
+const DAYS: i64 = 36;
+/// Day 30, 10:00–10:30 UTC: every request fails.
+const OUTAGE: (i64, i64) = (30 * 1_440 + 600, 30 * 1_440 + 630);
+/// Day 32, all day: 2 % of requests fail (above the 28d ticket thresholds, below the pages).
+const SLOW_BURN_DAY: i64 = 32;
 
 /// The counters an exporter would have shown, one sample a minute: 100 requests/s with
 /// 0.1 % errors, and the incidents above.
@@ -30,7 +30,7 @@ fn history() -> String {
         let share = if (OUTAGE.0..OUTAGE.1).contains(&minute) {
             1.0
         } else if minute / 1_440 == SLOW_BURN_DAY {
-            0.005
+            0.02
         } else {
             0.001
         };
@@ -61,7 +61,7 @@ metric http_requests_total type=counter service=api {{
 }}
 slo availability service=api {{
     objective {objective}
-    window \"7d\"
+    window \"28d\"
     sli {{ ratio errors=\"http_requests_total{{code=\\\"500\\\"}}\" total=\"http_requests_total\" }}
     alerting {{
         page tier=page
@@ -80,9 +80,9 @@ fn backtest(dir: &Path, spec_file: &str, port: u16, more: &[&str]) -> Value {
         "--prometheus",
         &url,
         "--from",
-        "2026-01-08T00:00:00Z",
+        "2026-01-30T00:00:00Z",
         "--to",
-        "2026-01-10T23:59:00Z",
+        "2026-02-05T23:59:00Z",
         "--format",
         "json",
     ];
@@ -151,12 +151,12 @@ fn the_backtest_finds_each_incident_in_a_real_prometheus() {
     let fired = firings(&report);
     let pages: Vec<&(String, String, i64)> = fired.iter().filter(|f| f.1 == "page").collect();
     let tickets: Vec<&(String, String, i64)> = fired.iter().filter(|f| f.1 == "ticket").collect();
-    // The outage pages within ten minutes of its start, on both page pairs.
+    // The outage pages within a quarter of an hour of its start, on both page pairs.
     assert_eq!(pages.len(), 2, "{fired:?}");
     assert!(
         pages
             .iter()
-            .all(|p| (OUTAGE.0..OUTAGE.0 + 10).contains(&p.2)),
+            .all(|p| (OUTAGE.0..OUTAGE.0 + 15).contains(&p.2)),
         "{pages:?}"
     );
     // Tickets open for the outage and for the slow burn, and nothing else.
