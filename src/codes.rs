@@ -294,4 +294,7 @@ codes! {
     VerifyAlertmanager = "vigil::verify::alertmanager", Error,
         "deploy the generated `alertmanager/alertmanager.yml` and reload Alertmanager",
         "The running Alertmanager's configuration (`/api/v2/status`) does not contain the generated one: a receiver is missing, extra or different, or the routing tree, inhibitions or time intervals differ. Alertmanager prints its configuration with defaults filled in, so only the keys vigil writes are compared.";
+    BacktestNoData = "vigil::backtest::no_data", Warning,
+        "check the SLI's selectors against what the service exported then (`vigil verify` checks them against what it exports now)",
+        "`vigil backtest` asked Prometheus for an SLO's base rates over the range and got no series at all: its SLI matches nothing in that history. A misspelt selector, a metric renamed since, or a range from before the service was scraped all look the same. The SLO is reported with no data, and nothing is replayed for it.";
 }

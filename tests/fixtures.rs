@@ -183,8 +183,16 @@ fn examples() -> BTreeMap<Code, String> {
         let found = canned::verify(&spec, &model, &prometheus, &alertmanager);
         (found, sources)
     });
+    // `vigil backtest`'s, from an SLO Prometheus had no data for.
+    let backtested = std::iter::once_with(|| {
+        let (spec, model, sources) = canned::load();
+        let silent = [&model.slos[0]];
+        let found =
+            vigil::backtest::no_data_warnings(&silent, "http://prometheus:9090", Some(&spec));
+        (found, sources)
+    });
     let mut examples = BTreeMap::new();
-    for (diagnostics, sources) in compiled.chain(imported).chain(verified) {
+    for (diagnostics, sources) in compiled.chain(imported).chain(verified).chain(backtested) {
         for diagnostic in &diagnostics {
             examples.entry(diagnostic.code).or_insert_with(|| {
                 let mut one = Diagnostics::default();

@@ -3,9 +3,11 @@
 
 use super::diff::{base_version, failure};
 use super::verify::{connection, report as diagnostics_report, usage};
-use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, finish, select};
+use super::{Context, EXIT_FAILURE, EXIT_OK, Outcome, finish, render, select};
 use crate::backtest::report::{Replayed, Report, Scope, json, markdown, report};
-use crate::backtest::{Evaluation, Grid, Input, Labels, Rates, Series, Timestamp, fetch, replay};
+use crate::backtest::{
+    Evaluation, Grid, Input, Labels, Rates, Series, Timestamp, fetch, no_data_warnings, replay,
+};
 use crate::cli::{BacktestArguments, DiffFormat};
 use crate::emit::prometheus::slo_groups;
 use crate::model::{Duration, Model, Slo};
@@ -60,9 +62,16 @@ pub(super) fn backtest(arguments: &BacktestArguments, context: &Context) -> Outc
         to,
         interval,
     };
-    let (mut report, replayed, stderr) = match request.run() {
+    let (mut report, replayed, silent) = match request.run() {
         Ok(done) => done,
         Err(outcome) => return outcome,
+    };
+    let warnings = no_data_warnings(&silent, &arguments.server.prometheus, Some(&spec));
+    // The report is stdout's; diagnostics go to stderr in every format.
+    let stderr = if warnings.is_empty() {
+        String::new()
+    } else {
+        render(&warnings, &sources, context)
     };
     if let Some(dir) = &arguments.svg_dir
         && let Err(message) = plots(dir, &mut report, &replayed, (from, to))
@@ -96,9 +105,9 @@ pub(super) struct Request<'m> {
 }
 
 impl<'m> Request<'m> {
-    /// The report, the replays it was made from, and warnings for stderr; or the outcome
+    /// The report, the replays it was made from, and the SLOs without data; or the outcome
     /// of a server that did not answer.
-    pub(super) fn run(&self) -> Result<(Report, Vec<Replayed<'m>>, String), Outcome> {
+    pub(super) fn run(&self) -> Result<(Report, Vec<Replayed<'m>>, Vec<&'m Slo>), Outcome> {
         let Self {
             model,
             base,
@@ -121,19 +130,18 @@ impl<'m> Request<'m> {
         });
         let (head, base_series) = fetched.map_err(|error| unanswered(address, error))?;
         let replays = Replays {
-            address,
             from,
             to,
             evaluation,
         };
-        let (replayed, stderr) = replays.run(slos, head, compared.as_deref(), &base_series);
+        let (replayed, silent) = replays.run(slos, head, compared.as_deref(), &base_series);
         let scope = Scope {
             prometheus: address,
             from,
             to,
             interval,
         };
-        Ok((report(model, base, &scope, &replayed), replayed, stderr))
+        Ok((report(model, base, &scope, &replayed), replayed, silent))
     }
 }
 
@@ -171,36 +179,31 @@ fn plots(
 }
 
 /// What every replay shares.
-struct Replays<'a> {
-    address: &'a str,
+struct Replays {
     from: Timestamp,
     to: Timestamp,
     evaluation: Evaluation,
 }
 
-impl Replays<'_> {
+impl Replays {
     /// Each series of each SLO replayed, with its base version's replay where that
-    /// version's rules differ; warnings for SLOs without data.
+    /// version's rules differ; and the SLOs Prometheus had no data for.
     fn run<'m>(
         &self,
         slos: &[&'m Slo],
         head: Vec<Series>,
         compared: Option<&[Option<&'m Slo>]>,
         base_series: &[(&'m Slo, Series)],
-    ) -> (Vec<Replayed<'m>>, String) {
+    ) -> (Vec<Replayed<'m>>, Vec<&'m Slo>) {
         let (from, to, evaluation) = (self.from, self.to, self.evaluation);
-        let mut stderr = String::new();
+        let mut silent = Vec::new();
         let mut replayed = Vec::new();
         for (index, (slo, series)) in slos.iter().zip(head).enumerate() {
             let before = compared
                 .and_then(|c| c[index])
                 .and_then(|base| base_series.iter().find(|(s, _)| s.path() == base.path()));
             let series = if series.is_empty() {
-                stderr.push_str(&format!(
-                    "warning: Prometheus at {} has no data for the SLI of {} in the range: is its SLI right, and was it scraped then?\n",
-                    self.address,
-                    slo.path()
-                ));
+                silent.push(*slo);
                 Series::from([(Labels::new(), no_data(from))])
             } else {
                 series
@@ -221,7 +224,7 @@ impl Replays<'_> {
                 });
             }
         }
-        (replayed, stderr)
+        (replayed, silent)
     }
 }
 

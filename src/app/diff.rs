@@ -63,7 +63,14 @@ pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     let mut stderr = String::new();
     if let Some(url) = &arguments.backtest {
         let base = (base_model, base.name.as_str());
-        match backtest_section(url, &arguments.backtest_range, head_model, base, arguments) {
+        match backtest_section(
+            url,
+            &arguments.backtest_range,
+            head_model,
+            base,
+            arguments,
+            context,
+        ) {
             Ok((markdown, warnings)) => {
                 stdout.push('\n');
                 stdout.push_str(&markdown);
@@ -91,6 +98,7 @@ fn backtest_section(
     head: &Model,
     base: (&Model, &str),
     arguments: &DiffArguments,
+    context: &Context,
 ) -> Result<(String, String), Outcome> {
     let usage = |message: String| Outcome {
         stderr: format!("error: {message}\n"),
@@ -140,8 +148,14 @@ fn backtest_section(
         to: to.floor(interval),
         interval,
     };
-    let (report, _, warnings) = request.run()?;
-    Ok((crate::backtest::report::markdown(&report), warnings))
+    let (report, _, silent) = request.run()?;
+    let warnings = crate::backtest::no_data_warnings(&silent, url, None);
+    let text = if warnings.is_empty() {
+        String::new()
+    } else {
+        render(&warnings, &Sources::default(), context)
+    };
+    Ok((crate::backtest::report::markdown(&report), text))
 }
 
 /// The base version: `dir` on disk, or the spec `paths` at git `revision` (`HEAD` when

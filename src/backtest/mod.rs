@@ -53,3 +53,31 @@ impl Evaluation {
         Self { interval, bounds }
     }
 }
+
+/// A warning per SLO whose SLI had no data in the range, placed on its declaration in
+/// `spec` when there is one.
+pub fn no_data_warnings(
+    silent: &[&crate::model::Slo],
+    address: &str,
+    spec: Option<&crate::spec::RawSpec>,
+) -> crate::diagnostic::Diagnostics {
+    use crate::codes::Code;
+    use crate::diagnostic::Diagnostic;
+    let places = spec.map(crate::verify::spans::Places::new);
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    for slo in silent {
+        let message = format!(
+            "Prometheus at {address} has no data for the SLI of SLO `{}` in the range",
+            slo.path()
+        );
+        let place = places
+            .as_ref()
+            .and_then(|p| p.slo(slo.name.as_str(), slo.service.as_str()));
+        diagnostics.push(match place {
+            Some(span) => Diagnostic::new(Code::BacktestNoData, span, message)
+                .label("its SLI matches no series then"),
+            None => Diagnostic::unplaced(Code::BacktestNoData, message),
+        });
+    }
+    diagnostics
+}

@@ -11,7 +11,7 @@ pub mod client;
 mod loaded;
 mod rules;
 mod slos;
-mod spans;
+pub(crate) mod spans;
 
 use std::collections::BTreeMap;
 
