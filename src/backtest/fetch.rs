@@ -317,7 +317,8 @@ mod tests {
                 }
                 at += millis(step);
             }
-            let series = |rate: &str, value: &str| {
+            // Two series, as an SLO with `group-by region` returns them.
+            let series = |region: &str, rate: &str, value: &str| {
                 let points: Vec<Value> = values
                     .iter()
                     .map(|t| {
@@ -327,11 +328,14 @@ mod tests {
                         json!([seconds, value])
                     })
                     .collect();
-                json!({ "metric": { "code_class": "5xx", RATE_LABEL: rate }, "values": points })
+                json!({ "metric": { "region": region, RATE_LABEL: rate }, "values": points })
             };
             Ok(json!({
                 "status": "success",
-                "data": { "resultType": "matrix", "result": [series("errors", "1"), series("total", "10")] }
+                "data": { "resultType": "matrix", "result": [
+                    series("eu", "errors", "1"), series("eu", "total", "10"),
+                    series("us", "errors", "2"), series("us", "total", "20"),
+                ] }
             }))
         }
 
@@ -389,7 +393,11 @@ mod tests {
             bounds: Bounds::Closed,
         };
         let series = fetch(&model, &slos, &api, from, to, evaluation).expect("fetched");
-        let input = &series[0][&Labels::from([(String::from("code_class"), String::from("5xx"))])];
+        let region = |name: &str| Labels::from([(String::from("region"), name.to_owned())]);
+        // Each series of the answer is a series of the SLO, replayed on its own.
+        assert_eq!(series[0].len(), 2);
+        assert_eq!(series[0][&region("us")].fine.total.value_at(to), Some(20.0));
+        let input = &series[0][&region("eu")];
         // Every evaluation from 6 hours before the range (the longest window under a day),
         // every 5 minutes from 28 days before it (the period, longer than the 3d window).
         assert_eq!(
