@@ -21,7 +21,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use loopback::{binary, start_prometheus_with, wait_ready};
+use loopback::{start_prometheus_with, wait_ready};
 
 /// 2026-01-01T00:00:00Z, in seconds.
 const START: i64 = 1_767_225_600;
@@ -104,17 +104,7 @@ fn main() {
 fn backfill(dir: &Path) {
     let started = Instant::now();
     write_history(&dir.join("history.om"));
-    let backfill = Command::new(binary("promtool", "prometheus"))
-        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
-        .arg(dir.join("history.om"))
-        .arg(dir.join("data"))
-        .output()
-        .expect("promtool runs");
-    assert!(
-        backfill.status.success(),
-        "{}",
-        String::from_utf8_lossy(&backfill.stderr)
-    );
+    loopback::backfill(&dir.join("history.om"), &dir.join("data"));
     println!(
         "history: {} series × {DAYS} days at 1m, backfilled in {:.1} s",
         SERVICES * 2,

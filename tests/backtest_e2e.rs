@@ -5,13 +5,12 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::support::deadline::vigil;
-use crate::support::loopback::{binary, start_prometheus_with, wait_ready};
+use crate::support::loopback::{backfill, start_prometheus_with, wait_ready};
 
 /// 2026-01-01T00:00:00Z, in seconds.
 const START: i64 = 1_767_225_600;
@@ -124,17 +123,7 @@ fn the_backtest_finds_each_incident_in_a_real_prometheus() {
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("history.om");
     std::fs::write(&input, history()).expect("write history");
-    let backfill = Command::new(binary("promtool", "prometheus"))
-        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
-        .arg(&input)
-        .arg(dir.path().join("data"))
-        .output()
-        .expect("promtool runs");
-    assert!(
-        backfill.status.success(),
-        "{}",
-        String::from_utf8_lossy(&backfill.stderr)
-    );
+    backfill(&input, &dir.path().join("data"));
     // Retention counts back from the newest block: keep the whole history.
     let (_server, port) =
         start_prometheus_with(dir.path(), &["--storage.tsdb.retention.time=3650d"], |_| {

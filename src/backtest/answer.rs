@@ -12,8 +12,7 @@ use super::fetch::Labels;
 use super::series::Timestamp;
 use crate::verify::ApiError;
 
-/// The label that tells the two base rates apart in one answer.
-pub(super) const RATE_LABEL: &str = "vigil_rate";
+pub(super) use crate::conventions::LABEL_BACKTEST_RATE as RATE_LABEL;
 
 /// What an answer holds: per series, the samples of the error rate and of the total rate.
 pub(super) type Answer = BTreeMap<Labels, [Vec<(Timestamp, f64)>; 2]>;

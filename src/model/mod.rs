@@ -6,6 +6,7 @@ mod alerting;
 mod catalog;
 mod derived;
 mod notify;
+mod scope;
 mod slo;
 mod values;
 mod words;
@@ -19,6 +20,7 @@ pub use notify::{
     Email, Inhibition, Integration, Matchers, MsTeams, OpsGenie, PagerDuty, Receiver, Responder,
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,
 };
+pub use scope::{latency_labels, le_value};
 pub use slo::{
     AbsentAlert, AlertExtras, AlertNames, Alerting, BASE_WINDOW, BudgetAlert, BurnAlert,
     BurnWindow, CalendarPeriod, Events, HistogramMode, Sli, Slo, Window,

@@ -4,8 +4,8 @@
 use super::{Run, Unreachable, finding};
 use crate::codes::Code;
 use crate::conventions::{LABEL_SERVICE, LABEL_SLO, slo_rules};
-use crate::emit::prometheus::slo::sli::{BASE_WINDOW, latency_labels, scoped, selector};
-use crate::model::{Events, HistogramMode, Model, Sli, Slo};
+use crate::emit::prometheus::slo::sli::{BASE_WINDOW, selector};
+use crate::model::{Events, HistogramMode, Model, Sli, Slo, latency_labels};
 
 /// An SLI selector as the generated rules read it (scoped to the service).
 struct Watched {
@@ -49,12 +49,12 @@ fn watched(model: &Model, slo: &Slo) -> Vec<Watched> {
             let events = match events {
                 Events::Errors(errors) => Watched {
                     field: "errors",
-                    selector: scoped(errors, service),
+                    selector: errors.scoped_text(service),
                     may_be_empty: true,
                 },
-                Events::Good(good) => required("good", scoped(good, service)),
+                Events::Good(good) => required("good", good.scoped_text(service)),
             };
-            vec![required("total", scoped(total, service)), events]
+            vec![required("total", total.scoped_text(service)), events]
         }
         Sli::Latency {
             metric,
@@ -69,7 +69,7 @@ fn watched(model: &Model, slo: &Slo) -> Vec<Watched> {
             };
             vec![required("metric", selector(&name, &labels, None))]
         }
-        Sli::Availability { metric } => vec![required("metric", scoped(metric, service))],
+        Sli::Availability { metric } => vec![required("metric", metric.scoped_text(service))],
         // A query SLI is PromQL vigil did not write; its rules' ratio is still checked.
         Sli::Query { .. } => Vec::new(),
     }

@@ -116,6 +116,22 @@ pub(crate) fn encode(text: &str) -> String {
         .collect()
 }
 
+/// Writes the samples of an `OpenMetrics` file into TSDB blocks in `data` (`promtool tsdb
+/// create-blocks-from openmetrics`), for a Prometheus started on `data` to hold as history.
+pub(crate) fn backfill(openmetrics: &Path, data: &Path) {
+    let backfilled = Command::new(binary("promtool", "prometheus"))
+        .args(["tsdb", "create-blocks-from", "openmetrics", "--quiet"])
+        .arg(openmetrics)
+        .arg(data)
+        .output()
+        .expect("promtool runs");
+    assert!(
+        backfilled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backfilled.stderr)
+    );
+}
+
 /// Starts the Debian `prometheus` with its data in `folder/data` and the configuration
 /// `config(port)` (the port it will listen on, for a self-scrape) in `folder`.
 pub(crate) fn start_prometheus(folder: &Path, config: impl FnOnce(u16) -> String) -> (Server, u16) {

@@ -12,9 +12,9 @@ use promql_parser::parser::VectorSelector;
 use serde::Serialize;
 
 use crate::conventions::LABEL_BUCKET;
-use crate::emit::prometheus::slo::sli::{latency_labels, le_value, scoped_selector};
 use crate::model::{
-    Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo, format_decimal,
+    Decimal, Events, HistogramMode, LabelName, LabelValues, Metric, Model, Sli, Slo,
+    format_decimal, latency_labels, le_value,
 };
 
 /// Events per input step when there is traffic.
@@ -91,8 +91,8 @@ impl Shape {
                 };
                 ratio_shape(
                     model,
-                    &parts(scoped_selector(special, service))?,
-                    &parts(scoped_selector(total, service))?,
+                    &parts(special.scoped(service))?,
+                    &parts(total.scoped(service))?,
                     &group,
                     is_errors,
                 )?
@@ -114,7 +114,7 @@ impl Shape {
                 ShapeKind::Histogram { bucket, count }
             }
             Sli::Availability { metric } => {
-                let (name, matchers) = parts(scoped_selector(metric, service))?;
+                let (name, matchers) = parts(metric.scoped(service))?;
                 let labels = satisfy(Declared::of(model, &name), &group, &matchers)?;
                 ShapeKind::Gauge {
                     series: render(&name, &labels),

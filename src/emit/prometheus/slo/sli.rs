@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use promql_parser::label::{MatchOp, Matcher};
-use promql_parser::parser::{self, Expr, VectorSelector};
+use promql_parser::parser::{self, Expr};
 
 use crate::model::{
-    Decimal, Duration, Events, HistogramMode, LabelName, Model, Selector, Service, Sli, Slo,
-    format_decimal,
+    Decimal, Duration, Events, HistogramMode, LabelName, Model, Sli, Slo, format_decimal,
+    latency_labels, le_value,
 };
 
 pub(crate) use crate::model::BASE_WINDOW;
@@ -36,12 +36,14 @@ pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
     let by = sum_by(&slo.group_by);
     let (errors, total) = match &slo.sli {
         Sli::Ratio { events, total } => {
-            let total = format!("{by}(rate({}[5m]))", scoped(total, service));
+            let total = format!("{by}(rate({}[5m]))", total.scoped_text(service));
             let errors = match events {
-                Events::Errors(errors) => format!("{by}(rate({}[5m]))", scoped(errors, service)),
+                Events::Errors(errors) => {
+                    format!("{by}(rate({}[5m]))", errors.scoped_text(service))
+                }
                 Events::Good(good) => format!(
                     "clamp_min({total} - ({by}(rate({}[5m])) or 0 * {total}), 0)",
-                    scoped(good, service)
+                    good.scoped_text(service)
                 ),
             };
             (errors, total)
@@ -80,7 +82,7 @@ pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
             (format!("({total} * (1 - {fraction}) >= 0)"), total)
         }
         Sli::Availability { metric } => {
-            let metric = scoped(metric, service);
+            let metric = metric.scoped_text(service);
             let seconds = BASE_WINDOW.as_secs();
             // Samples per second, so that the rates have the same unit as the other kinds.
             let total = format!("{by}(count_over_time({metric}[5m])) / {seconds}");
@@ -102,7 +104,7 @@ pub(crate) fn base_rates(model: &Model, slo: &Slo) -> BaseRates {
 pub(crate) fn watched_series(model: &Model, slo: &Slo) -> Option<String> {
     let service = model.service(&slo.service);
     match &slo.sli {
-        Sli::Ratio { total, .. } => Some(scoped(total, service)),
+        Sli::Ratio { total, .. } => Some(total.scoped_text(service)),
         Sli::Latency {
             metric,
             threshold,
@@ -117,7 +119,7 @@ pub(crate) fn watched_series(model: &Model, slo: &Slo) -> Option<String> {
                 HistogramMode::Native => selector(metric.as_str(), &labels, None),
             })
         }
-        Sli::Availability { metric } => Some(scoped(metric, service)),
+        Sli::Availability { metric } => Some(metric.scoped_text(service)),
         Sli::Query { .. } => None,
     }
 }
@@ -150,49 +152,6 @@ pub(crate) fn sum_by(group_by: &[LabelName]) -> String {
     }
 }
 
-/// The user's selector restricted to the service's series (`job="erlmcp"`), unless it
-/// already matches on that label.
-pub(crate) fn scoped(selector: &Selector, service: Option<&Service>) -> String {
-    match service.filter(|s| !s.selector.is_empty()) {
-        Some(service) => scoped_parsed(selector, service).to_string(),
-        None => selector.as_str().to_owned(),
-    }
-}
-
-/// [`scoped`] as the parsed selector.
-pub(crate) fn scoped_selector(selector: &Selector, service: Option<&Service>) -> VectorSelector {
-    match service {
-        Some(service) => scoped_parsed(selector, service),
-        None => selector.parsed().clone(),
-    }
-}
-
-fn scoped_parsed(selector: &Selector, service: &Service) -> VectorSelector {
-    let mut parsed = selector.parsed().clone();
-    for (label, value) in &service.selector {
-        if parsed.matchers.find_matchers(label.as_str()).is_empty() {
-            parsed
-                .matchers
-                .matchers
-                .push(Matcher::new(MatchOp::Equal, label.as_str(), value));
-        }
-    }
-    parsed
-}
-
-/// Label matchers of a latency SLI: its own, then the service's.
-pub(crate) fn latency_labels(
-    matchers: &BTreeMap<LabelName, String>,
-    service: Option<&Service>,
-) -> BTreeMap<String, String> {
-    let mut labels: BTreeMap<String, String> =
-        service.map(Service::selector_labels).unwrap_or_default();
-    for (label, value) in matchers {
-        labels.insert(label.to_string(), value.clone());
-    }
-    labels
-}
-
 /// `name{a="x",le=~"1|1.0"}`. Prometheus 3 writes integer bucket bounds as `1.0` where
 /// client libraries wrote `1`, so integer thresholds match both spellings.
 pub(crate) fn selector(
@@ -217,11 +176,6 @@ fn le_matcher(seconds: Decimal) -> String {
     } else {
         format!("le=\"{text}\"")
     }
-}
-
-/// The `le` label value client libraries write for a bucket bound.
-pub(crate) fn le_value(seconds: Decimal) -> String {
-    format_decimal(seconds)
 }
 
 fn escape(value: &str) -> String {
