@@ -144,6 +144,10 @@ enum Message {
 const BATCHES_IN_FLIGHT: usize = 4;
 
 pub(super) fn check(build: &Build, context: &Context) -> Outcome {
+    // The output folder's listing needs nothing from the spec: it is taken on another core
+    // while this one compiles.
+    let out = build.out.clone();
+    let survey = std::thread::spawn(move || crate::write::survey(&out));
     let mut sources = Sources::default();
     let (model, mut diagnostics) = compile(&build.inputs.paths, &mut sources);
     let warnings_fail = context.deny_warnings && diagnostics.count(Severity::Warning) > 0;
@@ -159,9 +163,14 @@ pub(super) fn check(build: &Build, context: &Context) -> Outcome {
         Ok(options) => options,
         Err(message) => return failure(&reported(&diagnostics, true), context, &message),
     };
-    let compared = streamed(&model, &options, |artifacts| {
-        crate::write::check_stream(&build.out, artifacts)
-    });
+    let compared = survey
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .and_then(|survey| {
+            streamed(&model, &options, |artifacts| {
+                crate::write::check_stream(&build.out, survey, artifacts)
+            })
+        });
     let out = build.out.display();
     let staleness = match compared {
         Ok(staleness) => staleness,

@@ -4,6 +4,7 @@
 mod alertmanager;
 pub mod docs;
 pub(crate) mod grafana;
+pub(crate) mod json;
 pub mod prometheus;
 pub mod retention;
 pub mod yaml;

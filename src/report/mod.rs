@@ -13,10 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 /// A machine-readable report as one pretty-printed JSON document ending in a newline.
 pub(crate) fn document<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    // Report types are strings, numbers, lists and maps: they cannot fail to serialise.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::emit::json::pretty(value)
 }
 
 /// The published JSON Schema of a report type.

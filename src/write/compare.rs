@@ -1,7 +1,7 @@
 //! `vigil check`: the output folder against what the spec produces, without writing.
 
 use std::borrow::Borrow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -71,13 +71,41 @@ impl Staleness {
 
 /// Compares the output folder with `artifacts` (plus the manifest) without writing.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Result<Staleness, WriteError> {
-    check_stream(out, artifacts.iter().map(Ok))
+    check_stream(out, survey(out)?, artifacts.iter().map(Ok))
 }
 
-/// [`check`] for artefacts that arrive one by one (see [`write_stream`]); an `Err` item
-/// aborts the comparison.
+/// What the output folder held before the comparison: the files an earlier run generated
+/// (its manifest) and the files in each folder they are in. Taking it needs nothing from
+/// the spec, so `check` takes it while the spec compiles instead of after the comparison.
+#[derive(Debug, Default)]
+pub struct Survey {
+    owned: BTreeSet<String>,
+    /// Each folder (relative, `/`-separated) with the files in it, as relative paths.
+    folders: BTreeMap<String, Vec<String>>,
+}
+
+/// The output folder as it is now (see [`Survey`]).
+pub fn survey(out: &Path) -> Result<Survey, WriteError> {
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::NotAFolder(out.display().to_string()));
+    }
+    let owned = owned_files(out)?;
+    let mut folders = BTreeMap::new();
+    for file in &owned {
+        if let Some((folder, _)) = file.rsplit_once('/')
+            && !folders.contains_key(folder)
+        {
+            folders.insert(folder.to_owned(), files_in(out, folder)?);
+        }
+    }
+    Ok(Survey { owned, folders })
+}
+
+/// [`check`] for artefacts that arrive one by one (see [`write_stream`]), against the
+/// folder as `survey` found it; an `Err` item aborts the comparison.
 pub fn check_stream<A: Borrow<Artifact>>(
     out: &Path,
+    survey: Survey,
     items: impl IntoIterator<Item = Result<A, EmitError>>,
 ) -> Result<Staleness, WriteError> {
     if out.exists() && !out.is_dir() {
@@ -110,13 +138,12 @@ pub fn check_stream<A: Borrow<Artifact>>(
         .map(String::as_str)
         .chain([IGNORE_FILE, MANIFEST])
         .collect();
-    let owned = owned_files(out)?;
-    for file in &owned {
+    for file in &survey.owned {
         if !produced.contains(file.as_str()) && out.join(file).exists() {
             staleness.extra.push(file.clone());
         }
     }
-    staleness.unowned = unowned(out, &produced, &owned)?;
+    staleness.unowned = unowned(out, &produced, survey)?;
     staleness.stale.sort_unstable();
     staleness.missing.sort_unstable();
     Ok(staleness)
@@ -128,7 +155,7 @@ pub fn check_stream<A: Borrow<Artifact>>(
 fn unowned(
     out: &Path,
     produced: &BTreeSet<&str>,
-    owned: &BTreeSet<String>,
+    mut survey: Survey,
 ) -> Result<Vec<String>, WriteError> {
     let folders: BTreeSet<&str> = produced
         .iter()
@@ -136,26 +163,35 @@ fn unowned(
         .collect();
     let mut found = Vec::new();
     for folder in folders {
-        let entries = match fs::read_dir(out.join(folder)) {
-            Ok(entries) => entries,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(io(&out.join(folder))(error)),
+        let files = match survey.folders.remove(folder) {
+            Some(files) => files,
+            None => files_in(out, folder)?,
         };
-        for entry in entries {
-            let entry = entry.map_err(io(&out.join(folder)))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = format!("{folder}/{name}");
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            let bookkeeping = name.starts_with(TEMPORARY_MARK);
-            if is_file
-                && !bookkeeping
-                && !produced.contains(path.as_str())
-                && !owned.contains(&path)
-            {
-                found.push(path);
-            }
-        }
+        found.extend(
+            files
+                .into_iter()
+                .filter(|path| !produced.contains(path.as_str()) && !survey.owned.contains(path)),
+        );
     }
     found.sort_unstable();
     Ok(found)
+}
+
+/// The files in `folder` (none if it does not exist), vigil's temporaries left out.
+fn files_in(out: &Path, folder: &str) -> Result<Vec<String>, WriteError> {
+    let entries = match fs::read_dir(out.join(folder)) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(io(&out.join(folder))(error)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(io(&out.join(folder)))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !name.starts_with(TEMPORARY_MARK) {
+            files.push(format!("{folder}/{name}"));
+        }
+    }
+    Ok(files)
 }

@@ -19,7 +19,7 @@ pub mod cache;
 mod compare;
 
 use batch::{Batch, remove_orphaned_temporaries};
-pub use compare::{Staleness, check, check_stream};
+pub use compare::{Staleness, Survey, check, check_stream, survey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {

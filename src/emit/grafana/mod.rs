@@ -113,10 +113,7 @@ pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
 }
 
 fn to_json(dashboard: &Dashboard) -> String {
-    // Typed structs of strings, numbers and lists cannot fail to serialize.
-    let mut json = serde_json::to_string_pretty(dashboard).expect("dashboards serialize to JSON");
-    json.push('\n');
-    json
+    crate::emit::json::pretty(dashboard)
 }
 
 fn detail(context: &Context, service: &Service, slos: &[&Slo]) -> Dashboard {
