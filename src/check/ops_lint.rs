@@ -1,7 +1,7 @@
 //! Checks across operational items: a regression that can never fire, and user alert
 //! names that collide with the names of alerts vigil generates.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::reader::Cx;
 use crate::codes::Code;
@@ -43,15 +43,13 @@ pub(crate) struct Generated<'a> {
 }
 
 impl Generated<'_> {
-    /// Each generated alert name and what generates it. SLO alerts count whether or not
-    /// the SLO enables them; a cardinality alert for every service when the runtime
-    /// alert is on.
-    fn names(&self) -> BTreeMap<String, String> {
-        let mut names = BTreeMap::new();
+    /// Hands `visit` each generated alert name and, on demand, what generates it. SLO
+    /// alerts count whether or not the SLO enables them; a cardinality alert for every
+    /// service when the runtime alert is on.
+    fn visit(&self, visit: &mut dyn FnMut(&str, &dyn Fn() -> String)) {
         for slo in self.slos {
-            let what = format!("SLO `{}`", slo.path());
             for alert in slo.alerting.names.all() {
-                names.insert(alert.to_string(), what.clone());
+                visit(alert.as_str(), &|| format!("SLO `{}`", slo.path()));
             }
         }
         for item in self.anomalies {
@@ -59,42 +57,53 @@ impl Generated<'_> {
                 item.service.as_ref().map(ServiceName::as_str),
                 item.name.as_str(),
             );
-            names.insert(alert, format!("anomaly `{}`", item.name));
+            visit(&alert, &|| format!("anomaly `{}`", item.name));
         }
         for item in self.regressions {
             let alert = ops_alerts::regression(
                 item.service.as_ref().map(ServiceName::as_str),
                 item.name.as_str(),
             );
-            names.insert(alert, format!("regression `{}`", item.name));
+            visit(&alert, &|| format!("regression `{}`", item.name));
         }
         for item in self.capacities {
-            let what = format!("capacity `{}`", item.name);
+            let what = || format!("capacity `{}`", item.name);
             let service = item.service.as_ref().map(ServiceName::as_str);
-            names.insert(
-                ops_alerts::headroom(service, item.name.as_str()),
-                what.clone(),
-            );
-            names.insert(ops_alerts::exhaustion(service, item.name.as_str()), what);
+            visit(&ops_alerts::headroom(service, item.name.as_str()), &what);
+            visit(&ops_alerts::exhaustion(service, item.name.as_str()), &what);
         }
         if self.settings.cardinality_alert.is_some() {
             for service in &self.services {
                 let alert = ops_alerts::cardinality(service.map(ServiceName::as_str));
-                names.insert(alert, String::from("`settings { cardinality-alert }`"));
+                visit(&alert, &|| String::from("`settings { cardinality-alert }`"));
             }
             if self.settings.series_budget.is_some() {
-                names.insert(
-                    ops_alerts::SERIES_BUDGET.to_owned(),
-                    String::from("`settings { series-budget }`"),
-                );
+                visit(ops_alerts::SERIES_BUDGET, &|| {
+                    String::from("`settings { series-budget }`")
+                });
             }
         }
-        names
     }
 
     /// Reports each `alert` node whose name vigil also generates.
     pub(crate) fn check(&self, cx: &Cx, alerts: &[&Node]) {
-        let names = self.names();
+        // Few alerts are written by hand and tens of thousands generated: only the names
+        // of the first are kept, with what generates each (the last generator visited).
+        let mut taken: HashMap<&str, Option<String>> = alerts
+            .iter()
+            .filter_map(|node| match node.args.first().map(|value| &value.scalar) {
+                Some(Scalar::String(name)) => Some((name.as_str(), None)),
+                _ => None,
+            })
+            .collect();
+        if taken.is_empty() {
+            return;
+        }
+        self.visit(&mut |alert, what| {
+            if let Some(slot) = taken.get_mut(alert) {
+                *slot = Some(what());
+            }
+        });
         for node in alerts {
             let Some(value) = node.args.first() else {
                 continue;
@@ -102,7 +111,7 @@ impl Generated<'_> {
             let Scalar::String(name) = &value.scalar else {
                 continue;
             };
-            if let Some(what) = names.get(name) {
+            if let Some(Some(what)) = taken.get(name.as_str()) {
                 cx.report(
                     Diagnostic::new(
                         Code::GeneratedAlertName,

@@ -9,7 +9,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::spec::{Node, RawSpec};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Notifications carry `runbook_url`; without a base URL it is a path relative to the
 /// output folder, which nobody reading a page at 3 a.m. can open.
@@ -36,8 +36,10 @@ pub(super) fn relative_runbooks(
 /// [`crate::model::Slo::id`]) and each of their alerts' names, which on-call engineers
 /// read, grep and silence.
 pub(super) fn slo_names(slos: &[super::slo::Checked], cx: &Cx) {
-    let mut ids: BTreeMap<String, &super::slo::Checked> = BTreeMap::new();
-    let mut alerts: BTreeMap<&str, (&super::slo::Checked, Span)> = BTreeMap::new();
+    // Looked up once per SLO and per alert name, never iterated: hashed.
+    let mut ids: HashMap<String, &super::slo::Checked> = HashMap::with_capacity(slos.len());
+    let mut alerts: HashMap<&str, (&super::slo::Checked, Span)> =
+        HashMap::with_capacity(slos.len() * 5);
     for checked in slos {
         let slo = &checked.slo;
         match ids.get(slo.id().as_str()) {

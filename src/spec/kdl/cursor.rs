@@ -56,6 +56,9 @@ pub(super) struct Cursor<'a> {
     pub(super) depth: usize,
     /// `/-` nested directly inside `/-` (each level recurses).
     pub(super) slashdashes: usize,
+    /// Where a parse of a text's first part ends, if it gets there between two top-level
+    /// nodes (see `kdl::nodes_of`).
+    pub(super) stop: Option<usize>,
 }
 
 impl<'a> Cursor<'a> {
@@ -66,7 +69,13 @@ impl<'a> Cursor<'a> {
             file,
             depth: 0,
             slashdashes: 0,
+            stop: None,
         }
+    }
+
+    /// Whether the parse stands at its `stop`, between two top-level nodes.
+    pub(super) fn stopped(&self) -> bool {
+        self.depth == 0 && self.stop == Some(self.pos)
     }
 
     pub(super) fn rest(&self) -> &'a str {

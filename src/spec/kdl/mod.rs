@@ -36,8 +36,7 @@ pub(crate) fn parse(
     text: &std::sync::Arc<str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Document> {
-    let mut cursor = cursor::Cursor::new(file, text);
-    match cursor.document() {
+    match nodes_of(file, text) {
         Ok(nodes) => {
             let whole = Span::new(file, 0, text.len());
             let mut root = Node::new("", Span::new(file, 0, 0), whole, Dialect::Kdl);
@@ -53,6 +52,55 @@ pub(crate) fn parse(
             None
         }
     }
+}
+
+/// Texts at least this long are parsed in two parts at once: a spec of thousands of SLOs
+/// is parsed before anything else can start.
+const SPLIT_FROM: usize = 1 << 20;
+
+/// A document's top-level nodes. A long text is parsed from its start and, on another
+/// core, from a line in its middle that starts like a top-level node. The guess holds if
+/// the first parse arrives at that line between two top-level nodes, where the one parse
+/// of the whole text would have started the next node; otherwise (the line is inside a
+/// string or a block) the first parse goes on to the end and the second is dropped. Either
+/// way the nodes and the first error are those of one parse of the whole text.
+fn nodes_of(file: FileId, text: &str) -> error::Result<Vec<Node>> {
+    match middle_line(text) {
+        Some(middle) => nodes_in_two_parts(file, text, middle),
+        None => cursor::Cursor::new(file, text).document(),
+    }
+}
+
+fn nodes_in_two_parts(file: FileId, text: &str, middle: usize) -> error::Result<Vec<Node>> {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let mut cursor = cursor::Cursor::new(file, text);
+            cursor.pos = middle;
+            cursor.document()
+        });
+        let mut first = cursor::Cursor::new(file, text);
+        first.stop = Some(middle);
+        let mut nodes = first.document()?;
+        if first.stopped() {
+            let rest = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            nodes.extend(rest);
+        }
+        Ok(nodes)
+    })
+}
+
+/// The first line past the middle of a long text that starts with a letter, as a
+/// top-level node does in a formatted spec.
+fn middle_line(text: &str) -> Option<usize> {
+    if text.len() < SPLIT_FROM {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\n', &bytes[text.len() / 2..])
+        .map(|newline| text.len() / 2 + newline + 1)
+        .find(|&start| bytes.get(start).is_some_and(u8::is_ascii_alphabetic))
 }
 
 /// Whether `text` is a valid KDL document (`vigil fmt` checks before kdl-rs sees it).
@@ -299,5 +347,29 @@ mod tests {
             (fail.start, fail.kind),
             (2 + 3 * 64, super::error::Kind::TooDeep)
         );
+    }
+
+    /// A text parsed in two parts gives what one parse gives, wherever the second part
+    /// starts: at a node, inside a multi-line string, a block, a slashdashed node or an
+    /// entry, before or after an error.
+    #[test]
+    fn a_text_parsed_in_two_parts_is_parsed_as_one() {
+        let texts = [
+            "a 1\nb {\n  c 2\n}\nd \"e\"\n",
+            "a \"\"\"\n  line\n  b inside\n  \"\"\"\nc\n",
+            "/-\nslashdashed {\n  x\n}\nkept; also\nlast\n",
+            "a {\nb\nc\n",
+            "a\nb }\nc\n",
+            "a\nb 1.2.3\nc\n",
+            "a /* comment\nb */ c\nd\n",
+            "\u{feff}a\n\nb\n",
+        ];
+        for text in texts {
+            let whole = Cursor::new(FileId(0), text).document();
+            for middle in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+                let parts = super::nodes_in_two_parts(FileId(0), text, middle);
+                assert!(whole == parts, "{text:?} split at {middle}");
+            }
+        }
     }
 }

@@ -24,6 +24,9 @@ impl Cursor<'_> {
     pub(super) fn document(&mut self) -> Result<Vec<Node>> {
         self.eat("\u{feff}");
         let nodes = self.nodes()?;
+        if self.stopped() {
+            return Ok(nodes);
+        }
         if self.at("}") {
             return Err(self
                 .fail_here("this `}` closes no block", "no `{` before it is still open")
@@ -41,7 +44,7 @@ impl Cursor<'_> {
         let mut nodes = Vec::new();
         loop {
             self.skip_blank_and_slashdashed()?;
-            if self.at_end() || self.at("}") {
+            if self.at_end() || self.at("}") || self.stopped() {
                 break;
             }
             nodes.push(self.node()?);
