@@ -6,6 +6,7 @@ mod alerting;
 mod catalog;
 mod derived;
 mod notify;
+mod owners;
 mod scope;
 mod slo;
 mod values;
@@ -20,6 +21,7 @@ pub use notify::{
     Email, Inhibition, Integration, Matchers, MsTeams, OpsGenie, PagerDuty, Receiver, Responder,
     Route, Routing, Slack, TimeInterval, Timing, Webhook, WebhookUrl,
 };
+pub use owners::Owners;
 pub use scope::{latency_labels, le_value};
 pub use slo::{
     AbsentAlert, AlertExtras, AlertNames, Alerting, BASE_WINDOW, BudgetAlert, BurnAlert,

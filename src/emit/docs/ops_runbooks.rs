@@ -175,12 +175,13 @@ fn cardinality_pages(shared: &Shared<'_>, pages: &mut Vec<RunbookPage>) {
     let model = shared.model;
     if let Some(alert) = &model.settings.cardinality_alert {
         let no_runbook = Runbook::default();
+        let owned = crate::model::Owners::new(model);
         let owners = model.services.iter().map(|s| Some(&s.name)).chain([None]);
         for owner in owners {
-            let budgeted = model
-                .metrics
+            let budgeted = owned
+                .metrics(owner)
                 .iter()
-                .any(|m| m.service.as_ref() == owner && m.series_budget().is_some());
+                .any(|m| m.series_budget().is_some());
             if !budgeted {
                 continue;
             }

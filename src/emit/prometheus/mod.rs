@@ -19,7 +19,7 @@ pub(crate) use rule::{Rule, RuleGroup};
 pub(crate) use slo::slo_groups;
 
 use super::Artifact;
-use crate::model::{Model, ServiceName, Slo};
+use crate::model::{Model, Owners, ServiceName, Slo};
 use rule::split;
 
 /// Rule groups per service, for the services that have SLOs or alerts, from each SLO's
@@ -35,8 +35,9 @@ fn service_groups<'a>(
             .or_default()
             .extend(groups.iter().cloned());
     }
+    let owners = Owners::new(model);
     for service in &model.services {
-        let groups = ops::groups(model, Some(&service.name));
+        let groups = ops::groups(model, &owners, Some(&service.name));
         if !groups.is_empty() {
             by_service.entry(&service.name).or_default().extend(groups);
         }
@@ -60,8 +61,11 @@ pub(crate) fn each_rule_group(model: &Model, visit: &mut dyn FnMut(RuleGroup)) {
         slo_groups(model, slo).into_iter().for_each(&mut *visit);
     }
     // Unsplit: the thresholds of one alert stay in one group.
+    let owned = Owners::new(model);
     for owner in owners(model) {
-        ops::groups(model, owner).into_iter().for_each(&mut *visit);
+        ops::groups(model, &owned, owner)
+            .into_iter()
+            .for_each(&mut *visit);
     }
 }
 
@@ -72,7 +76,11 @@ pub(crate) fn rule_groups(model: &Model) -> Vec<RuleGroup> {
         .into_values()
         .flatten()
         .collect();
-    groups.extend(ops::groups(model, None).into_iter().flat_map(split));
+    groups.extend(
+        ops::groups(model, &Owners::new(model), None)
+            .into_iter()
+            .flat_map(split),
+    );
     groups
 }
 
@@ -83,9 +91,9 @@ fn owners(model: &Model) -> impl Iterator<Item = Option<&ServiceName>> {
 
 /// The files of the operational rules (thresholds, anomalies, regressions, capacity,
 /// cardinality), one per service and dialect.
-fn operations_files(model: &Model, sink: &mut dyn FnMut(Artifact)) {
+fn operations_files(model: &Model, owned: &Owners<'_>, sink: &mut dyn FnMut(Artifact)) {
     for owner in owners(model) {
-        let groups: Vec<RuleGroup> = ops::groups(model, owner)
+        let groups: Vec<RuleGroup> = ops::groups(model, owned, owner)
             .into_iter()
             .flat_map(split)
             .collect();
@@ -140,9 +148,10 @@ pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
             }
         }
     }
-    operations_files(model, sink);
-    promtool::operations_files(model)
+    let owned = Owners::new(model);
+    operations_files(model, &owned, sink);
+    promtool::operations_files(model, &owned)
         .into_iter()
         .for_each(&mut *sink);
-    scrape::emit(model).into_iter().for_each(&mut *sink);
+    scrape::emit(model, &owned).into_iter().for_each(&mut *sink);
 }

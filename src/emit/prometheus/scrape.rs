@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::conventions::{LABEL_JOB, prometheus_paths};
 use crate::emit::Artifact;
 use crate::emit::yaml::to_yaml;
-use crate::model::{LabelValues, Metric, MetricKind, Model, Service};
+use crate::model::{LabelValues, Metric, MetricKind, Model, Owners, Service};
 
 /// Room for the labels service discovery attaches to every target.
 pub(crate) const TARGET_LABELS: usize = 20;
@@ -52,21 +52,17 @@ struct Relabel {
     action: &'static str,
 }
 
-pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+pub(crate) fn emit(model: &Model, owners: &Owners<'_>) -> Vec<Artifact> {
     model
         .services
         .iter()
         .filter_map(|service| {
-            let metrics: Vec<&Metric> = model
-                .metrics
-                .iter()
-                .filter(|m| m.service.as_ref() == Some(&service.name))
-                .collect();
+            let metrics = owners.metrics(Some(&service.name));
             if metrics.is_empty() {
                 return None;
             }
             let file = ScrapeFile {
-                scrape_configs: vec![config(service, &metrics)],
+                scrape_configs: vec![config(service, metrics)],
             };
             Some(Artifact::new(
                 prometheus_paths::scrape(service.name.as_str()),

@@ -23,16 +23,19 @@
 use super::item::{self, AlertSpec, item_labels, item_selector, record};
 use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_ANOMALY, ops_alerts, ops_rules, rule_groups};
-use crate::model::{Anomaly, Duration, Model, ServiceName, format_decimal};
+use crate::model::{Anomaly, Duration, Model, Owners, ServiceName, format_decimal};
 
 /// Interquartile range of the standard normal distribution.
 const IQR_PER_SIGMA: &str = "1.349";
 
-pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    model
-        .anomalies
+pub(crate) fn groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
+    owners
+        .anomalies(service)
         .iter()
-        .filter(|a| a.service.as_ref() == service)
         .map(|a| RuleGroup::new(rule_groups::anomaly(a.name.as_str()), None, rules(model, a)))
         .collect()
 }

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use super::RuleGroup;
 use super::item::{self, AlertSpec};
 use crate::conventions::{LABEL_METRIC, matcher_equal, ops_alerts, rule_groups};
-use crate::model::{Metric, Model, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary};
+use crate::model::{
+    Metric, Model, Owners, SERIES_BUDGET_SUMMARY, ServiceName, cardinality_summary,
+};
 
 /// The `__name__` matcher of the series a metric's estimate counts.
 pub(crate) fn name_matcher(metric: &Metric) -> String {
@@ -63,7 +65,11 @@ pub(crate) fn series_budget_group(model: &Model) -> Option<RuleGroup> {
     ))
 }
 
-pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
+pub(crate) fn groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
     let Some(settings) = &model.settings.cardinality_alert else {
         return Vec::new();
     };
@@ -76,10 +82,9 @@ pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGr
                 .collect()
         })
         .unwrap_or_default();
-    let terms: Vec<String> = model
-        .metrics
+    let terms: Vec<String> = owners
+        .metrics(service)
         .iter()
-        .filter(|m| m.service.as_ref() == service)
         .filter_map(|m| {
             let budget = m.series_budget()?;
             let mut matchers = vec![name_matcher(m)];

@@ -14,17 +14,21 @@ pub(super) mod thresholds;
 pub(super) mod trends;
 
 use super::rule::{Rule, RuleGroup};
-use crate::model::{Model, ServiceName};
+use crate::model::{Model, Owners, ServiceName};
 
 /// Every operational group of one service (`None`: items that name no service), in a
 /// fixed order: thresholds, anomalies, regressions, capacity, cardinality (and, with no
 /// service, the global series budget).
-pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    let mut groups = thresholds::groups(model, service);
-    groups.extend(anomaly::groups(model, service));
-    groups.extend(trends::regression_groups(model, service));
-    groups.extend(trends::capacity_groups(model, service));
-    groups.extend(cardinality::groups(model, service));
+pub(crate) fn groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
+    let mut groups = thresholds::groups(model, owners, service);
+    groups.extend(anomaly::groups(model, owners, service));
+    groups.extend(trends::regression_groups(model, owners, service));
+    groups.extend(trends::capacity_groups(model, owners, service));
+    groups.extend(cardinality::groups(model, owners, service));
     if service.is_none() {
         groups.extend(cardinality::series_budget_group(model));
     }

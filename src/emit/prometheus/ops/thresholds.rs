@@ -8,19 +8,19 @@ use super::comparison;
 use super::item::{self, AlertSpec};
 use super::{Rule, RuleGroup};
 use crate::conventions::{alert_value_rule, rule_groups};
-use crate::model::{Alert, Condition, Model, ServiceName, TierName, format_decimal};
+use crate::model::{Alert, Condition, Model, Owners, ServiceName, TierName, format_decimal};
 
 /// The groups holding the alerts of one service (`None`: alerts that name no service).
 /// An alert's rules stay in one group (its recorded value is read within the same
 /// evaluation), so groups are filled alert by alert up to [`rule_groups::MAX_RULES`].
-pub(crate) fn groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
+pub(crate) fn groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
     let name = rule_groups::alerts_of(service.map(ServiceName::as_str));
     let mut groups: Vec<RuleGroup> = Vec::new();
-    for alert in model
-        .alerts
-        .iter()
-        .filter(|a| a.service.as_ref() == service)
-    {
+    for alert in owners.alerts(service) {
         let rules = rules(model, alert);
         match groups.last_mut() {
             Some(group) if group.rules.len() + rules.len() <= rule_groups::MAX_RULES => {

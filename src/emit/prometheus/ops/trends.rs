@@ -18,13 +18,16 @@
 use super::item::{self, AlertSpec, item_labels, item_selector, record};
 use super::{Rule, RuleGroup};
 use crate::conventions::{LABEL_CAPACITY, LABEL_REGRESSION, ops_alerts, ops_rules, rule_groups};
-use crate::model::{Capacity, Decimal, Model, Regression, ServiceName, format_decimal};
+use crate::model::{Capacity, Decimal, Model, Owners, Regression, ServiceName, format_decimal};
 
-pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    let rules: Vec<Rule> = model
-        .regressions
+pub(crate) fn regression_groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
+    let rules: Vec<Rule> = owners
+        .regressions(service)
         .iter()
-        .filter(|r| r.service.as_ref() == service)
         .flat_map(|r| regression_rules(model, r))
         .collect();
     group(
@@ -33,11 +36,14 @@ pub(crate) fn regression_groups(model: &Model, service: Option<&ServiceName>) ->
     )
 }
 
-pub(crate) fn capacity_groups(model: &Model, service: Option<&ServiceName>) -> Vec<RuleGroup> {
-    let rules: Vec<Rule> = model
-        .capacities
+pub(crate) fn capacity_groups(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> Vec<RuleGroup> {
+    let rules: Vec<Rule> = owners
+        .capacities(service)
         .iter()
-        .filter(|c| c.service.as_ref() == service)
         .flat_map(|c| capacity_rules(model, c))
         .collect();
     group(

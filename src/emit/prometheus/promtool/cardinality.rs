@@ -11,7 +11,7 @@ use super::inputs::{InputSeries, render};
 use crate::conventions::{LABEL_INSTANCE, LABEL_JOB, LABEL_METRIC};
 use crate::emit::prometheus::ops::cardinality;
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
-use crate::model::{Duration, Model, Service, ServiceName};
+use crate::model::{Duration, Model, Owners, Service, ServiceName};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -23,19 +23,26 @@ const SERIES_LABEL: &str = "n";
 
 /// The test of one service's cardinality alert (`None`: metrics of no service, plus
 /// the global series budget), or why there is none.
-pub(crate) fn tests(model: &Model, service: Option<&ServiceName>) -> (Vec<TestGroup>, Vec<String>) {
+pub(crate) fn tests(
+    model: &Model,
+    owners: &Owners<'_>,
+    service: Option<&ServiceName>,
+) -> (Vec<TestGroup>, Vec<String>) {
     let mut tests = Vec::new();
     let mut notes = Vec::new();
     let first_rule = |group: Option<RuleGroup>| group.and_then(|g| g.rules.into_iter().next());
-    if let Some(rule) = first_rule(cardinality::groups(model, service).into_iter().next()) {
+    if let Some(rule) = first_rule(
+        cardinality::groups(model, owners, service)
+            .into_iter()
+            .next(),
+    ) {
         let selector: BTreeMap<String, String> = service
             .and_then(|s| model.service(s))
             .map(Service::selector_labels)
             .unwrap_or_default();
-        let budgets: Vec<(String, String, u64)> = model
-            .metrics
+        let budgets: Vec<(String, String, u64)> = owners
+            .metrics(service)
             .iter()
-            .filter(|m| m.service.as_ref() == service)
             .filter_map(|m| {
                 let first = m.counted_series().into_iter().next()?;
                 Some((m.name.to_string(), first, m.series_budget()?))

@@ -27,7 +27,8 @@ use crate::emit::prometheus::ops::{anomaly, trends};
 use crate::emit::prometheus::rule::Rule;
 use crate::emit::yaml::to_yaml;
 use crate::model::{
-    Anomaly, Capacity, Comparison, Decimal, Duration, Model, Regression, RuleDialect, ServiceName,
+    Anomaly, Capacity, Comparison, Decimal, Duration, Model, Owners, Regression, RuleDialect,
+    ServiceName,
 };
 
 #[derive(Serialize)]
@@ -44,7 +45,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// evaluates every rule of the file at every step from zero).
 const HOUR: Duration = Duration::from_secs(3600);
 
-pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+pub(crate) fn emit(model: &Model, owned: &Owners<'_>) -> Vec<Artifact> {
     if !model.targets.rules.contains(&RuleDialect::Prometheus) {
         return Vec::new();
     }
@@ -52,32 +53,29 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     for owner in owners {
         let name = owner.map(ServiceName::as_str);
-        let mine = |service: Option<&ServiceName>| service == owner;
         let mut notes = Vec::new();
         let mut minutely: Vec<TestGroup> = Vec::new();
-        for alert in model.alerts.iter().filter(|a| mine(a.service.as_ref())) {
+        for alert in owned.alerts(owner) {
             match thresholds::tests(model, alert) {
                 Ok(tests) => minutely.extend(tests),
                 Err(reason) => notes.push(format!("no test for {}: {reason}.", alert.name)),
             }
         }
-        let (budgets, more) = cardinality::tests(model, owner);
+        let (budgets, more) = cardinality::tests(model, owned, owner);
         minutely.extend(budgets);
         notes.extend(more);
         minutely.extend(
-            model
-                .anomalies
+            owned
+                .anomalies(owner)
                 .iter()
-                .filter(|a| mine(a.service.as_ref()))
                 .filter_map(|a| anomaly_test(model, a)),
         );
-        let mut hourly: Vec<TestGroup> = model
-            .regressions
+        let mut hourly: Vec<TestGroup> = owned
+            .regressions(owner)
             .iter()
-            .filter(|r| mine(r.service.as_ref()))
             .filter_map(|r| regression_test(model, r))
             .collect();
-        for item in model.capacities.iter().filter(|c| mine(c.service.as_ref())) {
+        for item in owned.capacities(owner) {
             hourly.extend(capacity_tests(model, item));
         }
         for (tests, notes, interval, path) in [
