@@ -92,7 +92,11 @@ fn cell_filter(value: minijinja::Value) -> Result<minijinja::Value, minijinja::E
             "value is not a string",
         )
     })?;
-    if text.contains(['\\', '|', '\n', '\r', '<', '>']) {
+    // Bytes, not chars: every character escaped is ASCII, and a byte scan is vectorised.
+    if text
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'|' | b'\n' | b'\r' | b'<' | b'>'))
+    {
         Ok(minijinja::Value::from(cell(text)))
     } else {
         Ok(value)
