@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use promql_parser::label::{MatchOp, Matcher};
-use promql_parser::parser::{self, Expr};
+use promql_parser::label::MatchOp;
+use promql_parser::parser;
 
 use crate::model::{
     Decimal, Duration, Events, HistogramMode, LabelName, Model, Sli, Slo, format_decimal,
@@ -129,16 +129,17 @@ pub(crate) fn watched_series(model: &Model, slo: &Slo) -> Option<String> {
 /// vanished events metric then raises the absent alert too, while its error-code
 /// matchers are left out (no 5xx series at all is normal).
 pub(crate) fn watched_event_series(model: &Model, slo: &Slo) -> Option<String> {
-    let Sli::Ratio { events, .. } = &slo.sli else {
+    let Sli::Ratio { events, total } = &slo.sli else {
         return None;
     };
     let (Events::Errors(events) | Events::Good(events)) = events;
     let service = model.service(&slo.service);
     let labels = latency_labels(&BTreeMap::new(), service);
     let watched = selector(events.metric()?.as_str(), &labels, None);
-    let primary = watched_series(model, slo)?;
+    // Both as the parser prints them, so that spelling differences do not count; the
+    // total's selector is the checker's parse, scoped as `watched_series` scopes it.
     let same = parser::parse(&watched).ok().map(|e| e.to_string())
-        == parser::parse(&primary).ok().map(|e| e.to_string());
+        == Some(total.scoped(service).to_string());
     (!same).then_some(watched)
 }
 
@@ -182,24 +183,46 @@ fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// The labels `absent()` gives its result: the equality matchers of the watched series.
+/// The labels `absent()` gives its result: the equality matchers of the watched series
+/// ([`watched_series`]) whose label no other matcher names, read from the selectors the
+/// checker parsed rather than from the series' text.
 pub(crate) fn absent_labels(model: &Model, slo: &Slo) -> BTreeMap<String, String> {
-    let Some(series) = watched_series(model, slo) else {
-        return BTreeMap::new();
+    let service = model.service(&slo.service);
+    let equal: Vec<(String, String)> = match &slo.sli {
+        Sli::Ratio {
+            total: selector, ..
+        }
+        | Sli::Availability { metric: selector } => selector
+            .scoped(service)
+            .matchers
+            .matchers
+            .into_iter()
+            .filter(|m| m.op == MatchOp::Equal && m.name != "__name__")
+            .map(|m| (m.name, m.value))
+            .collect(),
+        Sli::Latency {
+            threshold,
+            matchers,
+            histogram,
+            ..
+        } => {
+            let mut equal: Vec<(String, String)> = latency_labels(matchers, service)
+                .into_iter()
+                .filter(|(name, _)| name != "__name__")
+                .collect();
+            // An integer bound is matched by a regular expression (`le=~"1|1\\.0"`).
+            let seconds = threshold.as_decimal_secs();
+            if *histogram == HistogramMode::Classic && !seconds.fract().is_zero() {
+                equal.push((String::from("le"), le_value(seconds)));
+            }
+            equal
+        }
+        Sli::Query { .. } => return BTreeMap::new(),
     };
-    let Ok(Expr::VectorSelector(parsed)) = parser::parse(&series) else {
-        return BTreeMap::new();
-    };
-    let equal: Vec<&Matcher> = parsed
-        .matchers
-        .matchers
-        .iter()
-        .filter(|m| m.op == MatchOp::Equal && m.name != "__name__")
-        .collect();
     equal
         .iter()
-        .filter(|m| equal.iter().filter(|o| o.name == m.name).count() == 1)
-        .map(|m| (m.name.clone(), m.value.clone()))
+        .filter(|(name, _)| equal.iter().filter(|(other, _)| other == name).count() == 1)
+        .cloned()
         .collect()
 }
 
