@@ -58,7 +58,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let services = built(&decls.services, &scope, catalog::service, |s| {
         s.name.clone()
     });
-    let metrics = built(&decls.metrics, &scope, metric::metric, |m| m.name.clone());
+    let metrics = metrics_checked(&decls.metrics, &scope);
     spec_lint::series_budget(&settings, &metrics, decls.settings, &cx);
     // From here on every expression is held against the catalog.
     let catalog = selectors::Catalog::new(spec, &metrics, &services, &settings);
@@ -116,14 +116,34 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     (if failed { None } else { Some(model) }, diagnostics)
 }
 
-/// Each SLO that checks, in declaration order. SLOs are independent of one another and
-/// are most of a large spec's checking, so they are checked in chunks on every core, each
-/// chunk reporting into a sink of its own; the sinks are joined in chunk order, which is
-/// the order one thread would have reported in.
-fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
+/// What `check` makes of `nodes`, in declaration order, worked out in chunks on every
+/// core: each chunk reports into a sink of its own, and results and sinks are joined in
+/// chunk order, the order one thread would have produced them in. For the declarations
+/// a large spec has thousands of, each independent of the others of its kind.
+fn in_chunks<T: Send>(
+    nodes: &[&Node],
+    cx: &Cx,
+    check: impl Fn(&[&Node], &Cx) -> Vec<T> + Sync,
+) -> Vec<T> {
     const SMALLEST_CHUNK: usize = 256;
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let chunk = nodes.len().div_ceil(threads).max(SMALLEST_CHUNK);
+    let chunks: Vec<&[&Node]> = nodes.chunks(chunk).collect();
+    let results = crate::parallel::map(&chunks, |chunk| {
+        let local = Cx::default();
+        let checked = check(chunk, &local);
+        (checked, local.into_diagnostics())
+    });
+    let mut checked = Vec::with_capacity(nodes.len());
+    for (items, diagnostics) in results {
+        checked.extend(items);
+        cx.absorb(diagnostics);
+    }
+    checked
+}
+
+/// Each SLO that checks, in declaration order (SLOs are most of a large spec's checking).
+fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
     // Everything but the diagnostics sink, which is the one thing each chunk has its own of.
     let Scope {
         names,
@@ -137,10 +157,9 @@ fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
         retention,
         ..
     } = *s;
-    let check_chunk = move |chunk: &[&Node]| {
-        let cx = Cx::default();
+    in_chunks(nodes, s.scope.cx, move |chunk, cx| {
         let scope = Scope {
-            cx: &cx,
+            cx,
             names,
             targets,
             catalog,
@@ -151,17 +170,32 @@ fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
             metrics,
             retention,
         };
-        let checked: Vec<slo::Checked> = chunk.iter().filter_map(|n| slo::slo(n, &local)).collect();
-        (checked, cx.into_diagnostics())
-    };
-    let chunks: Vec<&[&Node]> = nodes.chunks(chunk).collect();
-    let results = crate::parallel::map(&chunks, |chunk| check_chunk(chunk));
-    let mut checked = Vec::with_capacity(nodes.len());
-    for (slos, diagnostics) in results {
-        checked.extend(slos);
-        s.scope.cx.absorb(diagnostics);
-    }
-    checked
+        chunk.iter().filter_map(|n| slo::slo(n, &local)).collect()
+    })
+}
+
+/// Each metric that checks, sorted by name: a metric per SLO is common, so a large spec
+/// has as many.
+fn metrics_checked(nodes: &[&Node], scope: &Scope<'_>) -> Vec<crate::model::Metric> {
+    let Scope {
+        names,
+        targets,
+        catalog,
+        ..
+    } = *scope;
+    let metrics = in_chunks(nodes, scope.cx, move |chunk, cx| {
+        let scope = Scope {
+            cx,
+            names,
+            targets,
+            catalog,
+        };
+        chunk
+            .iter()
+            .filter_map(|n| metric::metric(n, &scope))
+            .collect()
+    });
+    sorted(metrics.into_iter(), |m| m.name.clone())
 }
 
 /// Every declared name, each kind in its own namespace (SLOs per service).
