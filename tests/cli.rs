@@ -120,6 +120,47 @@ fn check_reports_a_hand_added_file_and_every_difference_as_a_diagnostic() {
     );
 }
 
+/// Without a manifest (an output folder vigil did not write, or one whose manifest was
+/// deleted) `check` still lists the folders it produces into, and reports what is there.
+#[test]
+fn check_without_a_manifest_still_finds_hand_added_files() {
+    let dir = workspace();
+    let generated = vigil(dir.path(), &["generate"]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    std::fs::remove_file(dir.path().join("generated/.vigil-manifest")).expect("manifest");
+    std::fs::write(
+        dir.path().join("generated/prometheus/rules/extra.yaml"),
+        "groups: []\n",
+    )
+    .expect("stray file");
+    let json = vigil(dir.path(), &["check", "--message-format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("one JSON document");
+    let differences: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| Some((d["code"].as_str()?, d["message"].as_str()?)))
+        .filter(|(code, _)| code.starts_with("vigil::output::"))
+        .collect();
+    assert_eq!(differences.len(), 2, "{report}");
+    assert!(
+        differences
+            .iter()
+            .any(|(code, message)| *code == "vigil::output::missing"
+                && message.contains(".vigil-manifest")),
+        "{report}"
+    );
+    assert!(
+        differences
+            .iter()
+            .any(|(code, message)| *code == "vigil::output::unowned"
+                && message.contains("prometheus/rules/extra.yaml")),
+        "{report}"
+    );
+}
+
 #[test]
 fn unchanged_rerun_writes_nothing() {
     let dir = workspace();
