@@ -78,10 +78,7 @@ pub(crate) fn alert(node: &Node, scope: &Scope<'_>) -> Option<Alert> {
         );
     }
     let expr = expr?;
-    let unit = declared_unit.or_else(|| {
-        let parsed = promql_parser::parser::parse(expr.as_str()).ok()?;
-        scope.catalog?.unit_of(&parsed)
-    });
+    let unit = declared_unit.or_else(|| scope.catalog?.unit_of(expr.parsed()?));
     Some(Alert {
         name: AlertName::new(name),
         service,

@@ -58,7 +58,7 @@ pub fn check(spec: &RawSpec) -> (Option<Model>, Diagnostics) {
     let services = built(&decls.services, &scope, catalog::service, |s| {
         s.name.clone()
     });
-    let metrics = metrics_checked(&decls.metrics, &scope);
+    let metrics = built(&decls.metrics, &scope, metric::metric, |m| m.name.clone());
     spec_lint::series_budget(&settings, &metrics, decls.settings, &cx);
     // From here on every expression is held against the catalog.
     let catalog = selectors::Catalog::new(spec, &metrics, &services, &settings);
@@ -129,6 +129,9 @@ fn in_chunks<T: Send>(
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let chunk = nodes.len().div_ceil(threads).max(SMALLEST_CHUNK);
     let chunks: Vec<&[&Node]> = nodes.chunks(chunk).collect();
+    if chunks.len() < 2 {
+        return check(nodes, cx);
+    }
     let results = crate::parallel::map(&chunks, |chunk| {
         let local = Cx::default();
         let checked = check(chunk, &local);
@@ -172,30 +175,6 @@ fn slos_checked(nodes: &[&Node], s: &slo::SloScope<'_>) -> Vec<slo::Checked> {
         };
         chunk.iter().filter_map(|n| slo::slo(n, &local)).collect()
     })
-}
-
-/// Each metric that checks, sorted by name: a metric per SLO is common, so a large spec
-/// has as many.
-fn metrics_checked(nodes: &[&Node], scope: &Scope<'_>) -> Vec<crate::model::Metric> {
-    let Scope {
-        names,
-        targets,
-        catalog,
-        ..
-    } = *scope;
-    let metrics = in_chunks(nodes, scope.cx, move |chunk, cx| {
-        let scope = Scope {
-            cx,
-            names,
-            targets,
-            catalog,
-        };
-        chunk
-            .iter()
-            .filter_map(|n| metric::metric(n, &scope))
-            .collect()
-    });
-    sorted(metrics.into_iter(), |m| m.name.clone())
 }
 
 /// Every declared name, each kind in its own namespace (SLOs per service).
@@ -298,14 +277,31 @@ fn notification(
     }
 }
 
-/// Each node that checks, built and sorted by `key`.
-fn built<T, K: Ord>(
+/// Each node that checks, built (in chunks on every core: see [`in_chunks`]) and sorted
+/// by `key`.
+fn built<T: Send, K: Ord>(
     nodes: &[&Node],
     scope: &Scope<'_>,
     build: fn(&Node, &Scope<'_>) -> Option<T>,
     key: impl Fn(&T) -> K,
 ) -> Vec<T> {
-    sorted(nodes.iter().filter_map(|n| build(n, scope)), key)
+    // Everything but the diagnostics sink, which is the one thing each chunk has its own of.
+    let Scope {
+        names,
+        targets,
+        catalog,
+        ..
+    } = *scope;
+    let items = in_chunks(nodes, scope.cx, move |chunk, cx| {
+        let scope = Scope {
+            cx,
+            names,
+            targets,
+            catalog,
+        };
+        chunk.iter().filter_map(|n| build(n, &scope)).collect()
+    });
+    sorted(items.into_iter(), key)
 }
 
 fn sorted<T, K: Ord>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> K) -> Vec<T> {

@@ -74,13 +74,22 @@ impl Bound {
     }
 }
 
-/// The value expression an alert compares and each bound with its tier, or `None` for
-/// a condition that is not a comparison of a value with a number.
-pub(crate) fn compared(alert: &Alert) -> Option<(String, Vec<(Bound, TierName)>)> {
+/// What an alert compares: the value expression, as text and as parsed (when the
+/// checker's parse is at hand), and each bound with its tier.
+pub(crate) struct Compared<'a> {
+    pub(crate) value: String,
+    pub(crate) parsed: Option<&'a Expr>,
+    pub(crate) bounds: Vec<(Bound, TierName)>,
+}
+
+/// What an alert compares, or `None` for a condition that is not a comparison of a value
+/// with a number.
+pub(crate) fn compared(alert: &Alert) -> Option<Compared<'_>> {
     match &alert.condition {
-        Condition::Thresholds(thresholds) => Some((
-            alert.expr.as_str().to_owned(),
-            thresholds
+        Condition::Thresholds(thresholds) => Some(Compared {
+            value: alert.expr.as_str().to_owned(),
+            parsed: alert.expr.parsed(),
+            bounds: thresholds
                 .iter()
                 .map(|t| {
                     let operator = match t.comparison {
@@ -94,17 +103,21 @@ pub(crate) fn compared(alert: &Alert) -> Option<(String, Vec<(Bound, TierName)>)
                     (bound, t.tier.clone())
                 })
                 .collect(),
-        )),
+        }),
         Condition::Expr { tier } => {
-            let (value, bound) = split(&alert.expr)?;
-            Some((value, vec![(bound, tier.clone())]))
+            let (value, parsed, bound) = split(&alert.expr)?;
+            Some(Compared {
+                value,
+                parsed: Some(parsed),
+                bounds: vec![(bound, tier.clone())],
+            })
         }
     }
 }
 
 /// `<value> <op> <number>` split where the parser splits it (the top-level node is a
 /// comparison without `bool` of an instant vector with a number literal).
-fn split(expr: &PromQl) -> Option<(String, Bound)> {
+fn split(expr: &PromQl) -> Option<(String, &Expr, Bound)> {
     let Some(Expr::Binary(binary)) = expr.parsed() else {
         return None;
     };
@@ -123,7 +136,11 @@ fn split(expr: &PromQl) -> Option<(String, Bound)> {
     let value_text = expr[..at].trim();
     let value = Decimal::from_str(expr[at + operator.symbol().len()..].trim()).ok()?;
     parser::parse(value_text).ok()?;
-    Some((value_text.to_owned(), Bound { operator, value }))
+    Some((
+        value_text.to_owned(),
+        &binary.lhs,
+        Bound { operator, value },
+    ))
 }
 
 /// The byte offset and operator of the last comparison outside brackets and strings.
@@ -176,7 +193,12 @@ mod tests {
     /// The checker's form of `expr`.
     fn checked(expr: &str) -> Option<(String, Bound)> {
         let parsed = promql_parser::parser::parse(expr).expect("PromQL");
-        split(&PromQl::checked(expr, parsed))
+        let promql = PromQl::checked(expr, parsed);
+        let (value, lhs, bound) = split(&promql)?;
+        // The parse handed back with the value is the value's own.
+        let reparsed = promql_parser::parser::parse(&value).expect("the value parses");
+        assert_eq!(lhs.to_string(), reparsed.to_string(), "{expr}");
+        Some((value, bound))
     }
 
     fn parts(expr: &str) -> Option<(String, &'static str, String)> {

@@ -45,7 +45,7 @@ pub(crate) fn groups(
 /// The recorded series keeps the expression's labels (no rule labels), so the alerts
 /// carry the same labels and see the same `$labels` as a comparison of the expression.
 pub(crate) fn rules(model: &Model, alert: &Alert) -> Vec<Rule> {
-    let Some((value, bounds)) = comparison::compared(alert) else {
+    let Some(comparison::Compared { value, bounds, .. }) = comparison::compared(alert) else {
         let Condition::Expr { tier } = &alert.condition else {
             return Vec::new();
         };

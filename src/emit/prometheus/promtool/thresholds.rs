@@ -28,12 +28,21 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 /// The test groups of one alert, or why it has none.
 pub(crate) fn tests(model: &Model, alert: &Alert) -> Result<Vec<TestGroup>, String> {
-    let Some((value, bounds)) = comparison::compared(alert) else {
+    let Some(comparison::Compared {
+        value,
+        parsed,
+        bounds,
+    }) = comparison::compared(alert)
+    else {
         return Err(String::from(
             "its condition is not a value compared with a number, so vigil cannot derive its inputs",
         ));
     };
-    if !parser::parse(&value).is_ok_and(|e| needs_input(&e)) {
+    let input = match parsed {
+        Some(parsed) => needs_input(parsed),
+        None => parser::parse(&value).is_ok_and(|e| needs_input(&e)),
+    };
+    if !input {
         return Err(String::from(
             "its expression can return a value without input series",
         ));
