@@ -27,15 +27,25 @@ pub(super) enum Failed {
 
 pub(super) fn diff(arguments: &DiffArguments, context: &Context) -> Outcome {
     let paths = &arguments.inputs.paths;
-    let head = version("new version", shown(paths), context, |sources| {
-        compile(paths, sources)
+    // The two versions compile independently; each compile is partly serial, so running
+    // them side by side keeps both cores busy.
+    let (head, base) = std::thread::scope(|scope| {
+        let base = scope.spawn(|| {
+            base_version(
+                arguments.base.as_deref(),
+                arguments.base_dir.as_ref(),
+                paths,
+                context,
+            )
+        });
+        let head = version("new version", shown(paths), context, |sources| {
+            compile(paths, sources)
+        });
+        let base = base
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (head, base)
     });
-    let base = base_version(
-        arguments.base.as_deref(),
-        arguments.base_dir.as_ref(),
-        paths,
-        context,
-    );
     let (Ok(base_model), Ok(head_model)) = (&base.model, &head.model) else {
         return failure(&[&base, &head], context);
     };

@@ -286,51 +286,34 @@ fn who(labels: &BTreeMap<String, String>) -> String {
     text
 }
 
-/// Each dashboard the Grafana backend makes, read back as it is made: only that backend
-/// runs, and no dashboard's JSON outlives its reading.
+/// Each dashboard the Grafana backend makes, as it makes it (only that backend runs, and
+/// no dashboard outlives its reading). A panel title met twice is numbered.
 fn dashboards(model: &Model) -> BTreeMap<String, DashboardView> {
     let mut dashboards = BTreeMap::new();
-    crate::emit::grafana::emit(model, &mut |artifact| {
-        let is_dashboard = artifact.path.starts_with("grafana/dashboards/")
-            && std::path::Path::new(&artifact.path)
-                .extension()
-                .is_some_and(|e| e == "json");
-        if !is_dashboard {
-            return;
-        }
-        let json: serde_json::Value =
-            serde_json::from_str(&artifact.contents).expect("the Grafana backend writes JSON");
-        let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+    crate::emit::grafana::outlines(model, &mut |outline| {
         let mut panels = BTreeMap::new();
-        collect_panels(&json["panels"], &mut panels);
-        let title = text(&json["title"]);
-        dashboards.insert(text(&json["uid"]), DashboardView { title, panels });
+        for panel in outline.panels {
+            let mut key = panel.title.clone();
+            let mut index = 1;
+            while panels.contains_key(&key) {
+                index += 1;
+                key = format!("{} ({index})", panel.title);
+            }
+            panels.insert(
+                key,
+                PanelView {
+                    queries: panel.queries,
+                    unit: Some(panel.unit),
+                },
+            );
+        }
+        dashboards.insert(
+            outline.uid,
+            DashboardView {
+                title: outline.title,
+                panels,
+            },
+        );
     });
     dashboards
-}
-
-fn collect_panels(list: &serde_json::Value, panels: &mut BTreeMap<String, PanelView>) {
-    for panel in list.as_array().into_iter().flatten() {
-        collect_panels(&panel["panels"], panels);
-        if panel["type"] == "row" {
-            continue;
-        }
-        let queries = panel["targets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t["expr"].as_str().map(str::to_owned))
-            .collect();
-        let unit = panel["fieldConfig"]["defaults"]["unit"]
-            .as_str()
-            .map(str::to_owned);
-        let title = panel["title"].as_str().unwrap_or("(untitled)");
-        let mut key = title.to_owned();
-        let mut index = 1;
-        while panels.contains_key(&key) {
-            index += 1;
-            key = format!("{title} ({index})");
-        }
-        panels.insert(key, PanelView { queries, unit });
-    }
 }

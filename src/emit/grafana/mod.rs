@@ -12,7 +12,7 @@ mod provisioning;
 mod slo;
 
 use dashboard::{
-    Annotations, Dashboard, DataSource, Grid, Item, Link, Templating, TimeRange, Variable,
+    Annotations, Dashboard, DataSource, Grid, Item, Link, Panel, Templating, TimeRange, Variable,
     VariableOption,
 };
 
@@ -51,18 +51,63 @@ fn schema_version(version: Version) -> u32 {
 /// Every dashboard and provisioning file, each handed to `sink` as soon as it is made (a
 /// large spec's dashboards are the biggest part of its output).
 pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
+    let mut folders = std::collections::BTreeSet::new();
+    dashboards(model, &mut |folder, dashboard| {
+        folders.insert(folder.to_owned());
+        sink(Artifact::new(
+            conventions::grafana_dashboard_path(folder, &dashboard.uid),
+            to_json(&dashboard),
+        ));
+    });
+    provisioning::emit(&folders).into_iter().for_each(sink);
+}
+
+/// What `vigil diff` compares of a dashboard.
+pub(crate) struct Outline {
+    pub(crate) uid: String,
+    pub(crate) title: String,
+    /// In the order Grafana shows them, the panels of rows included (rows only group).
+    pub(crate) panels: Vec<PanelOutline>,
+}
+
+pub(crate) struct PanelOutline {
+    pub(crate) title: String,
+    pub(crate) queries: Vec<String>,
+    pub(crate) unit: String,
+}
+
+/// Each dashboard's [`Outline`], read from the dashboards as they are built rather than
+/// from their JSON: the diff builds two versions' dashboards and needs a small part of them.
+pub(crate) fn outlines(model: &Model, visit: &mut dyn FnMut(Outline)) {
+    let panel = |panel: Panel| PanelOutline {
+        title: panel.title,
+        queries: panel.targets.into_iter().map(|t| t.expr).collect(),
+        unit: panel.field_config.defaults.unit,
+    };
+    dashboards(model, &mut |_, dashboard| {
+        let mut panels = Vec::new();
+        for item in dashboard.panels {
+            match item {
+                Item::Panel(one) => panels.push(panel(*one)),
+                Item::Row(row) => panels.extend(row.panels.into_iter().map(panel)),
+            }
+        }
+        visit(Outline {
+            uid: dashboard.uid,
+            title: dashboard.title,
+            panels,
+        });
+    });
+}
+
+/// Every dashboard with the folder it goes in, each handed to `visit` as soon as it is
+/// built.
+fn dashboards(model: &Model, visit: &mut dyn FnMut(&str, Dashboard)) {
     let context = Context {
         model,
         version: model.targets.grafana,
     };
-    let mut folders = std::collections::BTreeSet::new();
-    let mut push = |folder: &str, dashboard: &Dashboard| {
-        folders.insert(folder.to_owned());
-        sink(Artifact::new(
-            conventions::grafana_dashboard_path(folder, &dashboard.uid),
-            to_json(dashboard),
-        ));
-    };
+    let mut push = |folder: &str, dashboard: Dashboard| visit(folder, dashboard);
     // Grouped once: filtering every SLO per service is quadratic at thousands of services.
     let mut slos_of: HashMap<&ServiceName, Vec<&Slo>> = HashMap::new();
     for slo in &model.slos {
@@ -73,7 +118,7 @@ pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
         let services: Vec<&Service> = model.services.iter().collect();
         push(
             GRAFANA_SHARED_FOLDER,
-            &overview::dashboard_of(&context, None, &services, &slos),
+            overview::dashboard_of(&context, None, &services, &slos),
         );
     }
     for team in model.teams() {
@@ -89,7 +134,7 @@ pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
         if !owned_slos.is_empty() {
             push(
                 team.as_str(),
-                &overview::dashboard_of(&context, Some(team), &owned, &owned_slos),
+                overview::dashboard_of(&context, Some(team), &owned, &owned_slos),
             );
         }
     }
@@ -100,16 +145,15 @@ pub(crate) fn emit(model: &Model, sink: &mut dyn FnMut(Artifact)) {
             .as_ref()
             .map_or(GRAFANA_SHARED_FOLDER, TeamName::as_str);
         if let Some(owned) = slos_of.get(&service.name) {
-            push(folder, &detail(&context, service, owned));
+            push(folder, detail(&context, service, owned));
         }
         let catalog = owned.remove(&service.name).unwrap_or_default();
         let has_slos = slos_of.contains_key(&service.name);
         push(
             folder,
-            &metrics_dashboard(&context, service, &catalog, has_slos),
+            metrics_dashboard(&context, service, &catalog, has_slos),
         );
     }
-    provisioning::emit(&folders).into_iter().for_each(sink);
 }
 
 fn to_json(dashboard: &Dashboard) -> String {
