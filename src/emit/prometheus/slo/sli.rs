@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use promql_parser::label::MatchOp;
 use promql_parser::parser;
 
+use crate::conventions::LABEL_BUCKET;
+
 use crate::model::{
     Decimal, Duration, Events, HistogramMode, LabelName, Model, Sli, Slo, format_decimal,
     latency_labels, le_value,
@@ -173,9 +175,9 @@ pub(crate) fn selector(
 fn le_matcher(seconds: Decimal) -> String {
     let text = le_value(seconds);
     if seconds.fract().is_zero() {
-        format!("le=~\"{text}|{text}\\\\.0\"")
+        format!("{LABEL_BUCKET}=~\"{text}|{text}\\\\.0\"")
     } else {
-        format!("le=\"{text}\"")
+        format!("{LABEL_BUCKET}=\"{text}\"")
     }
 }
 
@@ -213,7 +215,7 @@ pub(crate) fn absent_labels(model: &Model, slo: &Slo) -> BTreeMap<String, String
             // An integer bound is matched by a regular expression (`le=~"1|1\\.0"`).
             let seconds = threshold.as_decimal_secs();
             if *histogram == HistogramMode::Classic && !seconds.fract().is_zero() {
-                equal.push((String::from("le"), le_value(seconds)));
+                equal.push((String::from(LABEL_BUCKET), le_value(seconds)));
             }
             equal
         }
