@@ -24,6 +24,11 @@ impl ser::Error for Unsupported {
     }
 }
 
+thread_local! {
+    /// The text of a value written through its `Display`, reused.
+    static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
 /// Appends `value` to `out` as a YAML document.
 pub(super) fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Unsupported> {
     value.serialize(Node {
@@ -164,8 +169,7 @@ impl ser::SerializeMap for Mapping<'_> {
     type Error = Unsupported;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
-        let text = key.serialize(KeyText)?;
-        self.key(&text)
+        key.serialize(KeyText(|text: &str| self.key(text)))
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
@@ -265,6 +269,19 @@ impl<'o> ser::Serializer for Node<'o> {
 
     fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
         string(self, v)
+    }
+
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+        // Durations are written this way in every rule and test: one buffer for all of them
+        // instead of a new string each.
+        SCRATCH.with(|scratch| {
+            let mut text = scratch.take();
+            text.clear();
+            let _ = write!(text, "{value}");
+            let written = string(self, &text);
+            scratch.set(text);
+            written
+        })
     }
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {

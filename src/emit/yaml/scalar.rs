@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The one answer when the fast path cannot be sure: serialize with serde-saphyr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,8 +19,9 @@ pub(super) enum Scalar<'a> {
     Quoted(&'a str),
     /// A folded block scalar (`>-`), wrapped at [`WRAP`] columns.
     Folded(&'a str),
-    /// serde-saphyr's own rendering of a short string, as one line.
-    Delegated(String),
+    /// serde-saphyr's own rendering of a short string, as one line (shared with the cache
+    /// of renderings, so that handing it out does not copy it).
+    Delegated(Rc<str>),
 }
 
 /// serde-saphyr folds single-line strings longer than this into `>-` blocks.
@@ -49,6 +51,9 @@ struct Scan {
 
 fn scan(s: &str) -> Scan {
     let bytes = s.as_bytes();
+    if bytes.len() < SHORT {
+        return scan_short(bytes);
+    }
     // One vectorised pass per question (each pair found from its rarer byte) is faster
     // than one byte-wise pass asking all three.
     Scan {
@@ -59,6 +64,26 @@ fn scan(s: &str) -> Scan {
         colon_space: memchr::memchr_iter(b':', bytes).any(|i| bytes.get(i + 1) == Some(&b' ')),
         space_hash: memchr::memchr_iter(b'#', bytes).any(|i| i > 0 && bytes[i - 1] == b' '),
     }
+}
+
+/// Below this length one byte-wise pass beats setting up three vectorised ones (most
+/// label values and names are this short).
+const SHORT: usize = 24;
+
+fn scan_short(bytes: &[u8]) -> Scan {
+    let mut found = Scan {
+        printable: true,
+        colon_space: false,
+        space_hash: false,
+    };
+    let mut previous = 0;
+    for &byte in bytes {
+        found.printable &= (0x20..=0x7e).contains(&byte);
+        found.colon_space |= previous == b':' && byte == b' ';
+        found.space_hash |= previous == b' ' && byte == b'#';
+        previous = byte;
+    }
+    found
 }
 
 /// Whether a printable string with a [`classifiable`] first byte stays a string when
@@ -126,13 +151,13 @@ pub(super) fn key(s: &str) -> Result<&str, Unsupported> {
 thread_local! {
     /// serde-saphyr's rendering of short strings the fast path does not classify (most
     /// are durations and numbers in strings, `5m`, `0.25`: few, and repeated in every file).
-    static RENDERED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static RENDERED: RefCell<HashMap<String, Rc<str>>> = RefCell::new(HashMap::new());
 }
 
 /// Enough for every distinct duration and number of a large spec; cleared beyond.
 const RENDERED_LIMIT: usize = 4096;
 
-fn delegated(s: &str) -> Result<String, Unsupported> {
+fn delegated(s: &str) -> Result<Rc<str>, Unsupported> {
     if let Some(known) = RENDERED.with(|cache| cache.borrow().get(s).cloned()) {
         return Ok(known);
     }
@@ -142,14 +167,15 @@ fn delegated(s: &str) -> Result<String, Unsupported> {
     if line.contains('\n') || line.starts_with(['|', '>']) {
         return Err(Unsupported);
     }
+    let line: Rc<str> = Rc::from(line);
     RENDERED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.len() >= RENDERED_LIMIT {
             cache.clear();
         }
-        cache.insert(s.to_owned(), line.to_owned());
+        cache.insert(s.to_owned(), Rc::clone(&line));
     });
-    Ok(line.to_owned())
+    Ok(line)
 }
 
 /// Writes `s` double-quoted.
