@@ -198,32 +198,52 @@ pub fn format_decimal(value: Decimal) -> String {
 }
 
 /// An SLO objective in percent, strictly between 0 and 100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Objective(Decimal);
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Objective {
+    percent: Decimal,
+    // Both follow from `percent`; kept because every backend asks for them many times
+    // per SLO, and exact decimal division is not cheap.
+    ratio: Decimal,
+    error_budget: Decimal,
+}
 
 impl Objective {
     pub fn new(percent: Decimal) -> Option<Self> {
-        (percent > Decimal::ZERO && percent < Decimal::ONE_HUNDRED).then_some(Self(percent))
+        if percent <= Decimal::ZERO || percent >= Decimal::ONE_HUNDRED {
+            return None;
+        }
+        let ratio = (percent / Decimal::ONE_HUNDRED).normalize();
+        Some(Self {
+            percent,
+            ratio,
+            error_budget: (Decimal::ONE - ratio).normalize(),
+        })
     }
 
     pub fn percent(self) -> Decimal {
-        self.0
+        self.percent
     }
 
     /// The objective as a ratio (`0.999` for 99.9 %), exact.
     pub fn ratio(self) -> Decimal {
-        (self.0 / Decimal::ONE_HUNDRED).normalize()
+        self.ratio
     }
 
     /// The error budget as a ratio (`0.001` for 99.9 %), exact.
     pub fn error_budget(self) -> Decimal {
-        (Decimal::ONE - self.ratio()).normalize()
+        self.error_budget
+    }
+}
+
+impl fmt::Debug for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Objective").field(&self.percent).finish()
     }
 }
 
 impl fmt::Display for Objective {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_decimal(self.0))
+        f.write_str(&format_decimal(self.percent))
     }
 }
 

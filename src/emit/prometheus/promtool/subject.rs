@@ -2,6 +2,9 @@
 //! error ratio raises, check times), derived from the rules its file holds.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::file::{AlertTest, ExpectedAlert, ExpectedSample, ExprTest, STEP, TestGroup};
 use super::inputs::{Shape, Traffic, render};
@@ -206,15 +209,18 @@ impl<'a> Subject<'a> {
 pub(crate) fn expand(template: &str, labels: &BTreeMap<String, String>) -> String {
     const OPEN: &str = "{{ $labels.";
     const CLOSE: &str = " }}";
+    // Searchers built once: this runs for every annotation of every expected alert, and
+    // building one costs more than most searches. Both needles are ASCII, so the
+    // positions found are character boundaries.
+    static OPENS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(OPEN));
+    static CLOSES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(CLOSE));
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    // memchr's search costs less to set up than `str::find`'s, and this runs for every
-    // annotation of every expected alert. Both needles are ASCII, so the positions found
-    // are character boundaries.
-    let find = |text: &str, needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
-    while let Some(start) = find(rest, OPEN) {
+    while let Some(start) = OPENS.find(rest.as_bytes()) {
         let after = &rest[start + OPEN.len()..];
-        let value = find(after, CLOSE).and_then(|end| Some((labels.get(&after[..end])?, end)));
+        let value = CLOSES
+            .find(after.as_bytes())
+            .and_then(|end| Some((labels.get(&after[..end])?, end)));
         if let Some((value, end)) = value {
             out.push_str(&rest[..start]);
             out.push_str(value);
