@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::options::{Custom, Options};
 use crate::conventions::GRAFANA_DATASOURCE_UID;
 
 #[derive(Debug, Serialize)]
@@ -212,7 +213,7 @@ pub(super) struct Panel {
     pub(super) targets: Vec<Target>,
     pub(super) links: Vec<Link>,
     pub(super) field_config: FieldConfigSource,
-    pub(super) options: serde_json::Value,
+    pub(super) options: Options,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) transformations: Vec<serde_json::Value>,
 }
@@ -257,7 +258,7 @@ pub(super) struct FieldConfig {
     pub(super) thresholds: Thresholds,
     pub(super) mappings: Vec<ValueMap>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) custom: Option<serde_json::Value>,
+    pub(super) custom: Option<Custom>,
 }
 
 #[derive(Debug, Serialize)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 mod dashboard;
 mod metrics;
+mod options;
 mod overview;
 mod panels;
 mod provisioning;

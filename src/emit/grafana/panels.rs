@@ -9,6 +9,7 @@ use super::dashboard::{
     DataSource, FieldColor, FieldConfig, FieldConfigSource, Grid, Item, Link, MappingResult, Panel,
     Step, Target, Thresholds, ValueMap,
 };
+use super::options::{self, Custom, Options};
 use crate::model::{Decimal, Metric, MetricKind, TierSeverity, Unit};
 
 /// What a panel shows; the visualisation is picked by the method that places it.
@@ -103,33 +104,47 @@ impl PanelSpec {
 
     /// A big number, coloured by the thresholds.
     pub(super) fn stat(self, grid: &mut Grid, w: u32, h: u32) -> Item {
-        let options = json!({
-            "graphMode": "none",
-            "colorMode": "value",
-            "justifyMode": "auto",
-            "textMode": "value",
-            "wideLayout": true,
-            "showPercentChange": false,
-            "percentChangeColorMode": "standard",
-            "orientation": "auto",
-            "reduceOptions": { "calcs": ["lastNotNull"], "values": false, "fields": "" },
+        let options = Options::Stat(options::Stat {
+            color_mode: "value",
+            graph_mode: "none",
+            justify_mode: "auto",
+            orientation: "auto",
+            percent_change_color_mode: "standard",
+            reduce_options: options::ReduceOptions {
+                calcs: &["lastNotNull"],
+                fields: "",
+                values: false,
+            },
+            show_percent_change: false,
+            text_mode: "value",
+            wide_layout: true,
         });
         self.build(grid, (w, h), "stat", options, None, "time_series")
     }
 
     /// Lines over time; the thresholds are drawn as dashed lines when `draw` is set.
     pub(super) fn timeseries(self, grid: &mut Grid, w: u32, h: u32, draw: bool) -> Item {
-        let options = json!({
-            "legend": { "displayMode": "list", "placement": "bottom", "showLegend": true, "calcs": [] },
-            "tooltip": { "mode": "multi", "sort": "desc" },
+        let options = Options::Timeseries(options::Timeseries {
+            legend: options::Legend {
+                calcs: &[],
+                display_mode: "list",
+                placement: "bottom",
+                show: true,
+            },
+            tooltip: options::Tooltip {
+                mode: "multi",
+                sort: "desc",
+            },
         });
-        let custom = json!({
-            "drawStyle": "line",
-            "lineWidth": 1,
-            "fillOpacity": 10,
-            "showPoints": "never",
-            "spanNulls": false,
-            "thresholdsStyle": { "mode": if draw { "dashed" } else { "off" } },
+        let custom = Custom::Timeseries(options::TimeseriesCustom {
+            draw_style: "line",
+            fill_opacity: 10,
+            line_width: 1,
+            show_points: "never",
+            span_nulls: false,
+            thresholds_style: options::ThresholdsStyle {
+                mode: if draw { "dashed" } else { "off" },
+            },
         });
         self.build(
             grid,
@@ -143,39 +158,58 @@ impl PanelSpec {
 
     /// Bucket counts over time, from pre-computed histogram buckets.
     pub(super) fn heatmap(self, grid: &mut Grid, w: u32, h: u32) -> Item {
-        let options = json!({
-            "calculate": false,
-            "cellGap": 1,
-            "color": { "mode": "scheme", "scheme": "Oranges", "fill": "dark-orange", "exponent": 0.5, "steps": 64, "reverse": false },
-            "showValue": "never",
-            "yAxis": { "unit": self.unit, "axisPlacement": "left", "reverse": false },
-            "legend": { "show": true },
-            "tooltip": { "mode": "single", "yHistogram": false, "showColorScale": false },
-            "exemplars": { "color": "rgba(255,0,255,0.7)" },
-            "rowsFrame": { "layout": "le" },
-        });
-        let custom = json!({
-            "scaleDistribution": { "type": "linear" },
-            "hideFrom": { "legend": false, "tooltip": false, "viz": false },
+        let options = Options::Heatmap(Box::new(options::Heatmap {
+            calculate: false,
+            cell_gap: 1,
+            color: options::HeatmapColor {
+                exponent: 0.5,
+                fill: "dark-orange",
+                mode: "scheme",
+                reverse: false,
+                scheme: "Oranges",
+                steps: 64,
+            },
+            exemplars: options::Exemplars {
+                color: "rgba(255,0,255,0.7)",
+            },
+            legend: options::HeatmapLegend { show: true },
+            rows_frame: options::RowsFrame { layout: "le" },
+            show_value: "never",
+            tooltip: options::HeatmapTooltip {
+                mode: "single",
+                show_color_scale: false,
+                y_histogram: false,
+            },
+            y_axis: options::YAxis {
+                axis_placement: "left",
+                reverse: false,
+                unit: self.unit.clone(),
+            },
+        }));
+        let custom = Custom::Heatmap(options::HeatmapCustom {
+            hide_from: options::HideFrom {
+                legend: false,
+                tooltip: false,
+                viz: false,
+            },
+            scale_distribution: options::ScaleDistribution { kind: "linear" },
         });
         self.build(grid, (w, h), "heatmap", options, Some(custom), "heatmap")
     }
 
     /// One line per series, read now.
     pub(super) fn table(self, grid: &mut Grid, w: u32, h: u32) -> Item {
-        let options = json!({ "frameIndex": 0, "showHeader": true, "cellHeight": "sm" });
+        let options = table_options(None);
         self.instant()
             .build(grid, (w, h), "table", options, None, "table")
     }
 
     /// A table sorted ascending by the column `by`.
     pub(super) fn sorted_table(self, grid: &mut Grid, (w, h): (u32, u32), by: &str) -> Item {
-        let options = json!({
-            "frameIndex": 0,
-            "showHeader": true,
-            "cellHeight": "sm",
-            "sortBy": [{ "displayName": by, "desc": false }],
-        });
+        let options = table_options(Some(options::SortBy {
+            desc: false,
+            display_name: by.to_owned(),
+        }));
         self.instant()
             .build(grid, (w, h), "table", options, None, "table")
     }
@@ -185,8 +219,8 @@ impl PanelSpec {
         grid: &mut Grid,
         (w, h): (u32, u32),
         kind: &'static str,
-        options: serde_json::Value,
-        custom: Option<serde_json::Value>,
+        options: Options,
+        custom: Option<Custom>,
         format: &'static str,
     ) -> Item {
         let instant = self.instant || kind == "stat";
@@ -233,6 +267,15 @@ impl PanelSpec {
             transformations: self.transformations,
         }))
     }
+}
+
+fn table_options(sort_by: Option<options::SortBy>) -> Options {
+    Options::Table(options::Table {
+        cell_height: "sm",
+        frame_index: 0,
+        show_header: true,
+        sort_by: sort_by.map(|by| [by]),
+    })
 }
 
 /// Status values (0 met, 1 at risk, 2 breached) as words in their colours.
