@@ -179,6 +179,37 @@ fn a_template_folder_changes_the_output() {
 }
 
 #[test]
+fn an_overridden_runbook_template_renders_every_runbook() {
+    let runbooks = |artifacts: &[Artifact]| -> BTreeMap<String, String> {
+        artifacts
+            .iter()
+            .filter(|a| a.path.starts_with("docs/runbooks/"))
+            .map(|a| (a.path.clone(), a.contents.clone()))
+            .collect()
+    };
+    let with_runbook_template = |text: &str| {
+        let mut templates = Templates::default();
+        templates
+            .overrides
+            .insert(String::from("runbook.md.j2"), text.to_owned());
+        runbooks(&flagship(&Options { templates }).1)
+    };
+    let own = with_runbook_template("# {{ name }} at {{ tier }}\n");
+    assert!(own.len() > 10, "{}", own.len());
+    for (path, text) in &own {
+        assert!(
+            text.starts_with("# ") && text.contains(" at "),
+            "{path}: {text}"
+        );
+        assert!(!text.contains("## Diagnosis"), "{path}: {text}");
+    }
+    // The embedded template given as a user's is rendered by the template engine, and
+    // reads exactly as the pages written without it.
+    let embedded = with_runbook_template(include_str!("../templates/runbook.md.j2"));
+    assert_eq!(embedded, runbooks(&flagship(&Options::default()).1));
+}
+
+#[test]
 fn a_broken_template_is_an_error_not_a_panic() {
     let mut templates = Templates::default();
     templates

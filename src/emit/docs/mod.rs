@@ -8,6 +8,7 @@ mod catalog;
 mod oncall;
 mod ops_runbooks;
 mod runbook_page;
+mod runbook_text;
 mod runbooks;
 mod shared;
 mod steps;
@@ -41,6 +42,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("slos.md.j2", include_str!("../../../templates/slos.md.j2")),
 ];
+
+/// The runbook page template, which [`runbook_text`] writes without the template engine
+/// while it is the embedded one.
+const RUNBOOK: &str = "runbook.md.j2";
 
 /// User templates replacing embedded ones of the same name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,6 +103,15 @@ fn cell_filter(value: minijinja::Value) -> Result<minijinja::Value, minijinja::E
         Ok(minijinja::Value::from(cell(text)))
     } else {
         Ok(value)
+    }
+}
+
+/// Appends `text` as the `cell` filter writes it.
+fn push_cell(out: &mut String, text: &str) {
+    if text.bytes().any(|b| ESCAPED_IN_CELLS[usize::from(b)]) {
+        out.push_str(&cell(text));
+    } else {
+        out.push_str(text);
     }
 }
 
@@ -221,15 +235,23 @@ pub fn emit(
         conventions::DOC_SLOS,
         render(&environment, "slos.md.j2", &slos)?,
     ));
-    let runbook = template(&environment, "runbook.md.j2")?;
+    let runbook = template(&environment, RUNBOOK)?;
+    let embedded = !templates.overrides.contains_key(RUNBOOK);
     let mut alerts = Vec::new();
     for page in runbooks::pages(model, header) {
         // The alert index lists every page: each becomes a template value once, for both.
         let context = minijinja::Value::from(minijinja::value::Serde(&page));
-        sink(Artifact::new(
-            conventions::doc_runbook(&page.name),
-            rendered(&runbook, context.clone())?,
-        ));
+        let text = if embedded {
+            let text = tidy(&runbook_text::text(&page));
+            if cfg!(debug_assertions) {
+                let reference = rendered(&runbook, context.clone())?;
+                assert_eq!(text, reference, "runbook_text differs from {RUNBOOK}");
+            }
+            text
+        } else {
+            rendered(&runbook, context.clone())?
+        };
+        sink(Artifact::new(conventions::doc_runbook(&page.name), text));
         alerts.push(context);
     }
     let index = runbook_page::index(alerts, header);

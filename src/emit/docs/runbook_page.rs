@@ -9,7 +9,7 @@ use crate::model::{Runbook, TierName};
 
 #[derive(Serialize, Clone)]
 pub(super) struct RunbookPage {
-    header: &'static str,
+    pub(super) header: &'static str,
     pub(super) name: String,
     pub(super) summary: String,
     /// Every tier the alert fires at (a multi-threshold alert has several), joined for
@@ -25,11 +25,11 @@ pub(super) struct RunbookPage {
     pub(super) windows: Vec<WindowRow>,
     pub(super) expr: Option<String>,
     pub(super) impact: String,
-    steps: Vec<String>,
+    pub(super) steps: Vec<String>,
     /// The steps are vigil's defaults because the spec gave none (the page says so in a
     /// comment for the spec's author, not to the on-call).
-    default_steps: bool,
-    decisions: Vec<DecisionRow>,
+    pub(super) default_steps: bool,
+    pub(super) decisions: Vec<DecisionRow>,
     pub(super) links: Vec<LinkRow>,
     pub(super) escalation: Vec<String>,
     pub(super) related: Vec<String>,
@@ -55,9 +55,9 @@ pub(super) struct WindowRow {
 }
 
 #[derive(Serialize, Clone)]
-struct DecisionRow {
-    when: String,
-    then: String,
+pub(super) struct DecisionRow {
+    pub(super) when: String,
+    pub(super) then: String,
 }
 
 /// Every runbook page, as the runbook template saw it, sorted by name.
