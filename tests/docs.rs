@@ -210,6 +210,34 @@ fn an_overridden_runbook_template_renders_every_runbook() {
 }
 
 #[test]
+fn an_overridden_alert_index_reads_whole_pages() {
+    let index = |text: &str| {
+        let mut templates = Templates::default();
+        templates
+            .overrides
+            .insert(String::from("alerts.md.j2"), text.to_owned());
+        let (_, artifacts) = flagship(&Options { templates });
+        artifacts
+            .into_iter()
+            .find(|a| a.path == "docs/alerts.md")
+            .expect("the alert index")
+            .contents
+    };
+    // `impact` is not in the embedded index: a user's template sees every field of a page.
+    let own = index("{% for a in alerts %}{{ a.name }}: {{ a.impact }}\n{% endfor %}");
+    assert!(own.lines().count() > 10, "{own}");
+    assert!(own.lines().all(|line| line.contains(": ")), "{own}");
+    let embedded = index(include_str!("../templates/alerts.md.j2"));
+    let default = flagship(&Options::default())
+        .1
+        .into_iter()
+        .find(|a| a.path == "docs/alerts.md")
+        .expect("the alert index")
+        .contents;
+    assert_eq!(embedded, default);
+}
+
+#[test]
 fn a_broken_template_is_an_error_not_a_panic() {
     let mut templates = Templates::default();
     templates

@@ -47,6 +47,9 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// while it is the embedded one.
 const RUNBOOK: &str = "runbook.md.j2";
 
+/// The alert index template, which [`runbook_text`] also writes while it is the embedded one.
+const ALERTS: &str = "alerts.md.j2";
+
 /// User templates replacing embedded ones of the same name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Templates {
@@ -235,36 +238,68 @@ pub fn emit(
         conventions::DOC_SLOS,
         render(&environment, "slos.md.j2", &slos)?,
     ));
-    let runbook = template(&environment, RUNBOOK)?;
-    let embedded = !templates.overrides.contains_key(RUNBOOK);
-    let mut alerts = Vec::new();
-    for page in runbooks::pages(model, header) {
-        // The alert index lists every page: each becomes a template value once, for both.
-        let context = minijinja::Value::from(minijinja::value::Serde(&page));
-        let text = if embedded {
-            let text = tidy(&runbook_text::text(&page));
-            if cfg!(debug_assertions) {
-                let reference = rendered(&runbook, context.clone())?;
-                assert_eq!(text, reference, "runbook_text differs from {RUNBOOK}");
-            }
-            text
-        } else {
-            rendered(&runbook, context.clone())?
-        };
-        sink(Artifact::new(conventions::doc_runbook(&page.name), text));
-        alerts.push(context);
-    }
-    let index = runbook_page::index(alerts, header);
-    sink(Artifact::new(
-        conventions::DOC_ALERTS,
-        render(&environment, "alerts.md.j2", &index)?,
-    ));
+    let index = runbook_pages(model, templates, &environment, sink)?;
+    sink(Artifact::new(conventions::DOC_ALERTS, index));
     let on_call = oncall::context(model, header);
     sink(Artifact::new(
         conventions::DOC_ON_CALL,
         render(&environment, "on-call.md.j2", &on_call)?,
     ));
     Ok(())
+}
+
+/// Every runbook page, each handed to `sink`, then the text of the alert index listing
+/// them. The embedded templates of both are written by [`runbook_text`]; a page becomes a
+/// template value only for a user's template (which may read any of its fields), and in
+/// debug builds, which render every page and the index both ways and compare them.
+fn runbook_pages(
+    model: &Model,
+    templates: &Templates,
+    environment: &Environment<'_>,
+    sink: &mut dyn FnMut(Artifact),
+) -> Result<String, TemplateError> {
+    let runbook = template(environment, RUNBOOK)?;
+    let own_runbook = templates.overrides.contains_key(RUNBOOK);
+    let own_index = templates.overrides.contains_key(ALERTS);
+    let mut values = Vec::new();
+    let mut rows = Vec::new();
+    for page in runbooks::pages(model, GENERATED_HEADER) {
+        let context = (own_runbook || own_index || cfg!(debug_assertions))
+            .then(|| minijinja::Value::from(minijinja::value::Serde(&page)));
+        let text = match &context {
+            Some(context) if own_runbook => rendered(&runbook, context.clone())?,
+            _ => {
+                let text = tidy(&runbook_text::text(&page));
+                if let Some(context) = context.as_ref().filter(|_| cfg!(debug_assertions)) {
+                    let reference = rendered(&runbook, context.clone())?;
+                    assert_eq!(text, reference, "runbook_text differs from {RUNBOOK}");
+                }
+                text
+            }
+        };
+        sink(Artifact::new(conventions::doc_runbook(&page.name), text));
+        match context {
+            Some(context) if own_index => values.push(context),
+            _ => rows.push(runbook_page::IndexRow::from(page)),
+        }
+    }
+    if own_index {
+        return render(
+            environment,
+            ALERTS,
+            &runbook_page::index(values, GENERATED_HEADER),
+        );
+    }
+    let text = tidy(&runbook_text::index(GENERATED_HEADER, &rows));
+    if cfg!(debug_assertions) {
+        let reference = render(
+            environment,
+            ALERTS,
+            &runbook_page::index(rows, GENERATED_HEADER),
+        )?;
+        assert_eq!(text, reference, "runbook_text differs from {ALERTS}");
+    }
+    Ok(text)
 }
 
 /// An anchor GitHub-flavoured Markdown generates for a heading.

@@ -60,17 +60,42 @@ pub(super) struct DecisionRow {
     pub(super) then: String,
 }
 
-/// Every runbook page, as the runbook template saw it, sorted by name.
+/// Every runbook page, sorted by name: as the runbook template saw it for a user's index
+/// template, else the fields the embedded one lists ([`IndexRow`]).
 #[derive(Serialize)]
-pub(super) struct AlertIndex {
+pub(super) struct AlertIndex<T> {
     header: &'static str,
-    alerts: Vec<minijinja::Value>,
+    alerts: Vec<T>,
 }
 
-pub(super) fn index(pages: Vec<minijinja::Value>, header: &'static str) -> AlertIndex {
+pub(super) fn index<T>(pages: Vec<T>, header: &'static str) -> AlertIndex<T> {
     AlertIndex {
         header,
         alerts: pages,
+    }
+}
+
+/// What the embedded alert index lists of a page.
+#[derive(Serialize)]
+pub(super) struct IndexRow {
+    pub(super) name: String,
+    pub(super) tier: String,
+    pub(super) severity: String,
+    pub(super) service: String,
+    pub(super) kind: &'static str,
+    pub(super) summary: String,
+}
+
+impl From<RunbookPage> for IndexRow {
+    fn from(page: RunbookPage) -> Self {
+        Self {
+            name: page.name,
+            tier: page.tier,
+            severity: page.severity,
+            service: page.service,
+            kind: page.kind,
+            summary: page.summary,
+        }
     }
 }
 

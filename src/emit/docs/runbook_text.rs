@@ -1,14 +1,15 @@
-//! A runbook page written as the embedded `runbook.md.j2` renders it, without the template
-//! engine: tens of thousands of pages at scale made minijinja the largest part of a large
-//! run. It is used only while the embedded template is (a user folder's `runbook.md.j2`
-//! is rendered by minijinja), and debug builds (every test) render each page both ways
-//! and compare them, as the YAML writer does with serde-saphyr.
+//! Runbook pages and the alert index written as the embedded `runbook.md.j2` and
+//! `alerts.md.j2` render them, without the template engine: tens of thousands of pages at
+//! scale made minijinja the largest part of a large run. Each is used only while its
+//! embedded template is (a user folder's template is rendered by minijinja), and debug
+//! builds (every test) render both ways and compare them, as the YAML writer does with
+//! serde-saphyr.
 //!
 //! It follows the template line by line, blank lines included, and its text goes through
 //! the same `tidy` as the template's.
 
 use super::push_cell;
-use super::runbook_page::RunbookPage;
+use super::runbook_page::{IndexRow, RunbookPage};
 
 /// The page's text before `tidy`, as the embedded template writes it.
 pub(super) fn text(page: &RunbookPage) -> String {
@@ -147,4 +148,31 @@ fn follow_up(out: &mut String, page: &RunbookPage) {
         out.push('\n');
     }
     out.push('\n');
+}
+
+/// The alert index's text before `tidy`, as the embedded `alerts.md.j2` writes it.
+pub(super) fn index(header: &str, rows: &[IndexRow]) -> String {
+    let mut out = String::with_capacity(256 + rows.len() * 160);
+    out.push_str("<!-- ");
+    out.push_str(header);
+    out.push_str(" -->\n# Alert index\n\nEvery alert vigil generates, with its tier and a link to its runbook.\n\n| alert | tier | severity | service | kind | summary |\n|---|---|---|---|---|---|\n");
+    for row in rows {
+        for (before, value) in [
+            ("| [", &row.name),
+            ("](runbooks/", &row.name),
+            (".md) | ", &row.tier),
+            (" | ", &row.severity),
+        ] {
+            out.push_str(before);
+            out.push_str(value);
+        }
+        out.push_str(" | ");
+        push_cell(&mut out, &row.service);
+        out.push_str(" | ");
+        out.push_str(row.kind);
+        out.push_str(" | ");
+        push_cell(&mut out, &row.summary);
+        out.push_str(" |\n");
+    }
+    out
 }
