@@ -36,6 +36,16 @@ fn generate() -> Vec<Artifact> {
     assert_eq!(model.slos.len(), 2 * SERVICES);
     let mut artifacts = vigil::emit::emit(&model, &Options::default()).expect("emits");
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    // What `generate` and `check` write and compare: the backends streamed, the
+    // Prometheus one in parts on threads of their own.
+    let streamed = std::sync::Mutex::new(Vec::new());
+    vigil::emit::stream(&model, &Options::default(), &|batch| {
+        streamed.lock().expect("not poisoned").extend(batch);
+    })
+    .expect("streams");
+    let mut streamed = streamed.into_inner().expect("not poisoned");
+    streamed.sort_by(|a, b| a.path.cmp(&b.path));
+    assert!(streamed == artifacts, "streamed output differs from emit's");
     artifacts
 }
 

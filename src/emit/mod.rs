@@ -125,30 +125,64 @@ pub fn stream(
     options: &Options,
     sink: &(dyn Fn(Vec<Artifact>) + Sync),
 ) -> Result<(), EmitError> {
-    crate::parallel::map(Backend::ALL, |backend| {
-        emit_batched(*backend, model, options, sink)
-    })
-    .into_iter()
-    .collect()
+    crate::parallel::map(&jobs(model), |job| emit_batched(*job, model, options, sink))
+        .into_iter()
+        .collect()
 }
+
+/// What [`stream`] runs on threads of its own.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Backend(Backend),
+    Prometheus(prometheus::Part),
+}
+
+/// Every backend, the Prometheus one in parts when its SLO files stand alone: it is the
+/// largest share of a large run, and on one thread it would set the run's length.
+fn jobs(model: &Model) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for backend in Backend::ALL {
+        if *backend == Backend::Prometheus && prometheus::per_slo_only(model) {
+            use prometheus::Part;
+            jobs.extend((0..PROMETHEUS_PARTS).map(|index| {
+                Job::Prometheus(Part::Slos {
+                    index,
+                    of: PROMETHEUS_PARTS,
+                })
+            }));
+            jobs.push(Job::Prometheus(Part::Rest));
+        } else {
+            jobs.push(Job::Backend(*backend));
+        }
+    }
+    jobs
+}
+
+/// Parts the Prometheus backend's SLO files are made in: two keep both cores of a small
+/// machine busy until the end.
+const PROMETHEUS_PARTS: usize = 2;
 
 /// Artefacts handed over together: one hand-off per artefact woke the receiving thread
 /// tens of thousands of times (a tenth of a large run's time went to those wake-ups).
 pub(crate) const BATCH: usize = 32;
 
 fn emit_batched(
-    backend: Backend,
+    job: Job,
     model: &Model,
     options: &Options,
     sink: &(dyn Fn(Vec<Artifact>) + Sync),
 ) -> Result<(), EmitError> {
     let mut batch = Vec::with_capacity(BATCH);
-    backend.emit_into(model, options, &mut |artifact| {
+    let mut hand_over = |artifact| {
         batch.push(artifact);
         if batch.len() == BATCH {
             sink(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
         }
-    })?;
+    };
+    match job {
+        Job::Backend(backend) => backend.emit_into(model, options, &mut hand_over)?,
+        Job::Prometheus(part) => prometheus::emit_part(model, part, &mut hand_over),
+    }
     if !batch.is_empty() {
         sink(batch);
     }

@@ -119,39 +119,77 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
 /// [`emit`], handing each file to `sink` as soon as it is made, so that a large spec's
 /// rules and tests are never all held at once.
 pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
+    if per_slo_only(model) {
+        emit_part(model, Part::Slos { index: 0, of: 1 }, sink);
+        emit_part(model, Part::Rest, sink);
+        return;
+    }
     let dialects = &model.targets.rules;
-    // Each SLO's groups are built once, and kept only when a per-service file needs them:
-    // every SLO's rules held at once would dominate peak memory.
-    let per_service = dialects.iter().any(|d| dialects::per_service(*d));
+    // Each SLO's groups are built once, and kept for the per-service files: every SLO's
+    // rules held at once would dominate peak memory otherwise.
     let mut kept = Vec::new();
     for slo in &model.slos {
         let groups = slo_groups(model, slo);
-        let id = slo.id();
+        slo_files(model, slo, &groups, sink);
+        kept.push((slo, groups));
+    }
+    for (service, groups) in service_groups(model, &kept) {
         for dialect in dialects {
-            dialects::slo_file(*dialect, &id, &groups)
+            dialects::service_file(*dialect, service.as_str(), &groups)
                 .into_iter()
                 .for_each(&mut *sink);
         }
-        promtool::slo_file(model, slo, &groups)
-            .into_iter()
-            .for_each(&mut *sink);
-        if per_service {
-            kept.push((slo, groups));
-        }
     }
-    if per_service {
-        for (service, groups) in service_groups(model, &kept) {
-            for dialect in dialects {
-                dialects::service_file(*dialect, service.as_str(), &groups)
-                    .into_iter()
-                    .for_each(&mut *sink);
+    emit_part(model, Part::Rest, sink);
+}
+
+/// A share of this backend's files that can be made apart from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The rule and test files of every `of`-th SLO from the `index`-th.
+    Slos { index: usize, of: usize },
+    /// Everything but the SLOs' own files.
+    Rest,
+}
+
+/// Whether every SLO's rules are in files of its own, so that [`Part`]s can be made on
+/// threads of their own: no dialect gathers them per service.
+pub fn per_slo_only(model: &Model) -> bool {
+    !model
+        .targets
+        .rules
+        .iter()
+        .any(|d| dialects::per_service(*d))
+}
+
+/// One [`Part`] of [`emit_into`], when [`per_slo_only`] holds for the SLO parts.
+pub fn emit_part(model: &Model, part: Part, sink: &mut dyn FnMut(Artifact)) {
+    match part {
+        Part::Slos { index, of } => {
+            for slo in model.slos.iter().skip(index).step_by(of.max(1)) {
+                slo_files(model, slo, &slo_groups(model, slo), sink);
             }
         }
+        Part::Rest => {
+            let owned = Owners::new(model);
+            operations_files(model, &owned, sink);
+            promtool::operations_files(model, &owned)
+                .into_iter()
+                .for_each(&mut *sink);
+            scrape::emit(model, &owned).into_iter().for_each(&mut *sink);
+        }
     }
-    let owned = Owners::new(model);
-    operations_files(model, &owned, sink);
-    promtool::operations_files(model, &owned)
+}
+
+/// The rule file of `slo` in each dialect with a file per SLO, and its promtool tests.
+fn slo_files(model: &Model, slo: &Slo, groups: &[RuleGroup], sink: &mut dyn FnMut(Artifact)) {
+    let id = slo.id();
+    for dialect in &model.targets.rules {
+        dialects::slo_file(*dialect, &id, groups)
+            .into_iter()
+            .for_each(&mut *sink);
+    }
+    promtool::slo_file(model, slo, groups)
         .into_iter()
         .for_each(&mut *sink);
-    scrape::emit(model, &owned).into_iter().for_each(&mut *sink);
 }
