@@ -263,7 +263,7 @@ fn runbook_pages(
     let own_index = templates.overrides.contains_key(ALERTS);
     let mut values = Vec::new();
     let mut rows = Vec::new();
-    for page in runbooks::pages(model, GENERATED_HEADER) {
+    runbooks::each_page(model, GENERATED_HEADER, &mut |page| {
         let context = (own_runbook || own_index || cfg!(debug_assertions))
             .then(|| minijinja::Value::from(minijinja::value::Serde(&page)));
         let text = match &context {
@@ -279,10 +279,15 @@ fn runbook_pages(
         };
         sink(Artifact::new(conventions::doc_runbook(&page.name), text));
         match context {
-            Some(context) if own_index => values.push(context),
+            Some(context) if own_index => values.push((page.name, context)),
             _ => rows.push(runbook_page::IndexRow::from(page)),
         }
-    }
+        Ok(())
+    })?;
+    // The index lists pages by name; pages were made in the model's order.
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let values: Vec<minijinja::Value> = values.into_iter().map(|(_, value)| value).collect();
     if own_index {
         return render(
             environment,

@@ -11,19 +11,25 @@ use super::steps::Steps;
 use crate::conventions;
 use crate::model::{BurnAlert, Decimal, Duration, Model, Slo, TierName, format_decimal};
 
-/// One page per alert name (a multi-threshold alert has one page for all its tiers).
-pub(super) fn pages(model: &Model, header: &'static str) -> Vec<RunbookPage> {
+/// One page per alert name (a multi-threshold alert has one page for all its tiers), each
+/// handed to `visit` as it is made, in no particular order.
+pub(super) fn each_page<E>(
+    model: &Model,
+    header: &'static str,
+    visit: &mut dyn FnMut(RunbookPage) -> Result<(), E>,
+) -> Result<(), E> {
     let shared = Shared::new(model, header);
-    let mut pages = Vec::new();
     for slo in &model.slos {
-        pages.extend(slo_pages(&shared, slo));
+        slo_pages(&shared, slo)
+            .into_iter()
+            .try_for_each(&mut *visit)?;
     }
     for alert in &model.alerts {
-        pages.push(super::alert_runbooks::alert_page(&shared, alert));
+        visit(super::alert_runbooks::alert_page(&shared, alert))?;
     }
-    pages.extend(super::ops_runbooks::pages(&shared));
-    pages.sort_by(|a, b| a.name.cmp(&b.name));
-    pages
+    super::ops_runbooks::pages(&shared)
+        .into_iter()
+        .try_for_each(visit)
 }
 
 fn slo_pages(shared: &Shared<'_>, slo: &Slo) -> Vec<RunbookPage> {
