@@ -61,7 +61,7 @@ pub const SERVICE_DOWN_VALUE: &str = "true";
 
 /// An Alertmanager equality matcher in its quoted form: `tier="critical"`.
 pub fn matcher_equal(label: &str, value: &str) -> String {
-    format!("{label}=\"{}\"", escape_matcher_value(value))
+    [label, "=\"", &escape_matcher_value(value), "\""].concat()
 }
 
 /// An Alertmanager matcher for "this label is set": `slo=~".+"`.
@@ -71,11 +71,16 @@ pub fn matcher_present(label: &str) -> String {
 
 /// Alertmanager parses quoted matcher values with Go's escapes; these three are the ones
 /// a label value can need.
-fn escape_matcher_value(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+fn escape_matcher_value(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains(['\\', '"', '\n']) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    std::borrow::Cow::Owned(
+        value
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n"),
+    )
 }
 
 /// Prometheus SLO recording rules (`level:metric:operations`).
@@ -110,7 +115,7 @@ pub fn slo_id(service: &str, slo: &str) -> String {
     if qualified {
         slo.to_owned()
     } else {
-        format!("{service}-{slo}")
+        [service, "-", slo].concat()
     }
 }
 
@@ -195,10 +200,9 @@ pub mod prometheus_paths;
 
 /// Where an alert's runbook lives: relative to the output folder, or under the published base.
 pub fn runbook_url(base: Option<&str>, alert: &str) -> String {
-    let path = format!("docs/runbooks/{alert}.md");
     match base {
-        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
-        None => path,
+        Some(base) => [base.trim_end_matches('/'), "/docs/runbooks/", alert, ".md"].concat(),
+        None => ["docs/runbooks/", alert, ".md"].concat(),
     }
 }
 
@@ -236,7 +240,7 @@ pub const RETENTION_VICTORIAMETRICS: &str = "retention/victoriametrics.flags";
 /// Prometheus' `level:metric:operations` convention (listed in `docs/slo-rules.md`); every series
 /// carries `service` and `slo` (plus the SLO's group-by labels).
 pub fn sli_error_ratio_rule(window: Duration) -> String {
-    format!("slo:sli_error:ratio_rate{window}")
+    slo_rules::error_ratio(window)
 }
 pub const SLO_OBJECTIVE_RULE: &str = "slo:objective:ratio";
 pub const SLO_ERROR_BUDGET_RULE: &str = "slo:error_budget:ratio";

@@ -22,5 +22,5 @@ pub const PERIOD_ERROR_RATIO: &str = "slo:sli_error:ratio_period";
 
 /// The traffic-weighted error ratio over one window: `slo:sli_error:ratio_rate1h`.
 pub fn error_ratio(window: crate::model::Duration) -> String {
-    format!("slo:sli_error:ratio_rate{window}")
+    ["slo:sli_error:ratio_rate", &window.to_string()].concat()
 }

@@ -15,11 +15,14 @@ use crate::model::{CalendarPeriod, Decimal, Duration, Service, Slo, TierSeverity
 
 /// The label matchers selecting one SLO's recorded series.
 fn selector(slo: &Slo) -> String {
-    format!(
-        "{{{}, {}}}",
-        matcher_equal(LABEL_SERVICE, slo.service.as_str()),
-        matcher_equal(LABEL_SLO, slo.name.as_str())
-    )
+    [
+        "{",
+        &matcher_equal(LABEL_SERVICE, slo.service.as_str()),
+        ", ",
+        &matcher_equal(LABEL_SLO, slo.name.as_str()),
+        "}",
+    ]
+    .concat()
 }
 
 fn window_text(window: Window) -> String {
@@ -112,8 +115,8 @@ fn slo_panels(context: &Context, grid: &mut Grid, slo: &Slo) -> Vec<Item> {
     .thresholds("red", vec![(objective, "green")]);
     for window in recorded_windows(slo) {
         sli = sli.query(
-            format!("1 - {}{select}", sli_error_ratio_rule(window)),
-            format!("{window}"),
+            ["1 - ", &sli_error_ratio_rule(window), &select].concat(),
+            window.to_string(),
         );
     }
     vec![
@@ -166,7 +169,7 @@ fn burn_rates(context: &Context, grid: &mut Grid, slo: &Slo) -> Item {
                 sli_error_ratio_rule(long),
                 conventions::LABEL_SLO_WINDOW
             ),
-            format!("{long}"),
+            long.to_string(),
         );
     }
     panel

@@ -15,10 +15,18 @@ pub(crate) struct SloContext<'a> {
 impl SloContext<'_> {
     /// `{service="erlmcp",slo="availability"}`: selects this SLO's recorded series.
     pub(crate) fn selector(&self) -> String {
-        format!(
-            "{{{LABEL_SERVICE}=\"{}\",{LABEL_SLO}=\"{}\"}}",
-            self.slo.service, self.slo.name
-        )
+        [
+            "{",
+            LABEL_SERVICE,
+            "=\"",
+            self.slo.service.as_str(),
+            "\",",
+            LABEL_SLO,
+            "=\"",
+            self.slo.name.as_str(),
+            "\"}",
+        ]
+        .concat()
     }
 
     pub(crate) fn record(&self, name: &str, expr: String) -> Rule {

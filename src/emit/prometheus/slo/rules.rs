@@ -63,11 +63,11 @@ fn period_group(cx: &SloContext<'_>) -> RuleGroup {
     let mut rules = vec![
         cx.record(
             slo_rules::ERROR_RATE_COARSE,
-            format!("{}{sel}", slo_rules::ERROR_RATE),
+            [slo_rules::ERROR_RATE, &sel].concat(),
         ),
         cx.record(
             slo_rules::TOTAL_RATE_COARSE,
-            format!("{}{sel}", slo_rules::TOTAL_RATE),
+            [slo_rules::TOTAL_RATE, &sel].concat(),
         ),
     ];
     for window in windows(cx).into_iter().filter(|w| *w >= COARSE_FROM) {
@@ -89,12 +89,28 @@ fn period_group(cx: &SloContext<'_>) -> RuleGroup {
 fn window_ratio(cx: &SloContext<'_>, window: Duration) -> String {
     let sel = cx.selector();
     let (errors, total) = rate_series(window);
+    // Joined pieces, not `format!`: several of these per SLO, and `format!` costs several
+    // times as much for this many arguments.
     if window == BASE_WINDOW {
-        return format!("{errors}{sel} / clamp_min({total}{sel}, {FLOOR})");
+        return [errors, &sel, " / clamp_min(", total, &sel, ", ", FLOOR, ")"].concat();
     }
-    format!(
-        "sum_over_time({errors}{sel}[{window}]) / clamp_min(sum_over_time({total}{sel}[{window}]), {FLOOR})"
-    )
+    let window = window.to_string();
+    [
+        "sum_over_time(",
+        errors,
+        &sel,
+        "[",
+        &window,
+        "]) / clamp_min(sum_over_time(",
+        total,
+        &sel,
+        "[",
+        &window,
+        "]), ",
+        FLOOR,
+        ")",
+    ]
+    .concat()
 }
 
 /// Calendar windows: events summed since the period began, reset when it moves.
@@ -170,21 +186,21 @@ fn metadata(cx: &SloContext<'_>) -> Vec<Rule> {
     vec![
         cx.record(
             slo_rules::OBJECTIVE,
-            format!("vector({})", format_decimal(cx.slo.objective.ratio())),
+            ["vector(", &format_decimal(cx.slo.objective.ratio()), ")"].concat(),
         ),
-        cx.record(slo_rules::ERROR_BUDGET, format!("vector({budget})")),
+        cx.record(slo_rules::ERROR_BUDGET, ["vector(", &budget, ")"].concat()),
         cx.record(slo_rules::TIME_PERIOD_DAYS, days),
         cx.record(
             slo_rules::CURRENT_BURN_RATE,
-            format!("{}{sel} / {budget}", slo_rules::error_ratio(BASE_WINDOW)),
+            [&slo_rules::error_ratio(BASE_WINDOW), &sel, " / ", &budget].concat(),
         ),
         cx.record(
             slo_rules::PERIOD_BURN_RATE,
-            format!("{}{sel} / {budget}", slo_rules::PERIOD_ERROR_RATIO),
+            [slo_rules::PERIOD_ERROR_RATIO, &sel, " / ", &budget].concat(),
         ),
         cx.record(
             slo_rules::BUDGET_REMAINING,
-            format!("1 - {}{sel}", slo_rules::PERIOD_BURN_RATE),
+            ["1 - ", slo_rules::PERIOD_BURN_RATE, &sel].concat(),
         ),
     ]
 }
