@@ -1,6 +1,17 @@
 //! Stage 4: backends. Each is a pure function of the model; none touches the filesystem.
 //! The set of backends is closed: add a variant and a match arm.
 
+/// Serializer methods for the shapes a writer of our own refuses (the JSON and YAML
+/// writers): each returns the `Unsupported` error in scope, and the document is written
+/// by the reference serializer instead.
+macro_rules! unsupported {
+    ($($method:ident($($argument:ty),*) -> $result:ty;)*) => {$(
+        fn $method(self, $(_: $argument),*) -> Result<$result, Unsupported> {
+            Err(Unsupported)
+        }
+    )*};
+}
+
 mod alertmanager;
 pub mod docs;
 pub(crate) mod grafana;

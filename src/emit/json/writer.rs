@@ -434,14 +434,6 @@ struct Key<'o> {
     out: &'o mut String,
 }
 
-macro_rules! unsupported_keys {
-    ($($method:ident($($argument:ty),*) -> $result:ty;)*) => {$(
-        fn $method(self, $(_: $argument),*) -> Result<$result, Unsupported> {
-            Err(Unsupported)
-        }
-    )*};
-}
-
 impl ser::Serializer for Key<'_> {
     type Ok = ();
     type Error = Unsupported;
@@ -480,7 +472,7 @@ impl ser::Serializer for Key<'_> {
         Err(Unsupported)
     }
 
-    unsupported_keys! {
+    unsupported! {
         serialize_bool(bool) -> ();
         serialize_i8(i8) -> ();
         serialize_i16(i16) -> ();

@@ -7,15 +7,6 @@
 //! Anything else, and any string it is not sure of, is written by serde-saphyr. Debug
 //! builds (every test) write each document both ways and compare them.
 
-/// Serializer methods for the shapes the fast writer refuses: each is [`scalar::Unsupported`].
-macro_rules! unsupported {
-    ($($method:ident($($argument:ty),*) -> $result:ty;)*) => {$(
-        fn $method(self, $(_: $argument),*) -> Result<$result, Unsupported> {
-            Err(Unsupported)
-        }
-    )*};
-}
-
 mod fast;
 mod key;
 mod scalar;
