@@ -11,6 +11,7 @@
 //! both ways and compare them, which is also what holds the field names to needing no
 //! escape.
 
+mod key;
 mod writer;
 
 use serde::Serialize;
