@@ -125,8 +125,8 @@ pub fn emit_into(model: &Model, sink: &mut dyn FnMut(Artifact)) {
         return;
     }
     let dialects = &model.targets.rules;
-    // Each SLO's groups are built once, and kept for the per-service files: every SLO's
-    // rules held at once would dominate peak memory otherwise.
+    // Each SLO's groups are built once: its own files are written from them, and the
+    // per-service files need every SLO's.
     let mut kept = Vec::new();
     for slo in &model.slos {
         let groups = slo_groups(model, slo);
