@@ -1,6 +1,7 @@
 //! Runbook pages and the alert index written as the embedded `runbook.md.j2` and
-//! `alerts.md.j2` render them, without the template engine: tens of thousands of pages at
-//! scale made minijinja the largest part of a large run. Each is used only while its
+//! `alerts.md.j2` render them, without the template engine: there are tens of thousands of
+//! pages at scale, and interpreting the template costs several times what writing the
+//! page directly does. Each is used only while its
 //! embedded template is (a user folder's template is rendered by minijinja), and debug
 //! builds (every test) render both ways and compare them, as the YAML writer does with
 //! serde-saphyr.

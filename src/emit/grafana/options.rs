@@ -1,6 +1,6 @@
 //! A panel's `options` and its field defaults' `custom` settings, per visualisation, as
-//! typed values. Fields are declared in alphabetical order of their names, the order
-//! Grafana's exports (and `serde_json` maps) use, so the JSON reads as before.
+//! typed values rather than maps built per panel. Fields are declared in alphabetical
+//! order of their names, so their keys are sorted as every other map in a dashboard is.
 
 use serde::Serialize;
 
