@@ -4,6 +4,7 @@
 
 mod alerting;
 mod catalog;
+pub(crate) mod comparison;
 mod derived;
 mod notify;
 mod owners;

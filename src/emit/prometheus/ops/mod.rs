@@ -8,7 +8,6 @@
 // Prometheus backend does.
 pub(super) mod anomaly;
 pub(super) mod cardinality;
-pub(super) mod comparison;
 pub(super) mod item;
 pub(super) mod thresholds;
 pub(super) mod trends;

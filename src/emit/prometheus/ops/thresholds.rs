@@ -4,10 +4,10 @@
 //! less urgent one in Alertmanager (`equal: [alertname, service, instance]`). The value
 //! compared is recorded first, in the same group, so the alerts read this evaluation's value.
 
-use super::comparison;
 use super::item::{self, AlertSpec};
 use super::{Rule, RuleGroup};
 use crate::conventions::{alert_value_rule, rule_groups};
+use crate::model::comparison;
 use crate::model::{Alert, Condition, Model, Owners, ServiceName, TierName, format_decimal};
 
 /// The groups holding the alerts of one service (`None`: alerts that name no service).

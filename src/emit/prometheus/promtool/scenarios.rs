@@ -5,7 +5,7 @@ use super::file::{AlertTest, ExpectedAlert, STEP, TestGroup};
 use super::inputs::{InputSeries, Traffic};
 use super::subject::Subject;
 use crate::conventions::slo_rules;
-use crate::emit::prometheus::slo::{alerts, sli};
+use crate::emit::prometheus::slo::sli;
 use crate::model::{CalendarPeriod, Decimal, Duration, Window};
 
 pub(crate) fn healthy(s: &Subject<'_>) -> Option<TestGroup> {
@@ -249,7 +249,7 @@ pub(crate) fn outage(s: &Subject<'_>) -> Option<TestGroup> {
         .windows
         .iter()
         .map(|w| {
-            let threshold = alerts::threshold(&s.cx, w);
+            let threshold = s.slo().alert_threshold(w);
             let millis = threshold * Decimal::from(w.long.as_millis());
             let detection = u64::try_from(millis.ceil().mantissa()).unwrap_or(u64::MAX);
             start + detection + SMEAR_MILLIS + page.for_duration.map_or(0, Duration::as_millis)

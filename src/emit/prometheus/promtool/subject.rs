@@ -9,7 +9,7 @@ use memchr::memmem::Finder;
 use super::file::{AlertTest, ExpectedAlert, ExpectedSample, ExprTest, STEP, TestGroup};
 use super::inputs::{Shape, Traffic, render};
 use crate::emit::prometheus::Rule;
-use crate::emit::prometheus::slo::{SloContext, alerts};
+use crate::emit::prometheus::slo::SloContext;
 use crate::model::{Decimal, Duration, Slo};
 
 /// Time after which every recording (including the 5-minute period group) has settled.
@@ -43,7 +43,7 @@ impl<'a> Subject<'a> {
             alert
                 .iter()
                 .flat_map(|a| &a.windows)
-                .map(|w| alerts::threshold(&cx, w))
+                .map(|w| cx.slo.alert_threshold(w))
                 .collect()
         };
         let alerting = &cx.slo.alerting;

@@ -21,7 +21,8 @@ use super::file::{AlertTest, ExpectedAlert, TestGroup};
 use super::inputs::{InputSeries, render};
 use crate::conventions::alert_value_rule;
 use crate::emit::prometheus::gotemplate;
-use crate::emit::prometheus::ops::{comparison, thresholds};
+use crate::emit::prometheus::ops::thresholds;
+use crate::model::comparison;
 use crate::model::{Alert, Decimal, Duration, Model, format_decimal};
 
 const MINUTE: Duration = Duration::from_secs(60);

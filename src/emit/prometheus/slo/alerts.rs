@@ -12,7 +12,7 @@ use super::rules::{rate_series, windows};
 use super::sli::{watched_event_series, watched_series};
 use crate::conventions::{LABEL_LONG, LABEL_SHORT, rule_groups, runbook_url, slo_rules};
 use crate::emit::prometheus::rule::{Rule, RuleGroup};
-use crate::model::{AlertExtras, BudgetAlert, BurnAlert, BurnWindow, Decimal, format_decimal};
+use crate::model::{AlertExtras, BudgetAlert, BurnAlert, Decimal, format_decimal};
 
 pub(crate) fn group(cx: &SloContext<'_>) -> Option<RuleGroup> {
     let alerting = &cx.slo.alerting;
@@ -82,11 +82,6 @@ fn with_extras(mut rule: Rule, cx: &SloContext<'_>, extras: &AlertExtras) -> Rul
     rule
 }
 
-/// The error-ratio threshold of a window pair, as its rule states it.
-pub(crate) fn threshold(cx: &SloContext<'_>, window: &BurnWindow) -> Decimal {
-    cx.slo.alert_threshold(window)
-}
-
 fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) -> Vec<Rule> {
     debug_assert!(alert.windows.iter().all(|w| windows(cx).contains(&w.long)));
     let sel = cx.selector();
@@ -94,7 +89,7 @@ fn burn_rules(cx: &SloContext<'_>, alert: &BurnAlert, name: &str, pace: &str) ->
         .windows
         .iter()
         .map(|window| {
-            let threshold = format_decimal(threshold(cx, window));
+            let threshold = format_decimal(cx.slo.alert_threshold(window));
             let long = slo_rules::error_ratio(window.long);
             let short = slo_rules::error_ratio(window.short);
             let mut expr = format!("({long}{sel} > {threshold} and {short}{sel} > {threshold})");

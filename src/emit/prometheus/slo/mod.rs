@@ -1,7 +1,7 @@
 //! The rules of one SLO: base rates and window ratios ([`rules`]), from the SLI's
 //! expressions ([`sli`]), and its alerts ([`alerts`]).
 
-pub(crate) mod alerts;
+mod alerts;
 mod context;
 pub(crate) mod rules;
 pub(crate) mod sli;

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use promql_parser::parser::{self, Expr, value::ValueType};
 
-use crate::model::{Alert, Comparison, Condition, Decimal, PromQl, TierName};
+use super::{Alert, Comparison, Condition, Decimal, PromQl, TierName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Operator {
